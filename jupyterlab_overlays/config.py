@@ -1,0 +1,44 @@
+"""Server-side settings, read from ``jupyter_server_config`` like any traitlets config.
+
+Example (``jupyter_server_config.py``)::
+
+    c.OverlaysConfig.build_tools = ["podman", "buildah"]
+    c.OverlaysConfig.probe_timeout = 5
+"""
+
+from traitlets import Float, List, TraitError, Unicode, validate
+from traitlets.config import Configurable
+
+from .tools import KNOWN_TOOLS
+
+
+class OverlaysConfig(Configurable):
+    """Settings of the jupyterlab-overlays server extension."""
+
+    build_tools = List(
+        Unicode(),
+        default_value=list(KNOWN_TOOLS),
+        help="Local build tools to look for, in order of preference "
+        f"(any of {', '.join(KNOWN_TOOLS)}).",
+    ).tag(config=True)
+
+    probe_timeout = Float(
+        10.0,
+        help="Seconds to wait for a build tool to report its version.",
+    ).tag(config=True)
+
+    @validate("build_tools")
+    def _validate_build_tools(self, proposal):
+        unknown = [name for name in proposal["value"] if name not in KNOWN_TOOLS]
+        if unknown:
+            raise TraitError(
+                f"Unknown build tool(s) {', '.join(unknown)}; "
+                f"known tools are {', '.join(KNOWN_TOOLS)}."
+            )
+        return proposal["value"]
+
+    @validate("probe_timeout")
+    def _validate_probe_timeout(self, proposal):
+        if proposal["value"] <= 0:
+            raise TraitError("probe_timeout must be a positive number of seconds.")
+        return proposal["value"]

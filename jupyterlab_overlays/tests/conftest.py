@@ -1,0 +1,38 @@
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ("pytest_jupyter.jupyter_server",)
+
+
+@pytest.fixture
+def jp_server_config(jp_server_config):
+    """A real Jupyter server with this extension loaded."""
+    return {"ServerApp": {"jpserver_extensions": {"jupyterlab_overlays": True}}}
+
+
+@pytest.fixture
+def fake_tool(tmp_path: Path):
+    """Write an executable script standing in for a build tool; return its path."""
+
+    def write(name: str, script: str) -> Path:
+        folder = tmp_path / "bin"
+        folder.mkdir(exist_ok=True)
+        path = folder / name
+        path.write_text("#!/bin/sh\n" + script)
+        path.chmod(path.stat().st_mode | stat.S_IXUSR)
+        return path
+
+    return write
+
+
+@pytest.fixture
+def path_with(monkeypatch):
+    """Make PATH hold only the given folder (plus /bin for sh)."""
+
+    def use(folder: Path) -> None:
+        monkeypatch.setenv("PATH", os.pathsep.join([str(folder), "/bin"]))
+
+    return use

@@ -1,0 +1,29 @@
+import pytest
+from traitlets import TraitError
+from traitlets.config import Config
+
+from jupyterlab_overlays.config import OverlaysConfig
+
+
+def test_defaults_look_for_every_known_tool():
+    config = OverlaysConfig()
+    assert config.build_tools == ["buildah", "podman", "docker"]
+    assert config.probe_timeout > 0
+
+
+def test_reads_jupyter_config():
+    config = OverlaysConfig(
+        config=Config({"OverlaysConfig": {"build_tools": ["podman"], "probe_timeout": 2.5}})
+    )
+    assert config.build_tools == ["podman"]
+    assert config.probe_timeout == 2.5
+
+
+def test_rejects_an_unknown_tool():
+    with pytest.raises(TraitError, match="Unknown build tool"):
+        OverlaysConfig(build_tools=["kaniko"])
+
+
+def test_rejects_a_non_positive_timeout():
+    with pytest.raises(TraitError, match="positive"):
+        OverlaysConfig(probe_timeout=0)

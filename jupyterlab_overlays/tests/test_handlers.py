@@ -1,0 +1,48 @@
+import json
+import shutil
+
+import pytest
+from tornado.httpclient import HTTPClientError
+
+from jupyterlab_overlays import __version__
+
+
+async def test_info_answers_when_authenticated(jp_fetch):
+    response = await jp_fetch("overlays", "info")
+    assert response.code == 200
+    payload = json.loads(response.body)
+    assert payload["version"] == __version__
+    names = [tool["name"] for tool in payload["build_tools"]]
+    assert names == ["buildah", "podman", "docker"]
+    for tool in payload["build_tools"]:
+        assert tool["found"] == (shutil.which(tool["name"]) is not None)
+        assert set(tool) == {
+            "name",
+            "found",
+            "path",
+            "version",
+            "usable",
+            "problem",
+            "install_hint",
+        }
+    usable = [tool["name"] for tool in payload["build_tools"] if tool["usable"]]
+    assert payload["preferred_build_tool"] == (usable[0] if usable else None)
+
+
+@pytest.mark.parametrize("authorization", ["", "token not-the-token"])
+async def test_info_refuses_unauthenticated_requests(jp_fetch, authorization):
+    with pytest.raises(HTTPClientError) as error:
+        await jp_fetch("overlays", "info", headers={"Authorization": authorization})
+    assert error.value.code == 403
+
+
+async def test_info_reports_the_version_a_tool_prints(jp_fetch, fake_tool, path_with):
+    path = fake_tool("buildah", 'echo "buildah version 1.99.0 (image-spec 1.1.0)"\n')
+    path_with(path.parent)
+    payload = json.loads((await jp_fetch("overlays", "info")).body)
+    tools = {tool["name"]: tool for tool in payload["build_tools"]}
+    assert tools["buildah"]["version"] == "1.99.0"
+    assert tools["buildah"]["path"] == str(path)
+    assert tools["podman"]["found"] is False
+    assert tools["docker"]["found"] is False
+    assert payload["preferred_build_tool"] == "buildah"

@@ -1,0 +1,156 @@
+import { nullTranslator } from '@jupyterlab/translation';
+import * as React from 'react';
+import { act } from 'react';
+import { createRoot, Root } from 'react-dom/client';
+
+import {
+  IOverlaysPanelProps,
+  OverlaysPanelView
+} from '../components/OverlaysPanel';
+import { OverlaysModel } from '../model';
+import { OverlaysAPI } from '../tokens';
+
+(globalThis as any).IS_REACT_ACT_ENVIRONMENT = true;
+
+const trans = nullTranslator.load('jupyterlab_overlays');
+
+const TOOLS: OverlaysAPI.IBuildTool[] = [
+  {
+    name: 'buildah',
+    found: true,
+    path: '/usr/bin/buildah',
+    version: '1.28.2',
+    usable: true,
+    problem: null,
+    install_hint: 'apt-get install buildah runc'
+  },
+  {
+    name: 'podman',
+    found: false,
+    path: null,
+    version: null,
+    usable: false,
+    problem: 'podman is not installed',
+    install_hint: 'apt-get install podman runc'
+  },
+  {
+    name: 'docker',
+    found: true,
+    path: '/usr/bin/docker',
+    version: '28.2.2',
+    usable: false,
+    problem: 'the docker engine is not reachable',
+    install_hint: 'start the docker daemon'
+  }
+];
+
+let container: HTMLDivElement;
+let root: Root;
+
+beforeEach(() => {
+  container = document.createElement('div');
+  document.body.appendChild(container);
+  root = createRoot(container);
+});
+
+afterEach(() => {
+  act(() => root.unmount());
+  container.remove();
+});
+
+function render(server: OverlaysModel.IServerStatus, onRefresh = jest.fn()) {
+  const props: IOverlaysPanelProps = {
+    server,
+    settings: { overlaysFolder: 'overlays' },
+    frontendVersion: '0.1.0',
+    onRefresh,
+    trans
+  };
+  act(() => root.render(<OverlaysPanelView {...props} />));
+  return onRefresh;
+}
+
+describe('OverlaysPanelView', () => {
+  it('lists every build tool with its state', () => {
+    render({
+      state: 'ready',
+      info: {
+        version: '0.1.0',
+        build_tools: TOOLS,
+        preferred_build_tool: 'buildah'
+      },
+      error: null
+    });
+    const items = [
+      ...container.querySelectorAll('.jp-OverlaysPanel-buildTool')
+    ];
+    expect(items.map(item => item.getAttribute('data-tool'))).toEqual([
+      'buildah',
+      'podman',
+      'docker'
+    ]);
+    expect(items[0].textContent).toContain('version 1.28.2');
+    expect(items[0].textContent).toContain('used');
+    expect(items[0].classList).toContain('jp-mod-usable');
+    expect(items[1].textContent).toContain('not installed');
+    expect(items[1].textContent).toContain('apt-get install podman runc');
+    expect(items[2].textContent).toContain('found, not usable');
+    expect(items[2].textContent).toContain(
+      'the docker engine is not reachable'
+    );
+    expect(container.querySelector('[role="alert"]')).toBeNull();
+    expect(container.textContent).toContain('overlays');
+  });
+
+  it('warns when no build tool is usable', () => {
+    render({
+      state: 'ready',
+      info: {
+        version: '0.1.0',
+        build_tools: TOOLS.slice(1),
+        preferred_build_tool: null
+      },
+      error: null
+    });
+    expect(container.textContent).toContain('No usable build tool was found');
+  });
+
+  it('says clearly when the server extension is missing', () => {
+    render({ state: 'missing', info: null, error: 'Not Found' });
+    const alert = container.querySelector('[role="alert"]');
+    expect(alert?.textContent).toContain('server extension is not running');
+    expect(container.querySelector('.jp-OverlaysPanel-buildTools')).toBeNull();
+  });
+
+  it('names both versions on a mismatch', () => {
+    render({
+      state: 'mismatch',
+      info: {
+        version: '0.0.9',
+        build_tools: TOOLS,
+        preferred_build_tool: 'buildah'
+      },
+      error: null
+    });
+    const alert = container.querySelector('[role="alert"]');
+    expect(alert?.textContent).toContain('version 0.0.9');
+    expect(alert?.textContent).toContain('version 0.1.0');
+  });
+
+  it('shows the error message of a failed request', () => {
+    render({ state: 'error', info: null, error: 'Forbidden' });
+    expect(container.querySelector('[role="alert"]')?.textContent).toContain(
+      'Forbidden'
+    );
+  });
+
+  it('calls onRefresh from the refresh button', () => {
+    const onRefresh = render({ state: 'error', info: null, error: 'x' });
+    const button = container.querySelector<HTMLElement>(
+      '.jp-ToolbarButtonComponent'
+    );
+    expect(button).not.toBeNull();
+    act(() => button!.click());
+    expect(onRefresh).toHaveBeenCalledTimes(1);
+  });
+});

@@ -1,0 +1,85 @@
+import { URLExt } from '@jupyterlab/coreutils';
+import { ServerConnection } from '@jupyterlab/services';
+
+import { OverlaysAPI } from './tokens';
+
+/**
+ * A typed client of the server extension's REST API.
+ */
+export class OverlaysClient {
+  constructor(options: OverlaysClient.IOptions = {}) {
+    this.serverSettings =
+      options.serverSettings ?? ServerConnection.makeSettings();
+  }
+
+  /**
+   * The server connection settings used for every request.
+   */
+  readonly serverSettings: ServerConnection.ISettings;
+
+  /**
+   * `GET overlays/info`: version and local build tools.
+   */
+  info(): Promise<OverlaysAPI.IInfo> {
+    return this._request<OverlaysAPI.IInfo>('info');
+  }
+
+  private async _request<T>(path: string, init: RequestInit = {}): Promise<T> {
+    const settings = this.serverSettings;
+    const url = URLExt.join(settings.baseUrl, 'overlays', path);
+    let response: Response;
+    try {
+      response = await ServerConnection.makeRequest(url, init, settings);
+    } catch (error) {
+      throw new ServerConnection.NetworkError(error as TypeError);
+    }
+    const text = await response.text();
+    const data = Private.parseJSON(text);
+    if (!response.ok) {
+      const message =
+        (data && typeof data === 'object' && (data as any).message) || text;
+      throw new ServerConnection.ResponseError(response, message);
+    }
+    return data as T;
+  }
+}
+
+/**
+ * A namespace for OverlaysClient statics.
+ */
+export namespace OverlaysClient {
+  /**
+   * The options used to create a client.
+   */
+  export interface IOptions {
+    /**
+     * The server settings; JupyterLab's own come from
+     * `app.serviceManager.serverSettings`.
+     */
+    serverSettings?: ServerConnection.ISettings;
+  }
+}
+
+/**
+ * Whether `error` is the server answering 404 for a path: for `overlays/info`
+ * that means the server extension is not loaded.
+ */
+export function isNotFound(error: unknown): boolean {
+  return (
+    error instanceof ServerConnection.ResponseError &&
+    error.response.status === 404
+  );
+}
+
+namespace Private {
+  export function parseJSON(text: string): unknown {
+    if (!text) {
+      return null;
+    }
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+}

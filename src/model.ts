@@ -1,0 +1,152 @@
+import { IDisposable } from '@lumino/disposable';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { isNotFound, OverlaysClient } from './api';
+import { DEFAULT_SETTINGS, IOverlaysSettings } from './settings';
+import { OverlaysAPI } from './tokens';
+import { VERSION } from './version';
+
+/**
+ * The workspace model behind the Overlays panel: the user's settings and
+ * what the server extension reports. State and signals only; no React.
+ */
+export class OverlaysModel implements IDisposable {
+  constructor(options: OverlaysModel.IOptions) {
+    this._client = options.client;
+    this._frontendVersion = options.frontendVersion ?? VERSION;
+  }
+
+  /**
+   * Emitted whenever anything the panel shows changes.
+   */
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  get settings(): IOverlaysSettings {
+    return this._settings;
+  }
+  set settings(value: IOverlaysSettings) {
+    if (value.overlaysFolder === this._settings.overlaysFolder) {
+      return;
+    }
+    this._settings = value;
+    this._changed.emit();
+  }
+
+  /**
+   * The state of the server extension as last seen.
+   */
+  get server(): OverlaysModel.IServerStatus {
+    return this._server;
+  }
+
+  /**
+   * The version of this frontend, compared with the server's.
+   */
+  get frontendVersion(): string {
+    return this._frontendVersion;
+  }
+
+  /**
+   * Ask the server for its version and build tools. Concurrent calls share one
+   * request; errors end up in `server.state`, never thrown.
+   */
+  refreshServer(): Promise<void> {
+    if (!this._pending) {
+      this._pending = this._fetchServer().finally(() => {
+        this._pending = null;
+      });
+    }
+    return this._pending;
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    Signal.clearData(this);
+  }
+
+  private async _fetchServer(): Promise<void> {
+    this._setServer({ ...this._server, state: 'loading' });
+    let next: OverlaysModel.IServerStatus;
+    try {
+      const info = await this._client.info();
+      next = {
+        state: info.version === this._frontendVersion ? 'ready' : 'mismatch',
+        info,
+        error: null
+      };
+    } catch (error) {
+      next = {
+        state: isNotFound(error) ? 'missing' : 'error',
+        info: null,
+        error: error instanceof Error ? error.message : String(error)
+      };
+    }
+    if (!this._isDisposed) {
+      this._setServer(next);
+    }
+  }
+
+  private _setServer(status: OverlaysModel.IServerStatus): void {
+    this._server = status;
+    this._changed.emit();
+  }
+
+  private _client: Pick<OverlaysClient, 'info'>;
+  private _frontendVersion: string;
+  private _settings: IOverlaysSettings = DEFAULT_SETTINGS;
+  private _server: OverlaysModel.IServerStatus = {
+    state: 'loading',
+    info: null,
+    error: null
+  };
+  private _pending: Promise<void> | null = null;
+  private _isDisposed = false;
+  private _changed = new Signal<this, void>(this);
+}
+
+/**
+ * A namespace for OverlaysModel statics.
+ */
+export namespace OverlaysModel {
+  /**
+   * The options used to create a model.
+   */
+  export interface IOptions {
+    /**
+     * The REST client (anything with `info()`).
+     */
+    client: Pick<OverlaysClient, 'info'>;
+
+    /**
+     * The frontend version to compare with the server's; defaults to VERSION.
+     */
+    frontendVersion?: string;
+  }
+
+  /**
+   * - `loading`: a request is under way;
+   * - `ready`: the server extension answered with this frontend's version;
+   * - `mismatch`: it answered with another version;
+   * - `missing`: the server has no such endpoint (extension not loaded);
+   * - `error`: any other failure (network, 5xx, 403…).
+   */
+  export type ServerState =
+    'loading' | 'ready' | 'mismatch' | 'missing' | 'error';
+
+  export interface IServerStatus {
+    state: ServerState;
+    /** The last answer of `overlays/info`, when there is one. */
+    info: OverlaysAPI.IInfo | null;
+    /** The error message, for `missing` and `error`. */
+    error: string | null;
+  }
+}

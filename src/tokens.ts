@@ -1,0 +1,53 @@
+/**
+ * Public names of the extension: plugin and command ids, REST payload types.
+ */
+
+/**
+ * The id of the main plugin; its settings live in `schema/plugin.json`.
+ */
+export const PLUGIN_ID = 'jupyterlab-overlays:plugin';
+
+/**
+ * The id of the Overlays panel in the left sidebar.
+ */
+export const PANEL_ID = 'jp-overlays-panel';
+
+/**
+ * Command ids, `jupyterlab-overlays:verb-noun`.
+ */
+export namespace CommandIDs {
+  export const openPanel = 'jupyterlab-overlays:open-panel';
+  export const refreshInfo = 'jupyterlab-overlays:refresh-info';
+}
+
+/**
+ * Payloads of the server's REST API under `<base_url>/overlays/`.
+ */
+export namespace OverlaysAPI {
+  /**
+   * One local container build tool as the server found it.
+   */
+  export interface IBuildTool {
+    /** `buildah`, `podman` or `docker`. */
+    name: string;
+    /** Whether the executable is on the server's PATH. */
+    found: boolean;
+    path: string | null;
+    version: string | null;
+    /** Whether the tool can build images here. */
+    usable: boolean;
+    /** Why the tool cannot be used, when it cannot. */
+    problem: string | null;
+    /** What to install to get the tool. */
+    install_hint: string;
+  }
+
+  /**
+   * `GET overlays/info`.
+   */
+  export interface IInfo {
+    version: string;
+    build_tools: IBuildTool[];
+    preferred_build_tool: string | null;
+  }
+}
