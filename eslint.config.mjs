@@ -19,7 +19,7 @@ export default tseslint.config(
       'ui-tests/test-results',
       'ui-tests/playwright-report',
       '**/*.d.ts',
-      'tests'
+      'ui-tests/node_modules'
     ]
   },
   js.configs.recommended,

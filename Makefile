@@ -1,0 +1,67 @@
+# The two set-up commands of the README:
+#   make lab    install everything, start JupyterLab on demo/ with the extension
+#   make test   install everything, run every test layer
+# Both are safe to re-run; each step redoes only what changed.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+STAMPS := .make
+export PATH := $(BIN):$(PATH)
+
+LAB_PORT ?= 8888
+LAB_ARGS ?=
+
+.PHONY: lab test install system-lab system-test build watch lint clean
+
+lab: system-lab install
+	jupyter lab --allow-root --no-browser --port=$(LAB_PORT) \
+	  --ServerApp.root_dir="$(CURDIR)/demo" $(LAB_ARGS)
+
+test: system-test install ui-tests/node_modules/.yarn-state.yml
+	python scripts/run_tests.py
+
+install: $(STAMPS)/python build
+
+system-lab:
+	scripts/install-system.sh lab
+
+system-test:
+	scripts/install-system.sh test
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+# The build tools are installed in the venv first so the editable install can
+# skip build isolation (which would download JupyterLab again on every install).
+$(STAMPS)/python: $(BIN)/python pyproject.toml package.json node_modules/.yarn-state.yml
+	$(BIN)/pip install -q "hatchling>=1.5.0" "hatch-nodejs-version>=0.3.2" \
+	  "hatch-jupyter-builder>=0.5" editables "jupyterlab>=4.6.0,<4.7"
+	$(BIN)/pip install -q --no-build-isolation -e ".[test]"
+	jupyter labextension develop --overwrite .
+	@mkdir -p $(STAMPS) && touch $@
+
+node_modules/.yarn-state.yml: $(BIN)/python package.json yarn.lock
+	$(BIN)/pip install -q "jupyterlab>=4.6.0,<4.7"
+	jlpm install
+	@touch $@
+
+ui-tests/node_modules/.yarn-state.yml: $(BIN)/python ui-tests/package.json ui-tests/yarn.lock
+	cd ui-tests && jlpm install
+	@touch $@
+
+build: $(STAMPS)/python
+	jlpm build
+
+watch: install
+	jlpm watch
+
+lint: install
+	jlpm lint
+	ruff format . && ruff check --fix .
+
+clean:
+	jlpm clean:all || true
+	rm -rf $(VENV) $(STAMPS) node_modules ui-tests/node_modules .test-results

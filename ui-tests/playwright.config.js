@@ -1,0 +1,41 @@
+/**
+ * Galata configuration. Playwright cannot download its browsers here, so the
+ * tests drive Debian's chromium (installed by scripts/install-system.sh).
+ */
+const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
+
+module.exports = {
+  ...baseConfig,
+  workers: 1,
+  retries: 0,
+  reporter: [
+    ['list'],
+    ['json', { outputFile: 'test-results/results.json' }],
+    ['html', { open: 'never' }]
+  ],
+  use: {
+    ...baseConfig.use,
+    baseURL: 'http://localhost:8899',
+    video: 'off',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync'
+      ]
+    }
+  },
+  webServer: {
+    command: 'jlpm start',
+    url: 'http://localhost:8899/lab',
+    timeout: 120 * 1000,
+    reuseExistingServer: false
+  }
+};

@@ -1,0 +1,61 @@
+import { expect, test } from '@jupyterlab/galata';
+
+const PANEL = 'jp-overlays-panel';
+
+test.describe('Overlays panel', () => {
+  test('loads the extension without errors', async ({ page }) => {
+    const errors: string[] = [];
+    page.on('console', message => {
+      if (message.type() === 'error' && message.text().includes('overlays')) {
+        errors.push(message.text());
+      }
+    });
+    await page.goto();
+    await expect(page.sidebar.getTabLocator(PANEL)).toBeVisible();
+    expect(errors).toEqual([]);
+  });
+
+  test('opens from the sidebar and lists the build tools', async ({ page }) => {
+    await page.sidebar.openTab(PANEL);
+    const panel = page.locator(`#${PANEL}`);
+    await expect(
+      panel.getByRole('heading', { name: 'Overlays' })
+    ).toBeVisible();
+
+    const tools = panel.locator('.jp-OverlaysPanel-buildTool');
+    await expect(tools).toHaveCount(3);
+    expect(
+      await tools.evaluateAll(items => items.map(i => i.dataset.tool))
+    ).toEqual(['buildah', 'podman', 'docker']);
+
+    // The test machines install buildah (scripts/install-system.sh).
+    const buildah = panel.locator('[data-tool="buildah"]');
+    await expect(buildah).toHaveClass(/jp-mod-usable/);
+    await expect(buildah).toContainText(/version \d+\.\d+/);
+    await expect(buildah).toContainText('used');
+    await expect(panel.getByRole('alert')).toHaveCount(0);
+    await expect(panel.locator('.jp-OverlaysPanel-settingValue')).toHaveText(
+      'overlays'
+    );
+  });
+
+  test('opens from the View menu', async ({ page }) => {
+    await page.menu.clickMenuItem('View>Show Overlays Panel');
+    await expect(page.locator(`#${PANEL}`)).toBeVisible();
+    expect(await page.sidebar.isTabOpen(PANEL)).toBe(true);
+  });
+
+  test('says so when the server extension does not answer', async ({
+    page
+  }) => {
+    // Stand in for a server without the extension: its route answers 404.
+    await page.route(/\/overlays\/info/, route =>
+      route.fulfill({ status: 404, body: 'Not Found' })
+    );
+    await page.reload();
+    await page.sidebar.openTab(PANEL);
+    await expect(page.locator(`#${PANEL}`).getByRole('alert')).toContainText(
+      'server extension is not running'
+    );
+  });
+});
