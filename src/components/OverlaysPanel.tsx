@@ -183,15 +183,17 @@ function BuildToolItem(props: {
       {preferred && (
         <span className="jp-OverlaysPanel-badge">{trans.__('used')}</span>
       )}
-      {tool.problem && (
+      {!tool.found && (
+        <span className="jp-OverlaysPanel-buildToolProblem">
+          {trans.__('Install with:')}{' '}
+          <code className="jp-OverlaysPanel-installHint">
+            {tool.install_hint}
+          </code>
+        </span>
+      )}
+      {tool.found && tool.problem && (
         <span className="jp-OverlaysPanel-buildToolProblem">
           {tool.problem}
-          {!tool.found && (
-            <>
-              {' — '}
-              {trans.__('install: %1', tool.install_hint)}
-            </>
-          )}
         </span>
       )}
     </li>
