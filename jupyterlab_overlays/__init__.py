@@ -21,8 +21,10 @@ def _jupyter_server_extension_points():
 def _load_jupyter_server_extension(server_app):
     """Register the REST handlers on the running Jupyter server."""
     from .config import OverlaysConfig
+    from .environment import EnvironmentService
     from .handlers import setup_handlers
 
     config = OverlaysConfig(parent=server_app)
-    setup_handlers(server_app.web_app, config)
+    environments = EnvironmentService(server_app.kernel_spec_manager, config)
+    setup_handlers(server_app.web_app, config, environments)
     server_app.log.info("jupyterlab_overlays %s: server extension loaded", __version__)

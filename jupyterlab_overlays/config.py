@@ -4,6 +4,7 @@ Example (``jupyter_server_config.py``)::
 
     c.OverlaysConfig.build_tools = ["podman", "buildah"]
     c.OverlaysConfig.probe_timeout = 5
+    c.OverlaysConfig.environment_timeout = 60
 """
 
 from traitlets import Float, List, TraitError, Unicode, validate
@@ -27,6 +28,11 @@ class OverlaysConfig(Configurable):
         help="Seconds to wait for a build tool to report its version.",
     ).tag(config=True)
 
+    environment_timeout = Float(
+        30.0,
+        help="Seconds to wait for a kernelspec's Python to describe its environment.",
+    ).tag(config=True)
+
     @validate("build_tools")
     def _validate_build_tools(self, proposal):
         unknown = [name for name in proposal["value"] if name not in KNOWN_TOOLS]
@@ -41,4 +47,10 @@ class OverlaysConfig(Configurable):
     def _validate_probe_timeout(self, proposal):
         if proposal["value"] <= 0:
             raise TraitError("probe_timeout must be a positive number of seconds.")
+        return proposal["value"]
+
+    @validate("environment_timeout")
+    def _validate_environment_timeout(self, proposal):
+        if proposal["value"] <= 0:
+            raise TraitError("environment_timeout must be a positive number of seconds.")
         return proposal["value"]

@@ -8,18 +8,30 @@ from jupyter_server.utils import url_path_join
 from tornado import web
 
 from .config import OverlaysConfig
+from .environment import EnvironmentProbeError, EnvironmentService
 from .info import server_info
 
 NAMESPACE = "overlays"
 
 
 class OverlaysHandler(APIHandler):
-    """Base handler: authorization resource and the extension's settings."""
+    """Base handler: authorization resource, the extension's settings and services."""
 
     auth_resource = NAMESPACE
 
-    def initialize(self, config: OverlaysConfig) -> None:
+    def initialize(self, config: OverlaysConfig, environments: EnvironmentService) -> None:
         self.overlays_config = config
+        self.environments = environments
+
+    def fail(self, status: int, message: str) -> None:
+        """Answer ``{"message": message}`` with an error status.
+
+        Written here rather than raised as ``web.HTTPError``: APIHandler.write_error would
+        also log the message as a %-format string, and the message may quote stderr.
+        """
+        self.log.warning("%s %s: %d %s", self.request.method, self.request.path, status, message)
+        self.set_status(status)
+        self.finish({"message": message})
 
 
 class InfoHandler(OverlaysHandler):
@@ -31,16 +43,32 @@ class InfoHandler(OverlaysHandler):
         self.finish(await server_info(self.overlays_config))
 
 
-def setup_handlers(web_app, config: OverlaysConfig) -> None:
+class EnvironmentHandler(OverlaysHandler):
+    """``GET overlays/environment?kernel=<kernelspec>[&refresh=1]``: what its Python imports."""
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        kernel = self.get_query_argument("kernel", "")
+        refresh = self.get_query_argument("refresh", "0").lower() in {"1", "true", "yes"}
+        if not kernel:
+            self.fail(400, "Missing the kernel parameter (a kernelspec name).")
+            return
+        try:
+            self.finish(await self.environments.environment(kernel, refresh=refresh))
+        except EnvironmentProbeError as error:
+            self.fail(error.status, error.message)
+
+
+def setup_handlers(web_app, config: OverlaysConfig, environments: EnvironmentService) -> None:
     """Add the extension's routes under ``<base_url>/overlays/``."""
     base_url = web_app.settings["base_url"]
     routes = [
         ("info", InfoHandler),
+        ("environment", EnvironmentHandler),
     ]
+    services = {"config": config, "environments": environments}
     web_app.add_handlers(
         ".*$",
-        [
-            (url_path_join(base_url, NAMESPACE, path), handler, {"config": config})
-            for path, handler in routes
-        ],
+        [(url_path_join(base_url, NAMESPACE, path), handler, services) for path, handler in routes],
     )

@@ -27,3 +27,15 @@ def test_rejects_an_unknown_tool():
 def test_rejects_a_non_positive_timeout():
     with pytest.raises(TraitError, match="positive"):
         OverlaysConfig(probe_timeout=0)
+
+
+def test_environment_timeout_defaults_to_30_seconds_and_is_configurable():
+    assert OverlaysConfig().environment_timeout == 30
+    config = OverlaysConfig(config=Config({"OverlaysConfig": {"environment_timeout": 90}}))
+    assert config.environment_timeout == 90
+
+
+@pytest.mark.parametrize("value", [0, -1])
+def test_rejects_a_non_positive_environment_timeout(value):
+    with pytest.raises(TraitError, match="environment_timeout must be a positive"):
+        OverlaysConfig(environment_timeout=value)
