@@ -1,0 +1,117 @@
+/**
+ * `.aicoe-ci.yaml`: AICoE CI builds one image per listed overlay.
+ */
+import {
+  configText,
+  entryIndex,
+  entryList,
+  entryNames,
+  parseConfig,
+  removeEntry,
+  renameEntry
+} from './yamlConfig';
+
+export const AICOE_FILE = '.aicoe-ci.yaml';
+
+/**
+ * Build strategies AICoE CI knows. The key is spelled `build-stratergy`: AICoE
+ * CI maps `-` to `_` and reads that name.
+ */
+export const BUILD_STRATEGIES = [
+  'Source',
+  'Dockerfile',
+  'Containerfile'
+] as const;
+
+/**
+ * The build settings written for a new overlay.
+ */
+export interface IAicoeBuild {
+  name: string;
+  buildStrategy?: (typeof BUILD_STRATEGIES)[number];
+  baseImage?: string;
+  registry?: string;
+  registryOrg?: string;
+  registryProject?: string;
+  registrySecret?: string;
+  dockerfilePath?: string;
+}
+
+/**
+ * The overlays `.aicoe-ci.yaml` builds.
+ */
+export function aicoeOverlayNames(text: string | null): string[] {
+  return entryNames(entryList(parseConfig(text), 'overlays'));
+}
+
+/**
+ * Add an overlay build (the file is created when `text` is null or empty);
+ * also makes sure `check` runs `overlays-build`. An existing entry of that
+ * name is left as the user has it.
+ */
+export function addAicoeOverlay(
+  text: string | null,
+  build: IAicoeBuild,
+  overlaysDir: string
+): string {
+  const doc = parseConfig(text);
+  let changed = false;
+  const check = entryList(doc, 'check', true);
+  if (
+    !check.items.some(
+      item => String((item as any)?.value ?? item) === 'overlays-build'
+    )
+  ) {
+    check.add(doc.createNode('overlays-build'));
+    changed = true;
+  }
+  if (!doc.has('overlays_dir')) {
+    doc.set('overlays_dir', overlaysDir);
+    changed = true;
+  }
+  const list = entryList(doc, 'overlays', true);
+  if (entryIndex(list, build.name) < 0) {
+    changed = true;
+    const settings: Record<string, string> = {
+      'build-stratergy': build.buildStrategy ?? 'Source'
+    };
+    const optional: [string, string | undefined][] = [
+      ['base-image', build.baseImage],
+      ['dockerfile-path', build.dockerfilePath],
+      ['registry', build.registry],
+      ['registry-org', build.registryOrg],
+      ['registry-project', build.registryProject],
+      ['registry-secret', build.registrySecret]
+    ];
+    for (const [key, value] of optional) {
+      if (value) {
+        settings[key] = value;
+      }
+    }
+    list.add(doc.createNode({ name: build.name, build: settings }));
+  }
+  return configText(doc, text, changed);
+}
+
+/**
+ * Rename an overlay build in place (its registry project is the user's and
+ * is left alone).
+ */
+export function renameAicoeOverlay(
+  text: string,
+  from: string,
+  to: string
+): string {
+  const doc = parseConfig(text);
+  const changed = renameEntry(entryList(doc, 'overlays'), from, to);
+  return configText(doc, text, changed);
+}
+
+/**
+ * Remove an overlay build.
+ */
+export function removeAicoeOverlay(text: string, name: string): string {
+  const doc = parseConfig(text);
+  const changed = removeEntry(entryList(doc, 'overlays'), name);
+  return configText(doc, text, changed);
+}
