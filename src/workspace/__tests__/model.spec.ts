@@ -1,0 +1,394 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+
+import { IImportEnvironment } from '../../imports';
+import { PipfileError } from '../../overlay';
+import { MemoryFiles } from '../memoryFiles';
+import {
+  INotebookAccess,
+  IWorkspaceSettings,
+  OverlayError,
+  OverlaysWorkspace
+} from '../model';
+
+const DEMO = join(__dirname, '..', '..', '..', 'demo');
+
+function demoFiles(): MemoryFiles {
+  const files = new MemoryFiles();
+  for (const name of [
+    'download_dataset',
+    'preprocess_dataset',
+    'train_model'
+  ]) {
+    files.files.set(
+      `notebooks/${name}.ipynb`,
+      readFileSync(join(DEMO, 'notebooks', `${name}.ipynb`), 'utf-8')
+    );
+  }
+  files.files.set(
+    'notebooks/pipeline_utils.py',
+    readFileSync(join(DEMO, 'notebooks', 'pipeline_utils.py'), 'utf-8')
+  );
+  return files;
+}
+
+const SETTINGS: IWorkspaceSettings = {
+  overlaysFolder: 'overlays',
+  pythonVersion: '',
+  pin: 'exact',
+  syncThoth: true,
+  syncAicoe: true,
+  registry: 'quay.io',
+  registryOrg: 'my-org',
+  project: 'demo',
+  aicoeBaseImage: ''
+};
+
+function workspace(
+  files: MemoryFiles,
+  options: Partial<OverlaysWorkspace.IOptions> = {},
+  settings: Partial<IWorkspaceSettings> = {}
+) {
+  return new OverlaysWorkspace({
+    files,
+    access: null,
+    environment: null,
+    settings: () => ({ ...SETTINGS, ...settings }),
+    ...options
+  });
+}
+
+function notebookJSON(files: MemoryFiles, path: string) {
+  return JSON.parse(files.files.get(path)!);
+}
+
+function addCell(files: MemoryFiles, path: string, source: string) {
+  const notebook = notebookJSON(files, path);
+  notebook.cells.push({
+    cell_type: 'code',
+    source,
+    metadata: {},
+    outputs: [],
+    execution_count: null
+  });
+  files.files.set(path, JSON.stringify(notebook));
+}
+
+describe('OverlaysWorkspace', () => {
+  it('creates an overlay from a notebook: Pipfile, tag, .thoth.yaml, .aicoe-ci.yaml', async () => {
+    const files = demoFiles();
+    const model = workspace(files);
+    await model.scan();
+    expect(model.overlays).toEqual([]);
+
+    const overlay = await model.createOverlay('download-dataset', [
+      'notebooks/download_dataset.ipynb'
+    ]);
+    expect(overlay.members).toEqual(['notebooks/download_dataset.ipynb']);
+    expect(overlay.packages.map(p => [p.name, p.specifier, p.source])).toEqual([
+      ['python-dotenv', '*', 'table'],
+      ['requests', '>=2.31', 'pip-magic'],
+      ['tqdm', '*', 'identity']
+    ]);
+    expect(overlay.inThoth && overlay.inAicoe).toBe(true);
+    expect(overlay.outOfDate).toBe(false);
+
+    expect(files.files.get('overlays/download-dataset/Pipfile')).toContain(
+      '[packages]\npython-dotenv = "*"\nrequests = ">=2.31"\ntqdm = "*"\n'
+    );
+    expect(files.files.get('overlays/download-dataset/Pipfile')).toContain(
+      'python_version = "3.11"'
+    );
+    expect(
+      notebookJSON(files, 'notebooks/download_dataset.ipynb').metadata.overlay
+    ).toEqual({ name: 'download-dataset' });
+    expect(files.files.get('.thoth.yaml')).toContain(
+      '- name: download-dataset'
+    );
+    expect(files.files.get('.aicoe-ci.yaml')).toContain(
+      'registry-project: demo-download-dataset'
+    );
+  });
+
+  it('refuses bad names and writes nothing', async () => {
+    const files = demoFiles();
+    const model = workspace(files);
+    for (const name of ['../x', '..', 'a/b', '', 'x'.repeat(64)]) {
+      await expect(
+        model.createOverlay(name, ['notebooks/train_model.ipynb'])
+      ).rejects.toBeInstanceOf(OverlayError);
+    }
+    expect(files.writes).toEqual([]);
+  });
+
+  it('refuses a name already taken', async () => {
+    const files = demoFiles();
+    const model = workspace(files);
+    await model.createOverlay('train', ['notebooks/train_model.ipynb']);
+    await expect(
+      model.createOverlay('Train', ['notebooks/preprocess_dataset.ipynb'])
+    ).rejects.toThrow('There is already an overlay named "Train".');
+  });
+
+  it('adds notebooks to an overlay, adding packages and keeping user entries', async () => {
+    const files = demoFiles();
+    const model = workspace(files);
+    await model.createOverlay('prep', ['notebooks/preprocess_dataset.ipynb']);
+    await model.setPackage('prep', 'gunicorn', '==23.0.0');
+    const diff = await model.addToOverlay('prep', [
+      'notebooks/train_model.ipynb'
+    ]);
+    expect(diff.added.map(r => r.name)).toEqual([
+      'joblib',
+      'matplotlib',
+      'mlflow'
+    ]);
+    expect(diff.removed.map(e => e.name)).toEqual(['gunicorn']);
+    const overlay = model.overlay('prep')!;
+    expect(overlay.members).toHaveLength(2);
+    expect(overlay.packages.map(p => p.name)).toEqual([
+      'numpy',
+      'pandas',
+      'pyyaml',
+      'scikit-learn',
+      'gunicorn',
+      'joblib',
+      'matplotlib',
+      'mlflow'
+    ]);
+    expect(overlay.packages.find(p => p.name === 'gunicorn')!.source).toBe(
+      'pipfile'
+    );
+    expect(overlay.packages.find(p => p.name === 'mlflow')!.optional).toBe(
+      true
+    );
+  });
+
+  it('marks an overlay out of date when a member gains an import, and re-extracts', async () => {
+    const files = demoFiles();
+    const model = workspace(files);
+    await model.createOverlay('train', ['notebooks/train_model.ipynb']);
+    addCell(
+      files,
+      'notebooks/train_model.ipynb',
+      'import seaborn as sns\nfrom PIL import Image'
+    );
+    await model.notebookSaved('notebooks/train_model.ipynb');
+    expect(model.overlay('train')!.outOfDate).toBe(true);
+
+    const diff = await model.preview('train');
+    expect(diff.added.map(r => r.name)).toEqual(['pillow', 'seaborn']);
+    expect(diff.removed).toEqual([]);
+    await model.apply('train', diff);
+    expect(model.overlay('train')!.outOfDate).toBe(false);
+    expect(files.files.get('overlays/train/Pipfile')).toContain(
+      'pillow = "*"\nseaborn = "*"\n'
+    );
+  });
+
+  it('proposes removals without applying them unless asked', async () => {
+    const files = demoFiles();
+    const model = workspace(files);
+    await model.createOverlay('dl', ['notebooks/download_dataset.ipynb']);
+    const notebook = notebookJSON(files, 'notebooks/download_dataset.ipynb');
+    notebook.cells = notebook.cells.filter(
+      (cell: any) => !String(cell.source).includes('tqdm')
+    );
+    files.files.set(
+      'notebooks/download_dataset.ipynb',
+      JSON.stringify(notebook)
+    );
+    await model.notebookSaved('notebooks/download_dataset.ipynb');
+
+    const diff = await model.preview('dl');
+    expect(diff.removed.map(e => e.name)).toEqual(['python-dotenv', 'tqdm']);
+    await model.apply('dl', { ...diff, removed: [] });
+    expect(model.overlay('dl')!.packages.map(p => p.name)).toContain('tqdm');
+    await model.apply('dl', {
+      added: [],
+      changed: [],
+      removed: diff.removed.slice(1)
+    });
+    expect(model.overlay('dl')!.packages.map(p => p.name)).not.toContain(
+      'tqdm'
+    );
+  });
+
+  it('reports a broken Pipfile and never overwrites it', async () => {
+    const files = demoFiles();
+    const model = workspace(files);
+    await model.createOverlay('dl', ['notebooks/download_dataset.ipynb']);
+    files.files.set('overlays/dl/Pipfile', '[packages\nrequests = "*"\n');
+    await model.scan();
+    expect(model.overlay('dl')!.pipfileError).toMatch(/line|Invalid|expected/i);
+    const before = files.writes.length;
+    await expect(model.preview('dl')).rejects.toBeInstanceOf(PipfileError);
+    await expect(model.setPackage('dl', 'numpy', '*')).rejects.toBeInstanceOf(
+      PipfileError
+    );
+    expect(files.writes.length).toBe(before);
+    expect(files.files.get('overlays/dl/Pipfile')).toBe(
+      '[packages\nrequests = "*"\n'
+    );
+  });
+
+  it('deletes an overlay: folder, YAML entries and tags', async () => {
+    const files = demoFiles();
+    const model = workspace(files);
+    await model.createOverlay('dl', ['notebooks/download_dataset.ipynb']);
+    await model.createOverlay('train', ['notebooks/train_model.ipynb']);
+    await model.deleteOverlay('dl');
+    expect(
+      [...files.files.keys()].filter(path => path.startsWith('overlays/dl'))
+    ).toEqual([]);
+    expect(files.files.get('.thoth.yaml')).not.toContain('name: dl');
+    expect(files.files.get('.aicoe-ci.yaml')).not.toContain('name: dl');
+    expect(files.files.get('.thoth.yaml')).toContain('name: train');
+    expect(
+      notebookJSON(files, 'notebooks/download_dataset.ipynb').metadata.overlay
+    ).toBeUndefined();
+    expect(model.overlays.map(o => o.name)).toEqual(['train']);
+  });
+
+  it('renames an overlay everywhere', async () => {
+    const files = demoFiles();
+    const model = workspace(files);
+    await model.createOverlay('dl', ['notebooks/download_dataset.ipynb']);
+    await model.renameOverlay('dl', 'download');
+    expect(files.files.has('overlays/dl/Pipfile')).toBe(false);
+    expect(files.files.get('overlays/download/Pipfile')).toContain('requests');
+    expect(files.files.get('.thoth.yaml')).toContain('- name: download\n');
+    expect(files.files.get('.aicoe-ci.yaml')).toContain('- name: download\n');
+    expect(
+      notebookJSON(files, 'notebooks/download_dataset.ipynb').metadata.overlay
+    ).toEqual({
+      name: 'download'
+    });
+    await expect(
+      model.renameOverlay('download', '../up')
+    ).rejects.toBeInstanceOf(OverlayError);
+  });
+
+  it('records the pick for an ambiguous import as an override', async () => {
+    const files = demoFiles();
+    addCell(files, 'notebooks/train_model.ipynb', 'import cv2');
+    const model = workspace(files);
+    await model.createOverlay('train', ['notebooks/train_model.ipynb']);
+    const cv = model
+      .overlay('train')!
+      .packages.find(p => p.modules.includes('cv2'))!;
+    expect(cv).toMatchObject({ name: 'opencv-python', ambiguous: true });
+    await model.pickDistribution('train', 'cv2', 'opencv-python-headless');
+    expect(JSON.parse(files.files.get('overlays/train/overlay.json')!)).toEqual(
+      {
+        overrides: { cv2: 'opencv-python-headless' }
+      }
+    );
+    const packages = model.overlay('train')!.packages;
+    expect(packages.map(p => p.name)).toContain('opencv-python-headless');
+    expect(packages.map(p => p.name)).not.toContain('opencv-python');
+    expect(
+      packages.find(p => p.name === 'opencv-python-headless')
+    ).toMatchObject({
+      source: 'override',
+      ambiguous: false
+    });
+  });
+
+  it('tags open notebooks through their model, not their file', async () => {
+    const files = demoFiles();
+    const tagged: [string, string | null][] = [];
+    const access: INotebookAccess = {
+      openContent: path =>
+        path === 'notebooks/train_model.ipynb'
+          ? notebookJSON(files, path)
+          : null,
+      tagOpen: async (path, name) => {
+        if (path !== 'notebooks/train_model.ipynb') {
+          return false;
+        }
+        tagged.push([path, name]);
+        return true;
+      }
+    };
+    const model = workspace(files, { access });
+    await model.createOverlay('train', ['notebooks/train_model.ipynb']);
+    expect(tagged).toEqual([['notebooks/train_model.ipynb', 'train']]);
+    expect(files.writes).not.toContain('notebooks/train_model.ipynb');
+    expect(model.overlay('train')!.members).toEqual([
+      'notebooks/train_model.ipynb'
+    ]);
+  });
+
+  it('pins versions from the kernel environment, and carries on without it', async () => {
+    const environment: IImportEnvironment = {
+      pythonVersion: '3.12.3',
+      packages: {
+        requests: [{ distribution: 'requests', version: '2.32.3' }],
+        tqdm: [{ distribution: 'tqdm', version: '4.66.5' }]
+      }
+    };
+    const files = demoFiles();
+    const model = workspace(files, { environment: async () => environment });
+    const overlay = await model.createOverlay('dl', [
+      'notebooks/download_dataset.ipynb'
+    ]);
+    expect(overlay.packages.map(p => [p.name, p.specifier])).toEqual([
+      ['python-dotenv', '*'],
+      ['requests', '>=2.31'],
+      ['tqdm', '==4.66.5']
+    ]);
+    expect(overlay.pythonVersion).toBe('3.12');
+
+    const failing = workspace(demoFiles(), {
+      environment: async () => {
+        throw new Error('kernel python is broken');
+      }
+    });
+    const fallback = await failing.createOverlay('dl', [
+      'notebooks/download_dataset.ipynb'
+    ]);
+    expect(fallback.packages.map(p => p.name)).toEqual([
+      'python-dotenv',
+      'requests',
+      'tqdm'
+    ]);
+  });
+
+  it('leaves the YAML files alone when syncing is turned off', async () => {
+    const files = demoFiles();
+    const model = workspace(files, {}, { syncThoth: false, syncAicoe: false });
+    await model.createOverlay('dl', ['notebooks/download_dataset.ipynb']);
+    expect(files.files.has('.thoth.yaml')).toBe(false);
+    expect(files.files.has('.aicoe-ci.yaml')).toBe(false);
+  });
+
+  it('follows .thoth.yaml overlays_dir and lists overlays only it names', async () => {
+    const files = demoFiles();
+    files.files.set(
+      '.thoth.yaml',
+      'host: h\noverlays_dir: envs\nruntime_environments:\n  - name: legacy\n    python_version: "3.9"\n'
+    );
+    const model = workspace(files);
+    await model.scan();
+    expect(model.overlaysFolder).toBe('envs');
+    expect(model.overlays.map(o => [o.name, o.hasPipfile, o.inThoth])).toEqual([
+      ['legacy', false, true]
+    ]);
+    await model.createOverlay('dl', ['notebooks/download_dataset.ipynb']);
+    expect(files.files.has('envs/dl/Pipfile')).toBe(true);
+  });
+
+  it('reports a broken .thoth.yaml and refuses to edit it', async () => {
+    const files = demoFiles();
+    files.files.set('.thoth.yaml', 'host: [broken\n');
+    const model = workspace(files);
+    await model.scan();
+    expect(model.problems[0]).toMatch(/^\.thoth\.yaml: /);
+    await expect(
+      model.createOverlay('dl', ['notebooks/download_dataset.ipynb'])
+    ).rejects.toThrow('.thoth.yaml cannot be read, so it was left unchanged');
+    expect(files.files.get('.thoth.yaml')).toBe('host: [broken\n');
+    expect(files.writes).toEqual([]);
+  });
+});
