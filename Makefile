@@ -12,12 +12,22 @@ export PATH := $(BIN):$(PATH)
 
 LAB_PORT ?= 8888
 LAB_ARGS ?=
+# `make lab` works on a copy of demo/, so what you try never changes the
+# repository; `make lab-reset` starts again from demo/.
+LAB_ROOT := .lab/demo
 
-.PHONY: lab test install system-lab system-test build watch lint clean
+.PHONY: lab lab-reset test install system-lab system-test build watch lint clean
 
-lab: system-lab install
+lab: system-lab install $(LAB_ROOT)
 	jupyter lab --allow-root --no-browser --port=$(LAB_PORT) \
-	  --ServerApp.root_dir="$(CURDIR)/demo" $(LAB_ARGS)
+	  --ServerApp.root_dir="$(CURDIR)/$(LAB_ROOT)" $(LAB_ARGS)
+
+$(LAB_ROOT):
+	mkdir -p $(dir $(LAB_ROOT))
+	cp -r demo $(LAB_ROOT)
+
+lab-reset:
+	rm -rf $(LAB_ROOT)
 
 test: system-test install ui-tests/node_modules/.yarn-state.yml
 	python scripts/run_tests.py
@@ -64,4 +74,4 @@ lint: install
 
 clean:
 	jlpm clean:all || true
-	rm -rf $(VENV) $(STAMPS) node_modules ui-tests/node_modules .test-results
+	rm -rf $(VENV) $(STAMPS) node_modules ui-tests/node_modules .test-results .lab

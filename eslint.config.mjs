@@ -48,7 +48,15 @@ export default tseslint.config(
       // activates, so these modules are needed at start.
       'jupyter/prefer-lazy-imports': [
         'warn',
-        { ignoreImports: ['./commands', './widgets/OverlaysPanel'] }
+        {
+          ignoreImports: [
+            './commands',
+            './model',
+            './widgets/OverlaysPanel',
+            './workspace/files',
+            './workspace/model'
+          ]
+        }
       ],
       curly: ['error', 'all'],
       eqeqeq: 'error',

@@ -1,6 +1,7 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
+import type { IImportEnvironment } from './imports/resolve';
 import { OverlaysAPI } from './tokens';
 
 /**
@@ -22,6 +23,43 @@ export class OverlaysClient {
    */
   info(): Promise<OverlaysAPI.IInfo> {
     return this._request<OverlaysAPI.IInfo>('info');
+  }
+
+  /**
+   * `GET overlays/environment`: what a kernelspec's Python has installed.
+   */
+  environment(
+    kernel: string,
+    refresh = false
+  ): Promise<OverlaysAPI.IEnvironment> {
+    const query = URLExt.objectToQueryString({
+      kernel,
+      ...(refresh ? { refresh: '1' } : {})
+    });
+    return this._request<OverlaysAPI.IEnvironment>(`environment${query}`);
+  }
+
+  /**
+   * `GET overlays/config-files/<name>`: `.thoth.yaml` or `.aicoe-ci.yaml`,
+   * which the contents API hides.
+   */
+  configFile(name: string): Promise<OverlaysAPI.IConfigFile> {
+    return this._request<OverlaysAPI.IConfigFile>(
+      `config-files/${encodeURIComponent(name)}`
+    );
+  }
+
+  /**
+   * `PUT overlays/config-files/<name>`.
+   */
+  saveConfigFile(
+    name: string,
+    content: string
+  ): Promise<OverlaysAPI.IConfigFile> {
+    return this._request<OverlaysAPI.IConfigFile>(
+      `config-files/${encodeURIComponent(name)}`,
+      { method: 'PUT', body: JSON.stringify({ content }) }
+    );
   }
 
   private async _request<T>(path: string, init: RequestInit = {}): Promise<T> {
@@ -58,6 +96,26 @@ export namespace OverlaysClient {
      */
     serverSettings?: ServerConnection.ISettings;
   }
+}
+
+/**
+ * The environment payload as the import resolver takes it.
+ */
+export function importEnvironment(
+  payload: OverlaysAPI.IEnvironment
+): IImportEnvironment {
+  const packages: IImportEnvironment['packages'] = {};
+  for (const [name, distributions] of Object.entries(payload.packages ?? {})) {
+    packages[name] = distributions.map(item => ({
+      distribution: item.distribution,
+      version: item.version ?? ''
+    }));
+  }
+  return {
+    pythonVersion: payload.python_version,
+    ...(payload.stdlib ? { stdlib: payload.stdlib } : {}),
+    packages
+  };
 }
 
 /**

@@ -1,21 +1,84 @@
 import { JupyterFrontEnd } from '@jupyterlab/application';
+import {
+  Dialog,
+  InputDialog,
+  showDialog,
+  showErrorMessage
+} from '@jupyterlab/apputils';
+import { IFileBrowserFactory } from '@jupyterlab/filebrowser';
+import { INotebookTracker } from '@jupyterlab/notebook';
 import { TranslationBundle } from '@jupyterlab/translation';
 
 import { overlaysIcon } from './icons';
+import { parseRequirement } from './imports/magics';
 import { OverlaysModel } from './model';
+import { proposeName } from './overlay/names';
 import { CommandIDs, PANEL_ID } from './tokens';
+import { askCreateOverlay, askPreview } from './widgets/dialogs';
+import { PIPFILE } from './workspace/model';
 
 const NO_ARGS = { args: { type: 'object' as const, properties: {} } };
 
+const PATHS_ARGS = {
+  args: {
+    type: 'object' as const,
+    properties: {
+      paths: {
+        type: 'array',
+        items: { type: 'string' },
+        description:
+          'Notebook paths; default: the file browser selection or the current notebook'
+      },
+      origin: {
+        type: 'string',
+        description:
+          'Where the command was invoked: "filebrowser" or "notebook"'
+      }
+    }
+  }
+};
+
+const NAME_ARGS = {
+  args: {
+    type: 'object' as const,
+    properties: { name: { type: 'string', description: 'The overlay name' } },
+    required: ['name']
+  }
+};
+
+const PACKAGE_ARGS = {
+  args: {
+    type: 'object' as const,
+    properties: {
+      name: { type: 'string', description: 'The overlay name' },
+      package: {
+        type: 'string',
+        description: 'The package as written in the Pipfile'
+      }
+    },
+    required: ['name', 'package']
+  }
+};
+
 /**
- * Register the extension's commands. Menus and context menus that use them
- * are declared in schema/plugin.json.
+ * Where the commands find their targets.
  */
-export function addCommands(
-  app: JupyterFrontEnd,
-  model: OverlaysModel,
-  trans: TranslationBundle
-): void {
+export interface ICommandContext {
+  app: JupyterFrontEnd;
+  model: OverlaysModel;
+  trans: TranslationBundle;
+  browserFactory: IFileBrowserFactory | null;
+  notebooks: INotebookTracker | null;
+}
+
+/**
+ * Register the extension's commands. Menus, context menus and toolbar
+ * buttons that use them are declared in schema/plugin.json.
+ */
+export function addCommands(context: ICommandContext): void {
+  const { app, model, trans } = context;
+  const workspace = model.workspace;
+
   app.commands.addCommand(CommandIDs.openPanel, {
     label: trans.__('Show Overlays Panel'),
     caption: trans.__('Open the Overlays panel in the left sidebar'),
@@ -33,4 +96,356 @@ export function addCommands(
     isEnabled: () => model.server.state !== 'loading',
     execute: () => model.refreshServer()
   });
+
+  if (!workspace) {
+    return;
+  }
+
+  const run = Private.reporting(trans);
+
+  app.commands.addCommand(CommandIDs.refresh, {
+    label: trans.__('Refresh Overlays'),
+    caption: trans.__('Read the overlays, their notebooks and packages again'),
+    describedBy: NO_ARGS,
+    isEnabled: () => !workspace.scanning,
+    execute: () => run(() => workspace.scan())
+  });
+
+  app.commands.addCommand(CommandIDs.create, {
+    label: args =>
+      args['origin'] === 'notebook'
+        ? trans.__('Overlay…')
+        : trans.__('Create Overlay…'),
+    caption: trans.__(
+      'Create an overlay (a Pipfile and an image) from the selected notebooks'
+    ),
+    icon: args => (args['origin'] === 'notebook' ? overlaysIcon : undefined),
+    describedBy: PATHS_ARGS,
+    isEnabled: args => Private.targets(context, args).length > 0,
+    execute: args =>
+      run(async () => {
+        const paths = Private.targets(context, args);
+        if (!paths.length) {
+          return;
+        }
+        await workspace.scan();
+        const existing = workspace.overlays.map(overlay => overlay.name);
+        const value = await askCreateOverlay({
+          name: proposeName(paths[0], existing),
+          pythonVersion: context.model.settings.pythonVersion || '3.11',
+          existing,
+          notebooks: paths,
+          trans
+        });
+        if (!value) {
+          return;
+        }
+        const overlay = await workspace.createOverlay(
+          value.name,
+          paths,
+          value.pythonVersion
+        );
+        model.expand(overlay.name);
+        app.shell.activateById(PANEL_ID);
+      })
+  });
+
+  app.commands.addCommand(CommandIDs.addTo, {
+    label: trans.__('Add to Overlay…'),
+    caption: trans.__('Tag the selected notebooks to an existing overlay'),
+    describedBy: PATHS_ARGS,
+    isEnabled: args => Private.targets(context, args).length > 0,
+    execute: args =>
+      run(async () => {
+        const paths = Private.targets(context, args);
+        await workspace.scan();
+        const names = workspace.overlays.map(overlay => overlay.name);
+        if (!names.length) {
+          await showDialog({
+            title: trans.__('No overlays yet'),
+            body: trans.__('Create an overlay first with "Create Overlay…".'),
+            buttons: [Dialog.okButton({ label: trans.__('OK') })]
+          });
+          return;
+        }
+        const current = workspace.overlayOf(paths[0]);
+        const result = await InputDialog.getItem({
+          title: trans.__('Add to Overlay'),
+          label: trans._n(
+            'Add %1 notebook to:',
+            'Add %1 notebooks to:',
+            paths.length
+          ),
+          items: names,
+          current:
+            current && names.includes(current) ? names.indexOf(current) : 0,
+          okLabel: trans.__('Add'),
+          cancelLabel: trans.__('Cancel')
+        });
+        if (!result.button.accept || !result.value) {
+          return;
+        }
+        await workspace.addToOverlay(result.value, paths);
+        model.expand(result.value);
+      })
+  });
+
+  app.commands.addCommand(CommandIDs.removeFrom, {
+    label: trans.__('Remove from Overlay'),
+    caption: trans.__(
+      'Untag the selected notebooks; their overlay keeps its packages'
+    ),
+    describedBy: PATHS_ARGS,
+    isEnabled: args =>
+      Private.targets(context, args).some(
+        path => workspace.overlayOf(path) !== null
+      ),
+    execute: args =>
+      run(() =>
+        workspace.removeFromOverlay(
+          Private.targets(context, args).filter(
+            path => workspace.overlayOf(path) !== null
+          )
+        )
+      )
+  });
+
+  app.commands.addCommand(CommandIDs.reextract, {
+    label: trans.__('Re-extract Overlay Packages…'),
+    caption: trans.__(
+      "Compare the overlay's Pipfile with its notebooks' imports"
+    ),
+    describedBy: NAME_ARGS,
+    execute: args =>
+      run(async () => {
+        const name = String(args['name']);
+        const diff = await workspace.preview(name);
+        const accepted = await askPreview(name, diff, trans);
+        if (accepted) {
+          await workspace.apply(name, accepted);
+        }
+      })
+  });
+
+  app.commands.addCommand(CommandIDs.rename, {
+    label: trans.__('Rename Overlay…'),
+    caption: trans.__('Rename the overlay everywhere it is named'),
+    describedBy: NAME_ARGS,
+    execute: args =>
+      run(async () => {
+        const name = String(args['name']);
+        const result = await InputDialog.getText({
+          title: trans.__('Rename Overlay'),
+          label: trans.__('New name of "%1"', name),
+          text: name,
+          okLabel: trans.__('Rename'),
+          cancelLabel: trans.__('Cancel')
+        });
+        if (result.button.accept && result.value && result.value !== name) {
+          await workspace.renameOverlay(name, result.value.trim());
+          model.expand(result.value.trim());
+        }
+      })
+  });
+
+  app.commands.addCommand(CommandIDs.remove, {
+    label: trans.__('Delete Overlay…'),
+    caption: trans.__(
+      'Delete the overlay folder, its YAML entries and its notebook tags'
+    ),
+    describedBy: NAME_ARGS,
+    execute: args =>
+      run(async () => {
+        const name = String(args['name']);
+        const overlay = workspace.overlay(name);
+        const result = await showDialog({
+          title: trans.__('Delete Overlay'),
+          body: trans.__(
+            'Delete "%1"? This removes %2 with its Pipfile, its entries in .thoth.yaml and .aicoe-ci.yaml, and untags %3 notebooks.',
+            name,
+            overlay?.folder ?? name,
+            overlay?.members.length ?? 0
+          ),
+          buttons: [
+            Dialog.cancelButton({ label: trans.__('Cancel') }),
+            Dialog.warnButton({ label: trans.__('Delete') })
+          ]
+        });
+        if (result.button.accept) {
+          await workspace.deleteOverlay(name);
+        }
+      })
+  });
+
+  app.commands.addCommand(CommandIDs.openPipfile, {
+    label: trans.__('Open Overlay Pipfile'),
+    caption: trans.__("Open the overlay's Pipfile in the editor"),
+    describedBy: NAME_ARGS,
+    execute: args => {
+      const overlay = workspace.overlay(String(args['name']));
+      if (overlay) {
+        return app.commands.execute('docmanager:open', {
+          path: `${overlay.folder}/${PIPFILE}`,
+          factory: 'Editor'
+        });
+      }
+    }
+  });
+
+  app.commands.addCommand(CommandIDs.editPackage, {
+    label: trans.__('Edit Package Version…'),
+    caption: trans.__('Set the version specifier of a package'),
+    describedBy: PACKAGE_ARGS,
+    execute: args =>
+      run(async () => {
+        const name = String(args['name']);
+        const pkg = String(args['package']);
+        const current = workspace
+          .overlay(name)
+          ?.packages.find(p => p.key === pkg);
+        const result = await InputDialog.getText({
+          title: trans.__('Version of %1', pkg),
+          label: trans.__('Specifier, e.g. ==2.2.3, >=2,<3 or * for any'),
+          text: current?.specifier ?? '*',
+          okLabel: trans.__('Save'),
+          cancelLabel: trans.__('Cancel')
+        });
+        if (result.button.accept && result.value !== null) {
+          const specifier = result.value.trim() || '*';
+          if (specifier !== '*' && !parseRequirement(`x${specifier}`)) {
+            throw new Error(
+              trans.__('"%1" is not a version specifier.', specifier)
+            );
+          }
+          await workspace.setPackage(name, pkg, specifier);
+        }
+      })
+  });
+
+  app.commands.addCommand(CommandIDs.addPackage, {
+    label: trans.__('Add Package to Overlay…'),
+    caption: trans.__("Add a package to the overlay's Pipfile"),
+    describedBy: NAME_ARGS,
+    execute: args =>
+      run(async () => {
+        const name = String(args['name']);
+        const result = await InputDialog.getText({
+          title: trans.__('Add a package to "%1"', name),
+          label: trans.__('Package and optional version, e.g. requests>=2.31'),
+          placeholder: trans.__('requests>=2.31'),
+          okLabel: trans.__('Add'),
+          cancelLabel: trans.__('Cancel')
+        });
+        if (!result.button.accept || !result.value?.trim()) {
+          return;
+        }
+        const requirement = parseRequirement(result.value.trim());
+        if (!requirement) {
+          throw new Error(
+            trans.__('"%1" is not a package requirement.', result.value)
+          );
+        }
+        await workspace.setPackage(
+          name,
+          requirement.name,
+          requirement.specifier
+        );
+      })
+  });
+
+  app.commands.addCommand(CommandIDs.removePackage, {
+    label: trans.__('Remove Package from Overlay'),
+    caption: trans.__("Remove a package from the overlay's Pipfile"),
+    describedBy: PACKAGE_ARGS,
+    execute: args =>
+      run(() =>
+        workspace.removePackage(String(args['name']), String(args['package']))
+      )
+  });
+
+  app.commands.addCommand(CommandIDs.pickDistribution, {
+    label: trans.__('Pick Package for Import…'),
+    caption: trans.__('Choose which package provides an ambiguous import'),
+    describedBy: {
+      args: {
+        type: 'object' as const,
+        properties: {
+          name: { type: 'string' },
+          module: { type: 'string' },
+          candidates: { type: 'array', items: { type: 'string' } }
+        },
+        required: ['name', 'module']
+      }
+    },
+    execute: args =>
+      run(async () => {
+        const name = String(args['name']);
+        const module = String(args['module']);
+        const candidates = (args['candidates'] as string[] | undefined) ?? [];
+        const result = await InputDialog.getItem({
+          title: trans.__('Which package provides "%1"?', module),
+          items: candidates,
+          editable: true,
+          okLabel: trans.__('Use'),
+          cancelLabel: trans.__('Cancel')
+        });
+        if (result.button.accept && result.value) {
+          await workspace.pickDistribution(name, module, result.value);
+        }
+      })
+  });
+}
+
+namespace Private {
+  /**
+   * Run an action, showing an error dialog instead of failing silently.
+   */
+  export function reporting(trans: TranslationBundle) {
+    return async (action: () => Promise<unknown>): Promise<void> => {
+      try {
+        await action();
+      } catch (error) {
+        await showErrorMessage(trans.__('Overlays'), error as Error, [
+          Dialog.okButton({ label: trans.__('OK') })
+        ]);
+      }
+    };
+  }
+
+  /**
+   * The notebooks a command acts on: `paths`, else the file browser's
+   * selected notebooks (from its context menu, or when it has focus), else
+   * the current notebook.
+   */
+  export function targets(
+    context: ICommandContext,
+    args: Record<string, any>
+  ): string[] {
+    const explicit = args['paths'];
+    if (Array.isArray(explicit)) {
+      return explicit.filter(
+        path => typeof path === 'string' && path.endsWith('.ipynb')
+      );
+    }
+    const current = context.notebooks?.currentWidget;
+    const browser = context.browserFactory?.tracker.currentWidget;
+    const fromBrowser = () =>
+      browser
+        ? Array.from(browser.selectedItems())
+            .filter(item => item.type === 'notebook')
+            .map(item => item.path)
+        : [];
+    if (args['origin'] === 'filebrowser') {
+      return fromBrowser();
+    }
+    if (
+      args['origin'] === 'notebook' ||
+      context.app.shell.currentWidget === current
+    ) {
+      if (current) {
+        return [current.context.path];
+      }
+    }
+    return fromBrowser();
+  }
 }

@@ -5,6 +5,7 @@ import { isNotFound, OverlaysClient } from './api';
 import { DEFAULT_SETTINGS, IOverlaysSettings } from './settings';
 import { OverlaysAPI } from './tokens';
 import { VERSION } from './version';
+import { OverlaysWorkspace } from './workspace/model';
 
 /**
  * The workspace model behind the Overlays panel: the user's settings and
@@ -14,7 +15,14 @@ export class OverlaysModel implements IDisposable {
   constructor(options: OverlaysModel.IOptions) {
     this._client = options.client;
     this._frontendVersion = options.frontendVersion ?? VERSION;
+    this.workspace = options.workspace ?? null;
+    this.workspace?.changed.connect(this._forward, this);
   }
+
+  /**
+   * The overlays of the workspace; null without file access (unit tests).
+   */
+  readonly workspace: OverlaysWorkspace | null;
 
   /**
    * Emitted whenever anything the panel shows changes.
@@ -31,7 +39,7 @@ export class OverlaysModel implements IDisposable {
     return this._settings;
   }
   set settings(value: IOverlaysSettings) {
-    if (value.overlaysFolder === this._settings.overlaysFolder) {
+    if (JSON.stringify(value) === JSON.stringify(this._settings)) {
       return;
     }
     this._settings = value;
@@ -43,6 +51,35 @@ export class OverlaysModel implements IDisposable {
    */
   get server(): OverlaysModel.IServerStatus {
     return this._server;
+  }
+
+  /**
+   * The overlays shown expanded in the sidebar.
+   */
+  get expanded(): ReadonlySet<string> {
+    return this._expanded;
+  }
+
+  /**
+   * Show an overlay expanded.
+   */
+  expand(name: string): void {
+    if (!this._expanded.has(name)) {
+      this._expanded = new Set([...this._expanded, name]);
+      this._changed.emit();
+    }
+  }
+
+  /**
+   * Expand a collapsed overlay, collapse an expanded one.
+   */
+  toggle(name: string): void {
+    const next = new Set(this._expanded);
+    if (!next.delete(name)) {
+      next.add(name);
+    }
+    this._expanded = next;
+    this._changed.emit();
   }
 
   /**
@@ -70,6 +107,7 @@ export class OverlaysModel implements IDisposable {
       return;
     }
     this._isDisposed = true;
+    this.workspace?.changed.disconnect(this._forward, this);
     Signal.clearData(this);
   }
 
@@ -95,6 +133,10 @@ export class OverlaysModel implements IDisposable {
     }
   }
 
+  private _forward(): void {
+    this._changed.emit();
+  }
+
   private _setServer(status: OverlaysModel.IServerStatus): void {
     this._server = status;
     this._changed.emit();
@@ -109,6 +151,7 @@ export class OverlaysModel implements IDisposable {
     error: null
   };
   private _pending: Promise<void> | null = null;
+  private _expanded: ReadonlySet<string> = new Set();
   private _isDisposed = false;
   private _changed = new Signal<this, void>(this);
 }
@@ -130,6 +173,11 @@ export namespace OverlaysModel {
      * The frontend version to compare with the server's; defaults to VERSION.
      */
     frontendVersion?: string;
+
+    /**
+     * The workspace's overlays.
+     */
+    workspace?: OverlaysWorkspace;
   }
 
   /**

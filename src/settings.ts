@@ -1,16 +1,45 @@
 /**
  * The user's settings (schema/plugin.json), read into a plain object.
  */
+import type { PinStrategy } from './imports/resolve';
+
+/**
+ * The settings of jupyterlab-overlays.
+ */
 export interface IOverlaysSettings {
-  /**
-   * The folder, relative to the workspace root, holding one folder per overlay.
-   */
+  /** The folder, relative to the workspace root, holding one folder per overlay. */
   overlaysFolder: string;
+  /** Python version of new overlays; empty: the notebook kernel's. */
+  pythonVersion: string;
+  /** How to pin packages found installed in the kernel's environment. */
+  pin: PinStrategy;
+  /** Keep `.thoth.yaml` in sync. */
+  syncThoth: boolean;
+  /** Keep `.aicoe-ci.yaml` in sync. */
+  syncAicoe: boolean;
+  /** Image registry of `.aicoe-ci.yaml` builds. */
+  registry: string;
+  /** Organisation in that registry. */
+  registryOrg: string;
+  /** Project name; empty: the workspace folder's name. */
+  project: string;
+  /** Base image of AICoE CI Source builds. */
+  aicoeBaseImage: string;
 }
 
 export const DEFAULT_SETTINGS: IOverlaysSettings = {
-  overlaysFolder: 'overlays'
+  overlaysFolder: 'overlays',
+  pythonVersion: '',
+  pin: 'exact',
+  syncThoth: true,
+  syncAicoe: true,
+  registry: 'quay.io',
+  registryOrg: '',
+  project: '',
+  aicoeBaseImage: 'quay.io/thoth-station/s2i-thoth-ubi9-py311:latest'
 };
+
+const PINS: PinStrategy[] = ['exact', 'compatible', 'none'];
 
 /**
  * Read the settings from the composite settings object, falling back to the
@@ -19,22 +48,47 @@ export const DEFAULT_SETTINGS: IOverlaysSettings = {
 export function readSettings(
   composite: Partial<Record<keyof IOverlaysSettings, unknown>>
 ): IOverlaysSettings {
+  const string = (key: keyof IOverlaysSettings): string => {
+    const value = composite[key];
+    return typeof value === 'string'
+      ? value.trim()
+      : (DEFAULT_SETTINGS[key] as string);
+  };
+  const boolean = (key: keyof IOverlaysSettings): boolean => {
+    const value = composite[key];
+    return typeof value === 'boolean'
+      ? value
+      : (DEFAULT_SETTINGS[key] as boolean);
+  };
   const folder = composite.overlaysFolder;
+  const pin = composite.pin;
+  const python = string('pythonVersion');
   return {
     overlaysFolder:
-      typeof folder === 'string' && folder.trim()
+      typeof folder === 'string' && normalizeFolder(folder)
         ? normalizeFolder(folder)
-        : DEFAULT_SETTINGS.overlaysFolder
+        : DEFAULT_SETTINGS.overlaysFolder,
+    pythonVersion: /^3\.\d+$/.test(python) ? python : '',
+    pin: PINS.includes(pin as PinStrategy)
+      ? (pin as PinStrategy)
+      : DEFAULT_SETTINGS.pin,
+    syncThoth: boolean('syncThoth'),
+    syncAicoe: boolean('syncAicoe'),
+    registry: string('registry'),
+    registryOrg: string('registryOrg'),
+    project: string('project'),
+    aicoeBaseImage: string('aicoeBaseImage')
   };
 }
 
 /**
- * A workspace-relative folder without leading, trailing or doubled slashes.
+ * A workspace-relative folder without leading, trailing or doubled slashes,
+ * `.` or `..` parts.
  */
 export function normalizeFolder(folder: string): string {
   return folder
     .trim()
     .split('/')
-    .filter(part => part !== '' && part !== '.')
+    .filter(part => part !== '' && part !== '.' && part !== '..')
     .join('/');
 }

@@ -18,6 +18,18 @@ export const PANEL_ID = 'jp-overlays-panel';
 export namespace CommandIDs {
   export const openPanel = 'jupyterlab-overlays:open-panel';
   export const refreshInfo = 'jupyterlab-overlays:refresh-info';
+  export const refresh = 'jupyterlab-overlays:refresh-overlays';
+  export const create = 'jupyterlab-overlays:create-overlay';
+  export const addTo = 'jupyterlab-overlays:add-to-overlay';
+  export const removeFrom = 'jupyterlab-overlays:remove-from-overlay';
+  export const reextract = 'jupyterlab-overlays:reextract-overlay';
+  export const rename = 'jupyterlab-overlays:rename-overlay';
+  export const remove = 'jupyterlab-overlays:delete-overlay';
+  export const openPipfile = 'jupyterlab-overlays:open-pipfile';
+  export const editPackage = 'jupyterlab-overlays:edit-package';
+  export const addPackage = 'jupyterlab-overlays:add-package';
+  export const removePackage = 'jupyterlab-overlays:remove-package';
+  export const pickDistribution = 'jupyterlab-overlays:pick-distribution';
 }
 
 /**
@@ -49,5 +61,33 @@ export namespace OverlaysAPI {
     version: string;
     build_tools: IBuildTool[];
     preferred_build_tool: string | null;
+    /** Defaults derived from the server, e.g. the project name. */
+    defaults?: { project?: string };
+  }
+
+  /**
+   * `GET/PUT overlays/config-files/<name>`.
+   */
+  export interface IConfigFile {
+    name: string;
+    exists: boolean;
+    content: string | null;
+    last_modified: string | null;
+  }
+
+  /**
+   * `GET overlays/environment?kernel=…`.
+   */
+  export interface IEnvironment {
+    kernel: string;
+    cached: boolean;
+    python_version: string;
+    executable: string;
+    stdlib: string[] | null;
+    packages: Record<
+      string,
+      { distribution: string; version: string | null }[]
+    >;
+    warnings: string[];
   }
 }

@@ -25,6 +25,7 @@ async def test_info_answers_when_authenticated(jp_fetch):
             "problem",
             "install_hint",
         }
+    assert payload["defaults"]["project"]
     usable = [tool["name"] for tool in payload["build_tools"] if tool["usable"]]
     assert payload["preferred_build_tool"] == (usable[0] if usable else None)
 
@@ -46,3 +47,13 @@ async def test_info_reports_the_version_a_tool_prints(jp_fetch, fake_tool, path_
     assert tools["podman"]["found"] is False
     assert tools["docker"]["found"] is False
     assert payload["preferred_build_tool"] == "buildah"
+
+
+@pytest.mark.parametrize(
+    ("folder", "project"),
+    [("/home/me/My Project", "my-project"), ("/srv/demo", "demo"), ("/srv/___", "workspace")],
+)
+def test_project_name_fits_image_names(folder, project):
+    from jupyterlab_overlays.info import project_name
+
+    assert project_name(folder) == project

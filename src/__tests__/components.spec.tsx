@@ -8,6 +8,7 @@ import {
   OverlaysPanelView
 } from '../components/OverlaysPanel';
 import { OverlaysModel } from '../model';
+import { DEFAULT_SETTINGS } from '../settings';
 import { OverlaysAPI } from '../tokens';
 
 (globalThis as any).IS_REACT_ACT_ENVIRONMENT = true;
@@ -61,7 +62,7 @@ afterEach(() => {
 function render(server: OverlaysModel.IServerStatus, onRefresh = jest.fn()) {
   const props: IOverlaysPanelProps = {
     server,
-    settings: { overlaysFolder: 'overlays' },
+    settings: DEFAULT_SETTINGS,
     frontendVersion: '0.1.0',
     onRefresh,
     trans

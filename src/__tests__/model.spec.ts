@@ -1,6 +1,7 @@
 import { ServerConnection } from '@jupyterlab/services';
 
 import { OverlaysModel } from '../model';
+import { DEFAULT_SETTINGS } from '../settings';
 import { OverlaysAPI } from '../tokens';
 
 const INFO: OverlaysAPI.IInfo = {
@@ -82,9 +83,9 @@ describe('OverlaysModel', () => {
     await model.refreshServer();
     expect(seen).toEqual(['loading', 'ready']);
 
-    model.settings = { overlaysFolder: 'overlays' };
+    model.settings = { ...DEFAULT_SETTINGS };
     expect(seen).toHaveLength(2);
-    model.settings = { overlaysFolder: 'envs' };
+    model.settings = { ...DEFAULT_SETTINGS, overlaysFolder: 'envs' };
     expect(seen).toHaveLength(3);
     expect(model.settings.overlaysFolder).toBe('envs');
   });

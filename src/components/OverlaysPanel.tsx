@@ -15,6 +15,8 @@ export interface IOverlaysPanelProps {
   frontendVersion: string;
   onRefresh: () => void;
   trans: TranslationBundle;
+  /** The overlays section, shown between the header and the build tools. */
+  children?: React.ReactNode;
 }
 
 /**
@@ -29,11 +31,12 @@ export function OverlaysPanelView(props: IOverlaysPanelProps): JSX.Element {
         <ToolbarButtonComponent
           icon={refreshIcon}
           onClick={props.onRefresh}
-          tooltip={trans.__('Refresh build tools')}
+          tooltip={trans.__('Refresh overlays and build tools')}
           enabled={server.state !== 'loading'}
         />
       </div>
       <ServerNotice {...props} />
+      {props.children}
       <section
         className="jp-OverlaysPanel-section"
         aria-label={trans.__('Settings')}

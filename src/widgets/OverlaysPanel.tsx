@@ -2,6 +2,7 @@ import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
+import { OverlayList, RunCommand } from '../components/OverlayList';
 import { OverlaysPanelView } from '../components/OverlaysPanel';
 import { overlaysIcon } from '../icons';
 import { OverlaysModel } from '../model';
@@ -15,6 +16,7 @@ export class OverlaysPanel extends ReactWidget {
   constructor(options: OverlaysPanel.IOptions) {
     super();
     this.model = options.model;
+    this._run = options.run;
     this._trans = options.trans;
     this.id = PANEL_ID;
     this.addClass('jp-OverlaysPanel');
@@ -36,15 +38,31 @@ export class OverlaysPanel extends ReactWidget {
             server={model.server}
             settings={model.settings}
             frontendVersion={model.frontendVersion}
-            onRefresh={() => void model.refreshServer()}
+            onRefresh={() => {
+              void model.refreshServer();
+              void model.workspace?.scan();
+            }}
             trans={this._trans}
-          />
+          >
+            {model.workspace && (
+              <OverlayList
+                overlays={model.workspace.overlays}
+                problems={model.workspace.problems}
+                scanning={model.workspace.scanning}
+                expanded={model.expanded}
+                onToggle={name => model.toggle(name)}
+                run={this._run}
+                trans={this._trans}
+              />
+            )}
+          </OverlaysPanelView>
         )}
       </UseSignal>
     );
   }
 
   private _trans: TranslationBundle;
+  private _run: RunCommand;
 }
 
 /**
@@ -57,5 +75,7 @@ export namespace OverlaysPanel {
   export interface IOptions {
     model: OverlaysModel;
     trans: TranslationBundle;
+    /** Runs the commands the sidebar's buttons name. */
+    run: RunCommand;
   }
 }

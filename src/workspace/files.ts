@@ -5,6 +5,10 @@
 import type * as nbformat from '@jupyterlab/nbformat';
 import { Contents } from '@jupyterlab/services';
 
+import type { OverlaysClient } from '../api';
+import { AICOE_FILE } from '../overlay/aicoe';
+import { THOTH_FILE } from '../overlay/thoth';
+
 /**
  * One entry of a folder listing.
  */
@@ -37,12 +41,52 @@ export interface IWorkspaceFiles {
 }
 
 /**
+ * Root files the contents API hides (dot files), read and written through
+ * the server extension instead.
+ */
+export interface IHiddenFiles {
+  /** The names it serves, e.g. `.thoth.yaml`. */
+  readonly names: ReadonlySet<string>;
+  read(name: string): Promise<string | null>;
+  write(name: string, text: string): Promise<void>;
+}
+
+/**
+ * `.thoth.yaml` and `.aicoe-ci.yaml` through the server extension's
+ * `overlays/config-files` endpoint.
+ */
+export class ServerConfigFiles implements IHiddenFiles {
+  constructor(
+    private readonly _client: Pick<
+      OverlaysClient,
+      'configFile' | 'saveConfigFile'
+    >
+  ) {}
+
+  readonly names: ReadonlySet<string> = new Set([THOTH_FILE, AICOE_FILE]);
+
+  async read(name: string): Promise<string | null> {
+    return (await this._client.configFile(name)).content;
+  }
+
+  async write(name: string, text: string): Promise<void> {
+    await this._client.saveConfigFile(name, text);
+  }
+}
+
+/**
  * IWorkspaceFiles over a JupyterLab contents manager.
  */
 export class ContentsFiles implements IWorkspaceFiles {
-  constructor(private readonly _contents: Contents.IManager) {}
+  constructor(
+    private readonly _contents: Contents.IManager,
+    private readonly _hidden: IHiddenFiles | null = null
+  ) {}
 
   async read(path: string): Promise<string | null> {
+    if (this._hidden?.names.has(path)) {
+      return this._hidden.read(path);
+    }
     const model = await this._get(path, {
       type: 'file',
       format: 'text',
@@ -57,6 +101,9 @@ export class ContentsFiles implements IWorkspaceFiles {
   }
 
   async write(path: string, text: string): Promise<void> {
+    if (this._hidden?.names.has(path)) {
+      return this._hidden.write(path, text);
+    }
     await this._ensureFolder(parentOf(path));
     await this._contents.save(path, {
       type: 'file',

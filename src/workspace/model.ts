@@ -44,7 +44,7 @@ import {
 } from '../overlay';
 import { diffPackages, IPackageDiff } from './diff';
 import { nameProblemMessage } from './messages';
-import { IWorkspaceFiles, parentOf } from './files';
+import { IFileEntry, IWorkspaceFiles, parentOf } from './files';
 
 /** The file, in each overlay's folder, that keeps the user's picks. */
 export const OVERLAY_FILE = 'overlay.json';
@@ -479,7 +479,35 @@ export class OverlaysWorkspace implements IDisposable {
     return overlayPath(this._overlaysFolder, name);
   }
 
+  /**
+   * A folder's listing, read once per scan or rebuild; a folder its parent
+   * does not list is not asked for (no 404 noise in the server log).
+   */
+  private _list(path: string): Promise<IFileEntry[] | null> {
+    let listing = this._listings.get(path);
+    if (!listing) {
+      listing = (async () => {
+        if (path && !(await this._exists(path, 'directory'))) {
+          return null;
+        }
+        return this._files.list(path);
+      })();
+      this._listings.set(path, listing);
+    }
+    return listing;
+  }
+
+  /** Whether a file (or folder) exists, by its parent's listing. */
+  private async _exists(path: string, type?: 'directory'): Promise<boolean> {
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    const parent = await this._list(parentOf(path));
+    return !!parent?.some(
+      entry => entry.name === name && (!type || entry.type === type)
+    );
+  }
+
   private async _doScan(): Promise<void> {
+    this._listings.clear();
     const problems: string[] = [];
     const settings = this._settings();
     const thoth = await this._files.read(THOTH_FILE);
@@ -520,7 +548,7 @@ export class OverlaysWorkspace implements IDisposable {
     if (depth > MAX_DEPTH || seen.size >= MAX_NOTEBOOKS) {
       return;
     }
-    const entries = (await this._files.list(folder)) ?? [];
+    const entries = (await this._list(folder)) ?? [];
     for (const entry of entries) {
       if (entry.name.startsWith('.')) {
         continue;
@@ -567,7 +595,8 @@ export class OverlaysWorkspace implements IDisposable {
    * Rebuild the overlay list from what was scanned and the overlay folders.
    */
   private async _rebuild(): Promise<void> {
-    const folders = (await this._files.list(this._overlaysFolder)) ?? [];
+    this._listings.clear();
+    const folders = (await this._list(this._overlaysFolder)) ?? [];
     const names = new Set<string>();
     for (const entry of folders) {
       if (entry.type === 'directory' && isValidName(entry.name)) {
@@ -608,7 +637,10 @@ export class OverlaysWorkspace implements IDisposable {
       overrides: await this._readOverrides(folder),
       outOfDate: false
     };
-    const text = await this._files.read(`${folder}/${PIPFILE}`);
+    const pipfile = `${folder}/${PIPFILE}`;
+    const text = (await this._exists(pipfile))
+      ? await this._files.read(pipfile)
+      : null;
     let entries: IPipfileEntry[] = [];
     if (text !== null) {
       overlay.hasPipfile = true;
@@ -651,7 +683,10 @@ export class OverlaysWorkspace implements IDisposable {
   private async _readOverrides(
     folder: string
   ): Promise<Record<string, string>> {
-    const text = await this._files.read(`${folder}/${OVERLAY_FILE}`);
+    const path = `${folder}/${OVERLAY_FILE}`;
+    const text = (await this._exists(path))
+      ? await this._files.read(path)
+      : null;
     if (!text) {
       return {};
     }
@@ -728,7 +763,7 @@ export class OverlaysWorkspace implements IDisposable {
   private async _localModules(folder: string): Promise<string[]> {
     const names: string[] = [];
     for (const where of new Set([folder, 'src'])) {
-      for (const entry of (await this._files.list(where)) ?? []) {
+      for (const entry of (await this._list(where)) ?? []) {
         if (entry.name.startsWith('.')) {
           continue;
         }
@@ -946,6 +981,7 @@ export class OverlaysWorkspace implements IDisposable {
   private _settings: () => IWorkspaceSettings;
   private _trans: TranslationBundle;
   private _cache = new ExtractionCache();
+  private _listings = new Map<string, Promise<IFileEntry[] | null>>();
   private _notebooks = new Map<string, INotebookRecord>();
   private _overlays: IOverlay[] = [];
   private _thothNames: string[] = [];

@@ -1,0 +1,384 @@
+import { TranslationBundle } from '@jupyterlab/translation';
+import {
+  addIcon,
+  caretDownIcon,
+  caretRightIcon,
+  closeIcon,
+  deleteIcon,
+  editIcon,
+  fileIcon,
+  notebookIcon,
+  refreshIcon,
+  ToolbarButtonComponent
+} from '@jupyterlab/ui-components';
+import * as React from 'react';
+
+import { CommandIDs } from '../tokens';
+import type { IOverlay, IOverlayPackage } from '../workspace/model';
+
+/**
+ * Run a command with arguments (the sidebar's only way to act).
+ */
+export type RunCommand = (command: string, args: Record<string, any>) => void;
+
+/**
+ * The props of the overlay list.
+ */
+export interface IOverlayListProps {
+  overlays: readonly IOverlay[];
+  problems: readonly string[];
+  scanning: boolean;
+  expanded: ReadonlySet<string>;
+  onToggle: (name: string) => void;
+  run: RunCommand;
+  trans: TranslationBundle;
+}
+
+/**
+ * Every overlay of the workspace.
+ */
+export function OverlayList(props: IOverlayListProps): JSX.Element {
+  const { overlays, problems, scanning, trans } = props;
+  return (
+    <section
+      className="jp-OverlaysPanel-section jp-OverlaysPanel-overlays"
+      aria-label={trans.__('Overlays of this workspace')}
+      aria-busy={scanning}
+    >
+      {problems.map(problem => (
+        <p
+          key={problem}
+          className="jp-OverlaysPanel-notice jp-mod-error"
+          role="alert"
+        >
+          {problem}
+        </p>
+      ))}
+      {scanning && overlays.length === 0 && (
+        <p className="jp-OverlaysPanel-notice" role="status">
+          {trans.__('Reading the workspace…')}
+        </p>
+      )}
+      {!scanning && overlays.length === 0 && (
+        <p className="jp-OverlaysPanel-empty">
+          {trans.__(
+            'No overlays yet. Right-click a notebook in the file browser and choose "Create Overlay…".'
+          )}
+        </p>
+      )}
+      <ul className="jp-OverlaysPanel-overlayList">
+        {overlays.map(overlay => (
+          <OverlayItem
+            key={overlay.name}
+            overlay={overlay}
+            expanded={props.expanded.has(overlay.name)}
+            onToggle={props.onToggle}
+            run={props.run}
+            trans={trans}
+          />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/**
+ * The props of one overlay.
+ */
+export interface IOverlayItemProps {
+  overlay: IOverlay;
+  expanded: boolean;
+  onToggle: (name: string) => void;
+  run: RunCommand;
+  trans: TranslationBundle;
+}
+
+/**
+ * One overlay: its header with state badges and actions; when expanded,
+ * its notebooks and packages.
+ */
+export function OverlayItem(props: IOverlayItemProps): JSX.Element {
+  const { overlay, expanded, run, trans } = props;
+  const name = overlay.name;
+  const bodyId = `jp-OverlaysPanel-overlay-${name}`;
+  return (
+    <li className="jp-OverlaysPanel-overlay" data-overlay={name}>
+      <div className="jp-OverlaysPanel-overlayHeader">
+        <button
+          className="jp-OverlaysPanel-toggle"
+          aria-expanded={expanded}
+          aria-controls={bodyId}
+          onClick={() => props.onToggle(name)}
+          title={expanded ? trans.__('Collapse') : trans.__('Expand')}
+        >
+          {expanded ? (
+            <caretDownIcon.react tag="span" />
+          ) : (
+            <caretRightIcon.react tag="span" />
+          )}
+          <span className="jp-OverlaysPanel-overlayName">{name}</span>
+        </button>
+        <OverlayBadges overlay={overlay} trans={trans} />
+        <span className="jp-OverlaysPanel-actions">
+          <ToolbarButtonComponent
+            icon={refreshIcon}
+            onClick={() => run(CommandIDs.reextract, { name })}
+            tooltip={trans.__('Re-extract packages from the notebooks')}
+            enabled={overlay.hasPipfile && !overlay.pipfileError}
+          />
+          <ToolbarButtonComponent
+            icon={fileIcon}
+            onClick={() => run(CommandIDs.openPipfile, { name })}
+            tooltip={trans.__('Open the Pipfile')}
+            enabled={overlay.hasPipfile}
+          />
+          <ToolbarButtonComponent
+            icon={editIcon}
+            onClick={() => run(CommandIDs.rename, { name })}
+            tooltip={trans.__('Rename the overlay')}
+          />
+          <ToolbarButtonComponent
+            icon={deleteIcon}
+            onClick={() => run(CommandIDs.remove, { name })}
+            tooltip={trans.__('Delete the overlay')}
+          />
+        </span>
+      </div>
+      {expanded && (
+        <div id={bodyId} className="jp-OverlaysPanel-overlayBody">
+          {overlay.pipfileError && (
+            <p className="jp-OverlaysPanel-notice jp-mod-error" role="alert">
+              {trans.__('The Pipfile cannot be read: %1', overlay.pipfileError)}
+            </p>
+          )}
+          <MemberList overlay={overlay} run={run} trans={trans} />
+          <PackageTable overlay={overlay} run={run} trans={trans} />
+        </div>
+      )}
+    </li>
+  );
+}
+
+/**
+ * What needs the user's attention about an overlay.
+ */
+export function OverlayBadges(props: {
+  overlay: IOverlay;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { overlay, trans } = props;
+  const ambiguous = overlay.packages.filter(pkg => pkg.ambiguous).length;
+  return (
+    <span className="jp-OverlaysPanel-badges">
+      {overlay.outOfDate && (
+        <span
+          className="jp-OverlaysPanel-badge jp-mod-warning"
+          title={trans.__(
+            'Its notebooks import packages the Pipfile lacks: re-extract.'
+          )}
+        >
+          {trans.__('out of date')}
+        </span>
+      )}
+      {overlay.pipfileError && (
+        <span className="jp-OverlaysPanel-badge jp-mod-error">
+          {trans.__('Pipfile error')}
+        </span>
+      )}
+      {!overlay.hasPipfile && (
+        <span className="jp-OverlaysPanel-badge jp-mod-warning">
+          {trans.__('no Pipfile')}
+        </span>
+      )}
+      {ambiguous > 0 && (
+        <span
+          className="jp-OverlaysPanel-badge jp-mod-warning"
+          title={trans.__(
+            'Some imports come from more than one package: pick one.'
+          )}
+        >
+          {trans._n('%1 to pick', '%1 to pick', ambiguous)}
+        </span>
+      )}
+    </span>
+  );
+}
+
+function MemberList(props: {
+  overlay: IOverlay;
+  run: RunCommand;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { overlay, run, trans } = props;
+  return (
+    <div className="jp-OverlaysPanel-members">
+      <h4 className="jp-OverlaysPanel-subTitle">
+        {trans.__('Notebooks (%1)', overlay.members.length)}
+      </h4>
+      {overlay.members.length === 0 ? (
+        <p className="jp-OverlaysPanel-empty">
+          {trans.__('No notebook is tagged to it.')}
+        </p>
+      ) : (
+        <ul className="jp-OverlaysPanel-memberList">
+          {overlay.members.map(path => (
+            <li key={path} className="jp-OverlaysPanel-member">
+              <button
+                className="jp-OverlaysPanel-link"
+                onClick={() => run('docmanager:open', { path })}
+                title={trans.__('Open %1', path)}
+              >
+                <notebookIcon.react
+                  tag="span"
+                  className="jp-OverlaysPanel-memberIcon"
+                />
+                {path}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/**
+ * Where a package came from, in the user's words.
+ */
+export function sourceLabel(
+  source: IOverlayPackage['source'],
+  trans: TranslationBundle
+): string {
+  switch (source) {
+    case 'override':
+      return trans.__('your pick');
+    case 'environment':
+      return trans.__('kernel');
+    case 'table':
+      return trans.__('known name');
+    case 'pip-magic':
+      return trans.__('%pip line');
+    case 'identity':
+      return trans.__('import name');
+    case 'pipfile':
+      return trans.__('Pipfile');
+  }
+}
+
+/**
+ * The packages of an overlay's Pipfile, with where each came from.
+ */
+export function PackageTable(props: {
+  overlay: IOverlay;
+  run: RunCommand;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { overlay, run, trans } = props;
+  const name = overlay.name;
+  return (
+    <div className="jp-OverlaysPanel-packages">
+      <div className="jp-OverlaysPanel-subHeader">
+        <h4 className="jp-OverlaysPanel-subTitle">
+          {trans.__('Packages (%1)', overlay.packages.length)}
+        </h4>
+        <ToolbarButtonComponent
+          icon={addIcon}
+          onClick={() => run(CommandIDs.addPackage, { name })}
+          tooltip={trans.__('Add a package')}
+          enabled={!overlay.pipfileError}
+        />
+      </div>
+      {overlay.packages.length > 0 && (
+        <table className="jp-OverlaysPanel-packageTable">
+          <thead>
+            <tr>
+              <th scope="col">{trans.__('Package')}</th>
+              <th scope="col">{trans.__('Version')}</th>
+              <th scope="col">{trans.__('From')}</th>
+              <th scope="col">
+                <span className="jp-OverlaysPanel-visuallyHidden">
+                  {trans.__('Actions')}
+                </span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {overlay.packages.map(pkg => (
+              <tr
+                key={pkg.name}
+                data-package={pkg.name}
+                className="jp-OverlaysPanel-package"
+              >
+                <td>
+                  <span className="jp-OverlaysPanel-packageName">
+                    {pkg.key}
+                  </span>
+                  {pkg.optional && (
+                    <span
+                      className="jp-OverlaysPanel-flag"
+                      title={trans.__(
+                        'Imported only inside try / except ImportError'
+                      )}
+                    >
+                      {trans.__('optional')}
+                    </span>
+                  )}
+                  {pkg.ambiguous && (
+                    <button
+                      className="jp-OverlaysPanel-flag jp-mod-warning"
+                      onClick={() =>
+                        run(CommandIDs.pickDistribution, {
+                          name,
+                          module: pkg.modules[0],
+                          candidates: pkg.candidates ?? []
+                        })
+                      }
+                      title={trans.__(
+                        'Several packages provide %1: pick one',
+                        pkg.modules[0]
+                      )}
+                    >
+                      {trans.__('pick…')}
+                    </button>
+                  )}
+                </td>
+                <td>
+                  <button
+                    className="jp-OverlaysPanel-link jp-OverlaysPanel-specifier"
+                    onClick={() =>
+                      run(CommandIDs.editPackage, { name, package: pkg.key })
+                    }
+                    title={trans.__('Edit the version of %1', pkg.key)}
+                    disabled={!!overlay.pipfileError}
+                  >
+                    {pkg.specifier}
+                  </button>
+                </td>
+                <td
+                  className="jp-OverlaysPanel-source"
+                  title={
+                    pkg.modules.length
+                      ? trans.__('import %1', pkg.modules.join(', '))
+                      : undefined
+                  }
+                >
+                  {sourceLabel(pkg.source, trans)}
+                </td>
+                <td>
+                  <ToolbarButtonComponent
+                    icon={closeIcon}
+                    onClick={() =>
+                      run(CommandIDs.removePackage, { name, package: pkg.key })
+                    }
+                    tooltip={trans.__('Remove %1', pkg.key)}
+                    enabled={!overlay.pipfileError}
+                  />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,331 @@
+import { Dialog, ReactWidget, showDialog } from '@jupyterlab/apputils';
+import { TranslationBundle } from '@jupyterlab/translation';
+import * as React from 'react';
+
+import { nameProblem } from '../overlay/names';
+import { STDLIB_VERSIONS } from '../imports/resolve';
+import { IPackageDiff, isEmptyDiff } from '../workspace/diff';
+import { nameProblemMessage } from '../workspace/messages';
+
+/**
+ * What the Create Overlay dialog returns.
+ */
+export interface ICreateOverlayValue {
+  name: string;
+  pythonVersion: string;
+}
+
+/**
+ * The body of the Create Overlay dialog: a name validated as you type and
+ * the overlay's Python version.
+ */
+export class CreateOverlayBody
+  extends ReactWidget
+  implements Dialog.IBodyWidget<ICreateOverlayValue>
+{
+  constructor(private readonly _options: CreateOverlayBody.IOptions) {
+    super();
+    this.addClass('jp-OverlaysDialog');
+    this._value = {
+      name: _options.name,
+      pythonVersion: _options.pythonVersion
+    };
+  }
+
+  getValue(): ICreateOverlayValue {
+    return { ...this._value, name: this._value.name.trim() };
+  }
+
+  /** The validation message of the current name, or null when it is valid. */
+  get problem(): string | null {
+    const name = this._value.name.trim();
+    const problem = nameProblem(name, this._options.existing);
+    return problem
+      ? nameProblemMessage(this._options.trans, name, problem)
+      : null;
+  }
+
+  protected onAfterAttach(msg: any): void {
+    super.onAfterAttach(msg);
+    this._syncAccept();
+    requestAnimationFrame(() => {
+      const input = this.node.querySelector('input');
+      input?.focus();
+      input?.select();
+    });
+  }
+
+  protected render(): JSX.Element {
+    const { trans, notebooks } = this._options;
+    const problem = this.problem;
+    return (
+      <div className="jp-OverlaysDialog-form">
+        <p className="jp-OverlaysDialog-notebooks">
+          {trans._n(
+            'Notebook: %2',
+            '%1 notebooks: %2',
+            notebooks.length,
+            notebooks.join(', ')
+          )}
+        </p>
+        <label className="jp-OverlaysDialog-field">
+          <span>{trans.__('Overlay name')}</span>
+          <input
+            className="jp-mod-styled jp-OverlaysDialog-name"
+            value={this._value.name}
+            aria-invalid={problem !== null}
+            aria-describedby="jp-OverlaysDialog-nameProblem"
+            spellCheck={false}
+            onChange={event => this._set({ name: event.target.value })}
+          />
+        </label>
+        <p
+          id="jp-OverlaysDialog-nameProblem"
+          className="jp-OverlaysDialog-problem"
+          role="status"
+          aria-live="polite"
+        >
+          {problem ?? ''}
+        </p>
+        <label className="jp-OverlaysDialog-field">
+          <span>{trans.__('Python version')}</span>
+          <select
+            className="jp-mod-styled"
+            value={this._value.pythonVersion}
+            onChange={event => this._set({ pythonVersion: event.target.value })}
+          >
+            {STDLIB_VERSIONS.map(version => (
+              <option key={version} value={version}>
+                {version}
+              </option>
+            ))}
+          </select>
+        </label>
+        <p className="jp-OverlaysDialog-hint">
+          {trans.__(
+            'The overlay gets overlays/<name>/Pipfile with the packages its notebooks import, and an entry in .thoth.yaml and .aicoe-ci.yaml.'
+          )}
+        </p>
+      </div>
+    );
+  }
+
+  private _set(change: Partial<ICreateOverlayValue>): void {
+    this._value = { ...this._value, ...change };
+    this.update();
+    this._syncAccept();
+  }
+
+  /** Disable the dialog's accept button while the name is invalid. */
+  private _syncAccept(): void {
+    const dialog = this.node.closest('.jp-Dialog-content');
+    const accept = dialog?.querySelector<HTMLButtonElement>(
+      '.jp-Dialog-button.jp-mod-accept'
+    );
+    if (accept) {
+      accept.disabled = this.problem !== null;
+    }
+  }
+
+  private _value: ICreateOverlayValue;
+}
+
+/**
+ * A namespace for CreateOverlayBody statics.
+ */
+export namespace CreateOverlayBody {
+  export interface IOptions {
+    name: string;
+    pythonVersion: string;
+    existing: string[];
+    notebooks: string[];
+    trans: TranslationBundle;
+  }
+}
+
+/**
+ * Ask for a new overlay's name and Python version; null when cancelled.
+ * An invalid name (Enter pressed anyway) asks again.
+ */
+export async function askCreateOverlay(
+  options: CreateOverlayBody.IOptions
+): Promise<ICreateOverlayValue | null> {
+  const { trans } = options;
+  let current = options;
+  for (;;) {
+    const body = new CreateOverlayBody(current);
+    const result = await showDialog({
+      title: trans.__('Create Overlay'),
+      body,
+      buttons: [
+        Dialog.cancelButton({ label: trans.__('Cancel') }),
+        Dialog.okButton({ label: trans.__('Create') })
+      ],
+      focusNodeSelector: 'input'
+    });
+    if (!result.button.accept || !result.value) {
+      return null;
+    }
+    if (body.problem === null) {
+      return result.value;
+    }
+    current = { ...current, ...result.value };
+  }
+}
+
+/**
+ * The body of the re-extract preview: every change with a checkbox.
+ * Additions and changes of unpinned packages start checked; removals are
+ * proposals and start unchecked.
+ */
+export class PreviewBody
+  extends ReactWidget
+  implements Dialog.IBodyWidget<IPackageDiff>
+{
+  constructor(
+    private readonly _diff: IPackageDiff,
+    private readonly _trans: TranslationBundle
+  ) {
+    super();
+    this.addClass('jp-OverlaysDialog');
+    for (const requirement of _diff.added) {
+      this._checked.add(`+${requirement.name}`);
+    }
+    for (const { entry } of _diff.changed) {
+      if (entry.specifier === '*') {
+        this._checked.add(`~${entry.name}`);
+      }
+    }
+  }
+
+  getValue(): IPackageDiff {
+    return {
+      added: this._diff.added.filter(r => this._checked.has(`+${r.name}`)),
+      changed: this._diff.changed.filter(c =>
+        this._checked.has(`~${c.entry.name}`)
+      ),
+      removed: this._diff.removed.filter(e => this._checked.has(`-${e.name}`))
+    };
+  }
+
+  protected render(): JSX.Element {
+    const trans = this._trans;
+    const diff = this._diff;
+    if (isEmptyDiff(diff)) {
+      return (
+        <p>
+          {trans.__(
+            'The Pipfile already has every package the notebooks import.'
+          )}
+        </p>
+      );
+    }
+    const row = (key: string, label: React.ReactNode, className: string) => (
+      <li
+        key={key}
+        className={`jp-OverlaysDialog-change ${className}`}
+        data-change={key}
+      >
+        <label>
+          <input
+            type="checkbox"
+            checked={this._checked.has(key)}
+            onChange={() => this._toggle(key)}
+          />
+          {label}
+        </label>
+      </li>
+    );
+    return (
+      <div className="jp-OverlaysDialog-preview">
+        {diff.added.length > 0 && (
+          <section>
+            <h3>{trans.__('Add')}</h3>
+            <ul>
+              {diff.added.map(r =>
+                row(
+                  `+${r.name}`,
+                  <>
+                    <code>{r.name}</code> <span>{r.specifier}</span>
+                    <span className="jp-OverlaysDialog-why">
+                      {r.modules.length
+                        ? trans.__('import %1', r.modules.join(', '))
+                        : ''}
+                    </span>
+                  </>,
+                  'jp-mod-added'
+                )
+              )}
+            </ul>
+          </section>
+        )}
+        {diff.changed.length > 0 && (
+          <section>
+            <h3>{trans.__('Change')}</h3>
+            <ul>
+              {diff.changed.map(({ entry, requirement }) =>
+                row(
+                  `~${entry.name}`,
+                  <>
+                    <code>{entry.key}</code> <span>{entry.specifier}</span> →{' '}
+                    <span>{requirement.specifier}</span>
+                  </>,
+                  'jp-mod-changed'
+                )
+              )}
+            </ul>
+          </section>
+        )}
+        {diff.removed.length > 0 && (
+          <section>
+            <h3>{trans.__('Remove (no notebook imports these any more)')}</h3>
+            <ul>
+              {diff.removed.map(e =>
+                row(
+                  `-${e.name}`,
+                  <>
+                    <code>{e.key}</code> <span>{e.specifier}</span>
+                  </>,
+                  'jp-mod-removed'
+                )
+              )}
+            </ul>
+          </section>
+        )}
+      </div>
+    );
+  }
+
+  private _toggle(key: string): void {
+    if (this._checked.has(key)) {
+      this._checked.delete(key);
+    } else {
+      this._checked.add(key);
+    }
+    this.update();
+  }
+
+  private _checked = new Set<string>();
+}
+
+/**
+ * Show what a re-extract would change; the accepted part, or null.
+ */
+export async function askPreview(
+  overlay: string,
+  diff: IPackageDiff,
+  trans: TranslationBundle
+): Promise<IPackageDiff | null> {
+  const empty = isEmptyDiff(diff);
+  const result = await showDialog({
+    title: trans.__('Re-extract "%1"', overlay),
+    body: new PreviewBody(diff, trans),
+    buttons: empty
+      ? [Dialog.okButton({ label: trans.__('Close') })]
+      : [
+          Dialog.cancelButton({ label: trans.__('Cancel') }),
+          Dialog.okButton({ label: trans.__('Update Pipfile') })
+        ]
+  });
+  return !empty && result.button.accept ? result.value : null;
+}

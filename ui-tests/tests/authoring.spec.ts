@@ -1,0 +1,195 @@
+import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import * as path from 'path';
+
+const DEMO = path.resolve(__dirname, '..', '..', 'demo');
+const PANEL = 'jp-overlays-panel';
+
+/** A text file of the server's workspace, through the contents API. */
+async function readFile(
+  page: IJupyterLabPageFixture,
+  file: string
+): Promise<string | null> {
+  const response = await page.request.get(
+    `/api/contents/${file}?type=file&format=text&content=1`
+  );
+  return response.ok() ? (await response.json()).content : null;
+}
+
+/** `.thoth.yaml` / `.aicoe-ci.yaml`, which the contents API hides. */
+async function readConfig(
+  page: IJupyterLabPageFixture,
+  name: string
+): Promise<string | null> {
+  const response = await page.request.get(`/overlays/config-files/${name}`);
+  expect(response.ok()).toBe(true);
+  return (await response.json()).content;
+}
+
+async function createFromFileBrowser(
+  page: IJupyterLabPageFixture,
+  folder: string,
+  notebook: string,
+  name?: string
+) {
+  await page.filebrowser.openDirectory(folder);
+  await page.click(
+    `.jp-DirListing-item[data-file-type="notebook"] >> text=${notebook}`,
+    {
+      button: 'right'
+    }
+  );
+  await page.click('.lm-Menu-item >> text=Create Overlay…');
+  const dialog = page.locator('.jp-Dialog');
+  await expect(dialog.locator('.jp-OverlaysDialog-name')).toBeVisible();
+  if (name) {
+    await dialog.locator('.jp-OverlaysDialog-name').fill(name);
+  }
+  await dialog.locator('.jp-Dialog-button.jp-mod-accept').click();
+  await expect(dialog).toHaveCount(0);
+}
+
+test.describe('Overlay authoring', () => {
+  test.beforeEach(async ({ page, tmpPath }) => {
+    await page.contents.uploadDirectory(
+      path.join(DEMO, 'notebooks'),
+      `${tmpPath}/notebooks`
+    );
+  });
+
+  test('create an overlay from the file browser, then re-extract after a new import', async ({
+    page,
+    tmpPath
+  }) => {
+    const name = `dl-${Date.now() % 100000}`;
+    await createFromFileBrowser(
+      page,
+      `${tmpPath}/notebooks`,
+      'download_dataset.ipynb',
+      name
+    );
+
+    // The sidebar shows it, expanded, with the packages of the notebook.
+    const overlay = page.locator(`#${PANEL} [data-overlay="${name}"]`);
+    await expect(overlay).toBeVisible();
+    await expect(overlay.locator('.jp-OverlaysPanel-package')).toHaveCount(3);
+    for (const pkg of ['python-dotenv', 'requests', 'tqdm']) {
+      await expect(overlay.locator(`[data-package="${pkg}"]`)).toBeVisible();
+    }
+    await expect(overlay.locator('[data-package="requests"]')).toContainText(
+      '>=2.31'
+    );
+    await expect(overlay.locator('.jp-OverlaysPanel-member')).toHaveText([
+      `${tmpPath}/notebooks/download_dataset.ipynb`
+    ]);
+
+    // Its Pipfile and both YAML files are on disk.
+    const pipfile = await readFile(page, `overlays/${name}/Pipfile`);
+    expect(pipfile).toContain(
+      '[packages]\npython-dotenv = "*"\nrequests = ">=2.31"\ntqdm = "*"\n'
+    );
+    expect(pipfile).toMatch(/\[requires\]\npython_version = "3\.\d+"/);
+    expect(await readConfig(page, '.thoth.yaml')).toContain(
+      `- name: ${name}\n`
+    );
+    const aicoe = await readConfig(page, '.aicoe-ci.yaml');
+    expect(aicoe).toContain(`- name: ${name}\n`);
+    expect(aicoe).toContain('build-stratergy: Source');
+
+    // A new import, saved: the overlay is out of date.
+    await page.notebook.openByPath(
+      `${tmpPath}/notebooks/download_dataset.ipynb`
+    );
+    await page.notebook.addCell('code', 'import seaborn as sns');
+    await page.notebook.save();
+    await page.sidebar.openTab(PANEL);
+    await expect(overlay.locator('.jp-OverlaysPanel-badge')).toContainText(
+      'out of date'
+    );
+
+    // Re-extract previews the change before writing it.
+    await overlay.getByTitle('Re-extract packages from the notebooks').click();
+    const dialog = page.locator('.jp-Dialog');
+    await expect(dialog.locator('[data-change="+seaborn"]')).toBeVisible();
+    await expect(
+      dialog.locator('[data-change="+seaborn"] input')
+    ).toBeChecked();
+    expect(await readFile(page, `overlays/${name}/Pipfile`)).not.toContain(
+      'seaborn'
+    );
+    await dialog.locator('.jp-Dialog-button.jp-mod-accept').click();
+    await expect(overlay.locator('[data-package="seaborn"]')).toBeVisible();
+    await expect(overlay.locator('.jp-OverlaysPanel-badge')).toHaveCount(0);
+    expect(await readFile(page, `overlays/${name}/Pipfile`)).toContain(
+      'seaborn = '
+    );
+  });
+
+  test('the name is validated as you type', async ({ page, tmpPath }) => {
+    await page.filebrowser.openDirectory(`${tmpPath}/notebooks`);
+    await page.click(
+      '.jp-DirListing-item[data-file-type="notebook"] >> text=train_model.ipynb',
+      {
+        button: 'right'
+      }
+    );
+    await page.click('.lm-Menu-item >> text=Create Overlay…');
+    const dialog = page.locator('.jp-Dialog');
+    const input = dialog.locator('.jp-OverlaysDialog-name');
+    await expect(input).toHaveValue(/^train-model/);
+    const accept = dialog.locator('.jp-Dialog-button.jp-mod-accept');
+
+    await input.fill('../escape');
+    await expect(dialog.locator('.jp-OverlaysDialog-problem')).toContainText(
+      'not a valid overlay name'
+    );
+    await expect(accept).toBeDisabled();
+    await input.fill('');
+    await expect(dialog.locator('.jp-OverlaysDialog-problem')).toContainText(
+      'needs a name'
+    );
+    await input.fill('ok_name');
+    await expect(dialog.locator('.jp-OverlaysDialog-problem')).toHaveText('');
+    await expect(accept).toBeEnabled();
+    await dialog.locator('.jp-Dialog-button.jp-mod-reject').click();
+    expect(await page.contents.fileExists('overlays/ok_name/Pipfile')).toBe(
+      false
+    );
+  });
+
+  test('an open notebook with unsaved changes is tagged through its model', async ({
+    page,
+    tmpPath
+  }) => {
+    const notebook = `${tmpPath}/notebooks/preprocess_dataset.ipynb`;
+    await page.notebook.openByPath(notebook);
+    await page.notebook.addCell('code', 'x = 1');
+    // Unsaved: the tag must not be written to the file behind the editor.
+    await page.notebook.activate('preprocess_dataset.ipynb');
+    const name = `prep-${Date.now() % 100000}`;
+    await page
+      .locator('.jp-NotebookPanel-toolbar')
+      .getByText('Overlay…')
+      .click();
+    const dialog = page.locator('.jp-Dialog');
+    await dialog.locator('.jp-OverlaysDialog-name').fill(name);
+    await dialog.locator('.jp-Dialog-button.jp-mod-accept').click();
+    await expect(
+      page.locator(`#${PANEL} [data-overlay="${name}"]`)
+    ).toBeVisible();
+
+    const onDisk = JSON.parse((await readFile(page, notebook))!);
+    expect(onDisk.metadata.overlay).toBeUndefined();
+    const inEditor = await page.evaluate(path => {
+      const app = (window as any).jupyterapp;
+      const widget = app.shell
+        .widgets('main')
+        .find((w: any) => w.context?.path === path);
+      return widget.context.model.getMetadata('overlay');
+    }, notebook);
+    expect(inEditor).toEqual({ name });
+
+    await page.notebook.save();
+    const saved = JSON.parse((await readFile(page, notebook))!);
+    expect(saved.metadata.overlay).toEqual({ name });
+  });
+});
