@@ -8,6 +8,14 @@ from jupyter_server.utils import url_path_join
 from tornado import web
 
 from .config import OverlaysConfig
+from .config_files import (
+    ConfigFileError,
+    check_name,
+    parse_write_body,
+    read_config_file,
+    root_dir_of,
+    write_config_file,
+)
 from .environment import EnvironmentProbeError, EnvironmentService
 from .info import server_info
 
@@ -60,12 +68,41 @@ class EnvironmentHandler(OverlaysHandler):
             self.fail(error.status, error.message)
 
 
+class ConfigFileHandler(OverlaysHandler):
+    """``GET``/``PUT overlays/config-files/<name>``: ``.thoth.yaml`` or ``.aicoe-ci.yaml``.
+
+    The contents API refuses hidden files; these two, at the root only, are served here.
+    """
+
+    @web.authenticated
+    @authorized
+    async def get(self, name: str) -> None:
+        try:
+            check_name(name)
+            self.finish(read_config_file(root_dir_of(self.contents_manager), name))
+        except ConfigFileError as error:
+            self.fail(error.status, error.message)
+
+    @web.authenticated
+    @authorized
+    async def put(self, name: str) -> None:
+        try:
+            check_name(name)
+            root_dir = root_dir_of(self.contents_manager)
+            content, expected = parse_write_body(self.request.body)
+            self.finish(write_config_file(root_dir, name, content, expected))
+        except ConfigFileError as error:
+            self.fail(error.status, error.message)
+
+
 def setup_handlers(web_app, config: OverlaysConfig, environments: EnvironmentService) -> None:
     """Add the extension's routes under ``<base_url>/overlays/``."""
     base_url = web_app.settings["base_url"]
     routes = [
         ("info", InfoHandler),
         ("environment", EnvironmentHandler),
+        # One path segment: a name with a "/" in it never reaches the handler.
+        ("config-files/([^/]+)", ConfigFileHandler),
     ]
     services = {"config": config, "environments": environments}
     web_app.add_handlers(
