@@ -48,7 +48,8 @@ class InfoHandler(OverlaysHandler):
     @web.authenticated
     @authorized
     async def get(self) -> None:
-        self.finish(await server_info(self.overlays_config))
+        root_dir = self.settings.get("server_root_dir", ".")
+        self.finish(await server_info(self.overlays_config, root_dir))
 
 
 class EnvironmentHandler(OverlaysHandler):
