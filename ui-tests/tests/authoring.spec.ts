@@ -96,6 +96,7 @@ test.describe('Overlay authoring', () => {
     expect(aicoe).toContain('build-stratergy: Source');
 
     // A new import, saved: the overlay is out of date.
+    await page.sidebar.openTab('filebrowser');
     await page.notebook.openByPath(
       `${tmpPath}/notebooks/download_dataset.ipynb`
     );
@@ -167,8 +168,9 @@ test.describe('Overlay authoring', () => {
     await page.notebook.activate('preprocess_dataset.ipynb');
     const name = `prep-${Date.now() % 100000}`;
     await page
-      .locator('.jp-NotebookPanel-toolbar')
-      .getByText('Overlay…')
+      .locator(
+        '.jp-NotebookPanel-toolbar [data-command="jupyterlab-overlays:create-overlay"]'
+      )
       .click();
     const dialog = page.locator('.jp-Dialog');
     await dialog.locator('.jp-OverlaysDialog-name').fill(name);
