@@ -132,7 +132,10 @@ export function addCommands(context: ICommandContext): void {
         const existing = workspace.overlays.map(overlay => overlay.name);
         const value = await askCreateOverlay({
           name: proposeName(paths[0], existing),
-          pythonVersion: context.model.settings.pythonVersion || '3.11',
+          pythonVersion:
+            context.model.settings.pythonVersion ||
+            (await workspace.kernelPythonVersion(paths)) ||
+            '3.11',
           existing,
           notebooks: paths,
           trans

@@ -294,7 +294,6 @@ export function PackageTable(props: {
             <tr>
               <th scope="col">{trans.__('Package')}</th>
               <th scope="col">{trans.__('Version')}</th>
-              <th scope="col">{trans.__('From')}</th>
               <th scope="col">
                 <span className="jp-OverlaysPanel-visuallyHidden">
                   {trans.__('Actions')}
@@ -341,6 +340,16 @@ export function PackageTable(props: {
                       {trans.__('pick…')}
                     </button>
                   )}
+                  <span
+                    className="jp-OverlaysPanel-source"
+                    title={
+                      pkg.modules.length
+                        ? trans.__('import %1', pkg.modules.join(', '))
+                        : undefined
+                    }
+                  >
+                    {sourceLabel(pkg.source, trans)}
+                  </span>
                 </td>
                 <td>
                   <button
@@ -353,16 +362,6 @@ export function PackageTable(props: {
                   >
                     {pkg.specifier}
                   </button>
-                </td>
-                <td
-                  className="jp-OverlaysPanel-source"
-                  title={
-                    pkg.modules.length
-                      ? trans.__('import %1', pkg.modules.join(', '))
-                      : undefined
-                  }
-                >
-                  {sourceLabel(pkg.source, trans)}
                 </td>
                 <td>
                   <ToolbarButtonComponent

@@ -94,7 +94,9 @@ export class CreateOverlayBody
             value={this._value.pythonVersion}
             onChange={event => this._set({ pythonVersion: event.target.value })}
           >
-            {STDLIB_VERSIONS.map(version => (
+            {[
+              ...new Set([...STDLIB_VERSIONS, this._options.pythonVersion])
+            ].map(version => (
               <option key={version} value={version}>
                 {version}
               </option>

@@ -298,6 +298,17 @@ export class OverlaysWorkspace implements IDisposable {
   }
 
   /**
+   * The Python version (`3.11`) of the notebooks' kernel, or null when it
+   * cannot be probed.
+   */
+  async kernelPythonVersion(paths: string[]): Promise<string | null> {
+    const environment = await this._environmentFor(
+      await this._notebookContents(paths)
+    );
+    return Private.majorMinor(environment?.pythonVersion) || null;
+  }
+
+  /**
    * Tag notebooks to an existing overlay and add the packages they import
    * (nothing is removed).
    */
