@@ -125,6 +125,44 @@ test.describe('Overlay authoring', () => {
     );
   });
 
+  test('a multi-selection in the file browser makes one overlay of every notebook', async ({
+    page,
+    tmpPath
+  }) => {
+    await page.filebrowser.openDirectory(`${tmpPath}/notebooks`);
+    const item = (name: string) =>
+      page.locator(
+        `.jp-DirListing-item[data-file-type="notebook"] >> text=${name}`
+      );
+    await item('download_dataset.ipynb').click();
+    await item('preprocess_dataset.ipynb').click({
+      modifiers: ['ControlOrMeta']
+    });
+    await item('preprocess_dataset.ipynb').click({ button: 'right' });
+    await page.click('.lm-Menu-item >> text=Create Overlay…');
+    const dialog = page.locator('.jp-Dialog');
+    await expect(dialog.locator('.jp-OverlaysDialog-notebooks')).toContainText(
+      '2 notebooks'
+    );
+    const name = `both-${Date.now() % 100000}`;
+    await dialog.locator('.jp-OverlaysDialog-name').fill(name);
+    await dialog.locator('.jp-Dialog-button.jp-mod-accept').click();
+    const overlay = page.locator(`#${PANEL} [data-overlay="${name}"]`);
+    await expect(overlay.locator('.jp-OverlaysPanel-member')).toHaveCount(2);
+    await expect(
+      overlay.locator('[data-package="scikit-learn"]')
+    ).toBeVisible();
+    await expect(overlay.locator('[data-package="requests"]')).toBeVisible();
+
+    // Remove one of them again from the file browser's context menu.
+    await page.sidebar.openTab('filebrowser');
+    await item('download_dataset.ipynb').click();
+    await item('download_dataset.ipynb').click({ button: 'right' });
+    await page.click('.lm-Menu-item >> text=Remove from Overlay');
+    await page.sidebar.openTab(PANEL);
+    await expect(overlay.locator('.jp-OverlaysPanel-member')).toHaveCount(1);
+  });
+
   test('the name is validated as you type', async ({ page, tmpPath }) => {
     await page.filebrowser.openDirectory(`${tmpPath}/notebooks`);
     await page.click(

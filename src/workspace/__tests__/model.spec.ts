@@ -164,6 +164,28 @@ describe('OverlaysWorkspace', () => {
     );
   });
 
+  it('removes notebooks from an overlay, keeping its packages', async () => {
+    const files = demoFiles();
+    const model = workspace(files);
+    await model.createOverlay('steps', [
+      'notebooks/download_dataset.ipynb',
+      'notebooks/train_model.ipynb'
+    ]);
+    await model.removeFromOverlay(['notebooks/train_model.ipynb']);
+    const overlay = model.overlay('steps')!;
+    expect(overlay.members).toEqual(['notebooks/download_dataset.ipynb']);
+    expect(overlay.packages.map(p => p.name)).toContain('scikit-learn');
+    expect(overlay.packages.find(p => p.name === 'scikit-learn')!.source).toBe(
+      'pipfile'
+    );
+    expect(model.overlayOf('notebooks/train_model.ipynb')).toBeNull();
+    expect(
+      notebookJSON(files, 'notebooks/train_model.ipynb').metadata.overlay
+    ).toBeUndefined();
+    const diff = await model.preview('steps');
+    expect(diff.removed.map(e => e.name)).toContain('scikit-learn');
+  });
+
   it('marks an overlay out of date when a member gains an import, and re-extracts', async () => {
     const files = demoFiles();
     const model = workspace(files);
