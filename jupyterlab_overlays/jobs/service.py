@@ -1,0 +1,501 @@
+"""The job queue: submit, run in order under a concurrency limit, cancel, recover.
+
+Rules (the REST API in ``handlers.py`` is a thin layer over them):
+
+- ``submit(overlay, kind)`` checks the overlay name and that ``<overlays_dir>/<name>/``
+  exists inside the workspace, then computes the overlay's source hash.
+
+  - A queued or running job of the same overlay and kind with the same source hash is
+    returned instead of a new one (``created`` is False): asking twice builds once.
+  - Otherwise a new job is queued. Queued jobs of the same overlay and kind with another
+    source hash are cancelled (``error`` names the job that superseded them): they would
+    build a source that no longer exists. A *running* one is left to finish.
+
+- Jobs start in FIFO order, at most ``OverlaysConfig.max_concurrent_jobs`` at once, and
+  at most one at a time per overlay (whatever the kind: a lock job writes the
+  ``Pipfile.lock`` a build job reads). A queued job whose overlay is busy lets the jobs
+  behind it start.
+- ``cancel(id)``: a queued job is cancelled at once; a running one gets
+  ``context.cancelled`` set, SIGTERM to the process group of every process in
+  ``context.processes`` (backends start them with ``start_new_session=True``), its task
+  cancelled, and SIGKILL after ``cancel_grace_period`` seconds. An ended job: 409.
+- When the service starts, jobs left ``running`` or ``queued`` in the store by a server
+  that died are marked failed, "interrupted by server restart". Queued ones are not run
+  again: the user asked for a build of a source that may have changed since, and a build
+  starting on its own when the server starts would surprise more than help.
+- ``stop()`` (server shutdown) does the same to this server's own queued and running
+  jobs, with "interrupted by server shutdown", after ending their processes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import inspect
+import logging
+import os
+import re
+import signal
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .base import Job, JobContext, JobError, JobKind, JobResult, JobState
+from .store import JobStore, valid_job_id
+
+NAME_RE = re.compile(r"^[a-zA-Z0-9_-]+$")
+MAX_NAME_LENGTH = 63
+DEFAULT_OVERLAYS_DIR = "overlays"
+
+RESTART_REASON = "interrupted by server restart"
+SHUTDOWN_REASON = "interrupted by server shutdown"
+
+# Files whose contents make the source hash when jobs.context is not available.
+SOURCE_FILES = ("Containerfile", "Pipfile", "Pipfile.lock")
+
+# How often, at most, a running job's log size is written to the store (it is always
+# current in memory, which is what the REST API returns for an active job).
+LOG_SIZE_SAVE_INTERVAL = 1.0
+
+BackendFactory = Callable[[], object]
+
+_log = logging.getLogger(__name__)
+
+
+class JobRequestError(ValueError):
+    """A request the service refuses, with the HTTP status to answer it with."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def now() -> str:
+    """The current time, ISO 8601 UTC with milliseconds."""
+    stamp = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    return stamp.replace("+00:00", "Z")
+
+
+def check_overlay_name(name: object) -> str:
+    """``name`` if it is an overlay name; JobRequestError(400) otherwise."""
+    if not isinstance(name, str) or not name:
+        raise JobRequestError(400, "Missing the overlay name.")
+    if len(name) > MAX_NAME_LENGTH or name in {".", ".."} or not NAME_RE.match(name):
+        raise JobRequestError(
+            400,
+            f"{name[:100]!r} is not an overlay name: letters, digits, '_' and '-' only, "
+            f"at most {MAX_NAME_LENGTH} characters.",
+        )
+    return name
+
+
+def check_kind(kind: object) -> JobKind:
+    try:
+        return JobKind(kind)
+    except ValueError:
+        kinds = " or ".join(repr(k.value) for k in JobKind)
+        raise JobRequestError(400, f"Unknown job kind {kind!r}: {kinds}.") from None
+
+
+_THOTH_OVERLAYS_DIR_RE = re.compile(r"^overlays_dir[ \t]*:[ \t]*(?P<value>.*?)[ \t]*$")
+
+
+def overlays_dir_from_thoth(workspace_dir: Path) -> str:
+    """The ``overlays_dir`` of the workspace's ``.thoth.yaml``, else ``overlays``.
+
+    Only that top-level scalar is read (plain, single- or double-quoted, with an optional
+    comment), so the server needs no YAML library.
+    """
+    try:
+        text = (Path(workspace_dir) / ".thoth.yaml").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return DEFAULT_OVERLAYS_DIR
+    for line in text.splitlines():
+        match = _THOTH_OVERLAYS_DIR_RE.match(line)
+        if not match:
+            continue
+        value = match.group("value")
+        if value[:1] in {'"', "'"}:
+            quote = value[0]
+            end = value.find(quote, 1)
+            value = value[1:end] if end > 0 else ""
+        else:
+            value = re.sub(r"\s+#.*$", "", value).strip()
+            if value.startswith("#"):
+                value = ""
+        return value or DEFAULT_OVERLAYS_DIR
+    return DEFAULT_OVERLAYS_DIR
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def fallback_source_hash(overlay_dir: Path) -> str:
+    """sha256 over the overlay's Containerfile, Pipfile and Pipfile.lock (names and bytes)."""
+    digest = hashlib.sha256()
+    for name in sorted(SOURCE_FILES):
+        path = Path(overlay_dir) / name
+        if path.is_file():
+            data = path.read_bytes()
+            digest.update(f"{name}\0{len(data)}\0".encode())
+            digest.update(data)
+    return digest.hexdigest()
+
+
+def compute_source_hash(overlay_dir: Path) -> str:
+    """``jobs.context.source_hash`` when that module exists, else the fallback."""
+    try:
+        from .context import source_hash
+    except ImportError:
+        return fallback_source_hash(overlay_dir)
+    return source_hash(overlay_dir)
+
+
+def default_backends(config) -> dict[JobKind, BackendFactory]:
+    """The real backends: ``jobs.local.LocalBuildBackend`` and ``jobs.lock.LockBackend``.
+
+    Imported when a job needs one, so that a missing or broken module makes that job fail
+    ("no backend for …") instead of the server extension.
+    """
+
+    def factory(module: str, name: str) -> BackendFactory:
+        def make():
+            from importlib import import_module
+
+            cls = getattr(import_module(f"{__package__}.{module}"), name)
+            parameters = inspect.signature(cls).parameters
+            return cls(config=config) if "config" in parameters else cls()
+
+        return make
+
+    return {
+        JobKind.BUILD: factory("local", "LocalBuildBackend"),
+        JobKind.LOCK: factory("lock", "LockBackend"),
+    }
+
+
+def _signal_processes(processes, sig: int) -> None:
+    """Send ``sig`` to the process group of each process, and to the process itself."""
+    own_group = os.getpgrp()
+    for process in processes:
+        pid = getattr(process, "pid", None)
+        if not pid:
+            continue
+        # Backends start processes with start_new_session=True: the group id is the pid.
+        if pid != own_group:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pid, sig)
+        if getattr(process, "returncode", None) is None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                process.send_signal(sig)
+
+
+class _JobLog:
+    """The LogWriter a backend gets: appends to the job's log file."""
+
+    def __init__(self, service: JobService, job: Job) -> None:
+        self._service = service
+        self._job = job
+
+    def write(self, text: str) -> None:
+        self._service._append_log(self._job, text)
+
+
+class _Run:
+    """What the service keeps about a running job."""
+
+    def __init__(self, job: Job, context: JobContext, task: asyncio.Task) -> None:
+        self.job = job
+        self.context = context
+        self.task = task
+        self.reason: str | None = None  # why it was stopped (None: it was not)
+
+
+class JobService:
+    """Lock and build jobs of the overlays of one workspace."""
+
+    def __init__(
+        self,
+        config,
+        store: JobStore,
+        backends: Mapping[JobKind | str, BackendFactory],
+        workspace_dir: str | os.PathLike,
+        overlays_dir_resolver: Callable[[Path], str] | None = None,
+        log: logging.Logger | None = None,
+    ) -> None:
+        self.config = config
+        self.store = store
+        self.backends = {JobKind(kind): factory for kind, factory in backends.items()}
+        self.workspace_dir = Path(workspace_dir)
+        self.overlays_dir_resolver = overlays_dir_resolver or overlays_dir_from_thoth
+        self.log = log or _log
+        self._queue: deque[Job] = deque()
+        self._backends: dict[str, object | Exception] = {}
+        self._running: dict[str, _Run] = {}
+        self._log_saved: dict[str, float] = {}
+        self._stopping = False
+        self.recover()
+
+    # Start and stop.
+
+    def recover(self) -> list[Job]:
+        """Mark the jobs a previous server left queued or running as failed."""
+        interrupted = self.store.list(states=(JobState.QUEUED, JobState.RUNNING))
+        for job in interrupted:
+            job.state = JobState.FAILED
+            job.error = RESTART_REASON
+            job.finished = now()
+            job.log_size = self.store.log_size(job.id)
+            self.store.save(job)
+            self.log.warning(
+                "Job %s (%s of %s): %s", job.id, job.kind.value, job.overlay, RESTART_REASON
+            )
+        return interrupted
+
+    async def stop(self) -> None:
+        """End every queued and running job of this server (server shutdown)."""
+        self._stopping = True
+        while self._queue:
+            job = self._queue.popleft()
+            self._end(job, JobState.FAILED, error=SHUTDOWN_REASON)
+        runs = list(self._running.values())
+        await asyncio.gather(*(self._stop_run(run, SHUTDOWN_REASON) for run in runs))
+
+    # Queries.
+
+    def get(self, job_id: str) -> Job:
+        """The job ``job_id``; JobRequestError(404) if there is none."""
+        job = self._active(job_id) or (self.store.get(job_id) if valid_job_id(job_id) else None)
+        if job is None:
+            raise JobRequestError(404, f"No job {job_id[:100]!r}.")
+        return job
+
+    def list(self, overlay: str | None = None) -> list[Job]:
+        """Jobs, newest first, optionally of one overlay."""
+        return [self._active(job.id) or job for job in self.store.list(overlay=overlay)]
+
+    def read_log(self, job_id: str, offset: int = 0) -> dict:
+        """``{"text", "offset" (to read from next), "ended"}``; ended: nothing more will come."""
+        job = self.get(job_id)
+        ended = job.state.ended  # before reading: an ended job's log is complete
+        text, next_offset = self.store.read_log(job.id, offset)
+        if ended:
+            ended = next_offset >= self.store.log_size(job.id)
+        return {"text": text, "offset": next_offset, "ended": ended}
+
+    def _active(self, job_id: str) -> Job | None:
+        run = self._running.get(job_id)
+        if run is not None:
+            return run.job
+        return next((job for job in self._queue if job.id == job_id), None)
+
+    # Submit.
+
+    def overlay_dir(self, overlay: str) -> Path:
+        """The real path of ``<overlays_dir>/<overlay>``; JobRequestError 400/404."""
+        check_overlay_name(overlay)
+        workspace = os.path.realpath(self.workspace_dir)
+        folder_name = self.overlays_dir_resolver(Path(workspace)) or DEFAULT_OVERLAYS_DIR
+        overlays = os.path.realpath(os.path.join(workspace, folder_name))
+        if not _inside(overlays, workspace) or overlays == workspace:
+            raise JobRequestError(
+                400, f"The overlays folder {folder_name!r} is not inside the workspace."
+            )
+        folder = os.path.realpath(os.path.join(overlays, overlay))
+        if not _inside(folder, overlays) or folder == overlays:
+            raise JobRequestError(400, f"The overlay {overlay!r} is not inside {folder_name}/.")
+        if not os.path.isdir(folder):
+            raise JobRequestError(
+                404, f"No overlay {overlay!r} (no folder {folder_name}/{overlay})."
+            )
+        return Path(folder)
+
+    async def submit(
+        self, overlay: str, kind: JobKind | str, source_hash: str | None = None
+    ) -> tuple[Job, bool]:
+        """Queue a job; ``(job, created)``: ``created`` is False for an existing active job."""
+        if self._stopping:
+            raise JobRequestError(503, "The server is shutting down.")
+        kind = check_kind(kind)
+        folder = self.overlay_dir(overlay)
+        if source_hash is None:
+            source_hash = compute_source_hash(folder)
+
+        active = [*self._queue, *(run.job for run in self._running.values())]
+        for job in active:
+            if (job.overlay, job.kind, job.source_hash) == (overlay, kind, source_hash):
+                return job, False
+
+        backend = self._make_backend(kind)
+        job = Job(
+            id=uuid.uuid4().hex,
+            overlay=overlay,
+            kind=kind,
+            backend=backend if isinstance(backend, str) else getattr(backend, "name", "?"),
+            state=JobState.QUEUED,
+            created=now(),
+            source_hash=source_hash,
+        )
+        self.store.add(job)
+        self.store.append_log(job.id, "")
+        if not isinstance(backend, str):
+            self._backends[job.id] = backend
+        for old in [job_ for job_ in self._queue if (job_.overlay, job_.kind) == (overlay, kind)]:
+            self._queue.remove(old)
+            self._end(old, JobState.CANCELLED, error=f"superseded by job {job.id}")
+        self._queue.append(job)
+        self._pump()
+        return job, True
+
+    def _make_backend(self, kind: JobKind) -> object | str:
+        """A backend for ``kind``, or the name "none" when there is none (the job fails)."""
+        factory = self.backends.get(kind)
+        if factory is None:
+            return "none"
+        try:
+            return factory()
+        except Exception as error:  # any failure: the job says why
+            self.log.warning("No backend for %s jobs: %s", kind.value, error, exc_info=True)
+            return "none"
+
+    # Run.
+
+    def _pump(self) -> None:
+        """Start queued jobs, first in first out, while the limits allow."""
+        if self._stopping:
+            return
+        busy = {run.job.overlay for run in self._running.values()}
+        for job in list(self._queue):
+            if len(self._running) >= self.config.max_concurrent_jobs:
+                break
+            if job.overlay in busy:
+                continue
+            self._queue.remove(job)
+            busy.add(job.overlay)
+            self._start(job)
+
+    def _start(self, job: Job) -> None:
+        context = JobContext(
+            job=job,
+            overlay_dir=Path(),  # set by _run, which reports a folder gone meanwhile
+            workspace_dir=Path(os.path.realpath(self.workspace_dir)),
+            log=_JobLog(self, job),
+            cancelled=asyncio.Event(),
+        )
+        context.on_progress = lambda progress: self._progress(job, progress)
+        job.state = JobState.RUNNING
+        job.started = now()
+        self.store.save(job)
+        task = asyncio.get_running_loop().create_task(self._run(job, context))
+        self._running[job.id] = _Run(job, context, task)
+
+    async def _run(self, job: Job, context: JobContext) -> None:
+        run = self._running.get(job.id)
+        state, error, result = JobState.FAILED, None, None
+        try:
+            backend = self._backends.pop(job.id, None)
+            if backend is None:
+                raise JobError(f"no backend for {job.kind.value} jobs on this server")
+            context.overlay_dir = self.overlay_dir(job.overlay)
+            result = await backend.run(context)
+            if not isinstance(result, JobResult):
+                result = JobResult()
+            state = JobState.SUCCEEDED
+        except asyncio.CancelledError:
+            run = self._running.get(job.id) or run
+            reason = run.reason if run is not None else None
+            if reason is None or reason == "cancelled":
+                state = JobState.CANCELLED
+            else:
+                error = reason
+        except JobError as failure:
+            error = str(failure) or "failed"
+        except JobRequestError as failure:
+            error = failure.message
+        except Exception as failure:  # never crash the service
+            error = f"internal error: {failure!r}"
+            self.log.exception("Job %s (%s of %s) failed", job.id, job.kind.value, job.overlay)
+        finally:
+            # Whatever the backend left in its process groups ends with the job.
+            _signal_processes(context.processes, signal.SIGKILL)
+        if job.state.ended:  # recorded by _stop_run meanwhile
+            return
+        if result is not None:
+            job.image, job.digest = result.image, result.digest
+        self._running.pop(job.id, None)
+        self._end(job, state, error=error)
+        self._pump()
+
+    def _end(self, job: Job, state: JobState, error: str | None = None) -> None:
+        job.state = state
+        job.error = error
+        job.finished = now()
+        job.log_size = self.store.log_size(job.id)
+        self._backends.pop(job.id, None)
+        self._log_saved.pop(job.id, None)
+        self.store.save(job)
+        self.log.info(
+            "Job %s (%s of %s): %s%s",
+            job.id,
+            job.kind.value,
+            job.overlay,
+            state.value,
+            f": {error}" if error else "",
+        )
+
+    def _append_log(self, job: Job, text: str) -> None:
+        job.log_size = self.store.append_log(job.id, text)
+        moment = time.monotonic()
+        if moment - self._log_saved.get(job.id, 0.0) >= LOG_SIZE_SAVE_INTERVAL:
+            self._log_saved[job.id] = moment
+            self.store.save(job)
+
+    def _progress(self, job: Job, progress: dict) -> None:
+        if not job.state.ended:
+            job.progress = dict(progress or {})
+            self.store.save(job)
+
+    # Cancel.
+
+    async def cancel(self, job_id: str) -> Job:
+        """Cancel a queued or running job; JobRequestError 404, or 409 if it has ended."""
+        job = self.get(job_id)
+        if job in self._queue:
+            self._queue.remove(job)
+            self._end(job, JobState.CANCELLED)
+            self._pump()
+            return job
+        run = self._running.get(job.id)
+        if run is None:
+            raise JobRequestError(409, f"Job {job.id} has already ended ({job.state.value}).")
+        await self._stop_run(run, "cancelled")
+        return run.job
+
+    async def _stop_run(self, run: _Run, reason: str) -> None:
+        """Stop a running job: SIGTERM its process groups, cancel it, SIGKILL later."""
+        if run.reason is None:
+            run.reason = reason
+        run.context.cancelled.set()
+        _signal_processes(run.context.processes, signal.SIGTERM)
+        run.task.cancel()
+        grace = self.config.cancel_grace_period
+        done, _ = await asyncio.wait({run.task}, timeout=grace)
+        _signal_processes(run.context.processes, signal.SIGKILL)
+        if not done:
+            self.log.warning("Job %s did not end within %g s of being cancelled", run.job.id, grace)
+            await asyncio.wait({run.task}, timeout=grace)
+        if not run.job.state.ended:
+            # A task cancelled before it began, or a backend that ignores cancellation:
+            # record the end anyway (``_run`` leaves an ended job alone).
+            self._running.pop(run.job.id, None)
+            if reason == "cancelled":
+                self._end(run.job, JobState.CANCELLED)
+            else:
+                self._end(run.job, JobState.FAILED, error=reason)
+            self._pump()

@@ -1,0 +1,241 @@
+"""Job records in SQLite, job logs in files: ``<folder>/jobs.sqlite3``, ``<folder>/logs/<id>.log``.
+
+One table, ``jobs``; its schema version is SQLite's ``PRAGMA user_version``. A database
+written by a newer version of this extension (a higher ``user_version``) is refused rather
+than misread. Logs are append-only UTF-8 files; ``read_log`` reads them by byte offset, for
+incremental tailing, and never splits a character.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from pathlib import Path
+
+from .base import Job, JobKind, JobState
+
+SCHEMA_VERSION = 1
+
+# Columns in the order of the table; ``progress`` is stored as JSON text.
+_COLUMNS = (
+    "id",
+    "overlay",
+    "kind",
+    "backend",
+    "state",
+    "created",
+    "started",
+    "finished",
+    "image",
+    "digest",
+    "source_hash",
+    "error",
+    "log_size",
+    "progress",
+)
+
+_SCHEMA = """
+CREATE TABLE jobs (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    overlay TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    backend TEXT NOT NULL,
+    state TEXT NOT NULL,
+    created TEXT NOT NULL,
+    started TEXT,
+    finished TEXT,
+    image TEXT,
+    digest TEXT,
+    source_hash TEXT,
+    error TEXT,
+    log_size INTEGER NOT NULL DEFAULT 0,
+    progress TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX jobs_overlay ON jobs (overlay, kind);
+CREATE INDEX jobs_state ON jobs (state);
+"""
+
+# Built from the constant column names above, never from input.
+_INSERT = f"INSERT INTO jobs ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)})"  # noqa: S608
+_UPDATE = f"UPDATE jobs SET {', '.join(f'{c} = ?' for c in _COLUMNS[1:])} WHERE id = ?"  # noqa: S608
+
+# The most a single ``read_log`` returns; the caller asks again from the next offset.
+MAX_LOG_READ = 1024 * 1024
+
+# Job ids are made by the service (uuid hex); anything else never reaches the disk.
+_ID_CHARS = frozenset("0123456789abcdef")
+
+
+class StoreError(Exception):
+    """The store folder or database cannot be used."""
+
+
+def valid_job_id(job_id: str) -> bool:
+    """Whether ``job_id`` has the shape of the ids the service makes (32 hex digits)."""
+    return isinstance(job_id, str) and len(job_id) == 32 and set(job_id) <= _ID_CHARS
+
+
+def _utf8_tail_cut(data: bytes) -> int:
+    """The length of ``data`` without an incomplete UTF-8 sequence at its end."""
+    # Look back at most 3 bytes for the lead byte of the last sequence.
+    for back in range(1, min(4, len(data)) + 1):
+        byte = data[-back]
+        if byte & 0xC0 != 0x80:  # not a continuation byte
+            if byte >= 0xF0:
+                need = 4
+            elif byte >= 0xE0:
+                need = 3
+            elif byte >= 0xC0:
+                need = 2
+            else:
+                need = 1
+            return len(data) - back if back < need else len(data)
+    return len(data)
+
+
+def _utf8_head_skip(data: bytes) -> int:
+    """How many continuation bytes start ``data`` (an offset inside a character)."""
+    skip = 0
+    while skip < min(3, len(data)) and data[skip] & 0xC0 == 0x80:
+        skip += 1
+    return skip
+
+
+class JobStore:
+    """Job records and logs under one folder, shared by every server that uses it."""
+
+    def __init__(self, folder: str | os.PathLike) -> None:
+        self.folder = Path(folder)
+        self.logs_dir = self.folder / "logs"
+        try:
+            self.logs_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as error:
+            message = f"Cannot create the job store folder {self.folder}: {error}"
+            raise StoreError(message) from error
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(
+            self.folder / "jobs.sqlite3", isolation_level=None, check_same_thread=False
+        )
+        self._db.row_factory = sqlite3.Row
+        self._migrate()
+
+    def _migrate(self) -> None:
+        with self._lock:
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"The job database {self.folder / 'jobs.sqlite3'} has schema version "
+                    f"{version}, newer than this extension's ({SCHEMA_VERSION})."
+                )
+            if version == 0:
+                self._db.executescript(
+                    f"BEGIN; {_SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+                )
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # Records.
+
+    @staticmethod
+    def _row(job: Job) -> tuple:
+        data = job.to_json()
+        data["progress"] = json.dumps(job.progress or {})
+        return tuple(data[column] for column in _COLUMNS)
+
+    @staticmethod
+    def _job(row: sqlite3.Row) -> Job:
+        data = {column: row[column] for column in _COLUMNS}
+        data["kind"] = JobKind(data["kind"])
+        data["state"] = JobState(data["state"])
+        try:
+            progress = json.loads(data["progress"] or "{}")
+        except ValueError:
+            progress = {}
+        data["progress"] = progress if isinstance(progress, dict) else {}
+        return Job(**data)
+
+    def add(self, job: Job) -> None:
+        """Insert a new record."""
+        with self._lock:
+            self._db.execute(_INSERT, self._row(job))
+
+    def save(self, job: Job) -> None:
+        """Write every field of an existing record."""
+        row = self._row(job)
+        with self._lock:
+            self._db.execute(_UPDATE, (*row[1:], row[0]))
+
+    def get(self, job_id: str) -> Job | None:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        return None if row is None else self._job(row)
+
+    def list(
+        self,
+        overlay: str | None = None,
+        kind: JobKind | None = None,
+        states: tuple[JobState, ...] | None = None,
+    ) -> list[Job]:
+        """Records, newest first, optionally of one overlay, one kind, some states."""
+        where, params = [], []
+        if overlay is not None:
+            where.append("overlay = ?")
+            params.append(overlay)
+        if kind is not None:
+            where.append("kind = ?")
+            params.append(JobKind(kind).value)
+        if states:
+            where.append(f"state IN ({', '.join('?' for _ in states)})")
+            params.extend(JobState(state).value for state in states)
+        sql = "SELECT * FROM jobs"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        with self._lock:
+            rows = self._db.execute(sql + " ORDER BY seq DESC", params).fetchall()
+        return [self._job(row) for row in rows]
+
+    # Logs.
+
+    def log_path(self, job_id: str) -> Path:
+        if not valid_job_id(job_id):
+            raise ValueError(f"{job_id!r} is not a job id")
+        return self.logs_dir / f"{job_id}.log"
+
+    def append_log(self, job_id: str, text: str) -> int:
+        """Append ``text`` to the job's log; the log's size in bytes afterwards."""
+        data = text.encode("utf-8", errors="replace")
+        with open(self.log_path(job_id), "ab") as log:
+            if data:
+                log.write(data)
+            return log.tell()
+
+    def log_size(self, job_id: str) -> int:
+        try:
+            return self.log_path(job_id).stat().st_size
+        except FileNotFoundError:
+            return 0
+
+    def read_log(self, job_id: str, offset: int = 0, limit: int = MAX_LOG_READ) -> tuple[str, int]:
+        """The log's text from byte ``offset`` and the offset to read from next.
+
+        At most ``limit`` bytes are read. A character cut by the end of what was read (a
+        write in progress, or the limit) is left for the next read; an ``offset`` inside a
+        character skips to the next one. Invalid bytes read as U+FFFD.
+        """
+        offset = max(0, int(offset))
+        try:
+            with open(self.log_path(job_id), "rb") as log:
+                log.seek(offset)
+                data = log.read(max(4, limit))
+        except FileNotFoundError:
+            return "", offset
+        skip = _utf8_head_skip(data)
+        end = _utf8_tail_cut(data)
+        if end <= skip:
+            return "", offset + skip
+        return data[skip:end].decode("utf-8", errors="replace"), offset + end
