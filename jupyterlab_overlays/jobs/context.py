@@ -1,0 +1,543 @@
+"""The build context of an overlay: source hash, lock freshness, requirements, Containerfile.
+
+Everything here is pure (files in, text out) except ``build_context``, which
+writes a context folder. The generated Containerfile installs the overlay's
+packages in a layer of their own, before anything else of the overlay is
+copied, so a rebuild with the same package set is a cache hit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+try:
+    import tomllib
+except ImportError:  # Python 3.10
+    import tomli as tomllib
+
+#: Files of an overlay that decide what its image holds, in hashing order.
+SOURCE_FILES = ("Pipfile", "Pipfile.lock", "Containerfile")
+
+#: Image labels (keys); values are set by the build backend.
+LABEL_OVERLAY = "io.jupyterlab-overlays.overlay"
+LABEL_SOURCE_HASH = "io.jupyterlab-overlays.source-hash"
+LABEL_LOCK_HASH = "io.jupyterlab-overlays.lock-hash"
+LABEL_PYTHON_VERSION = "io.jupyterlab-overlays.python-version"
+
+#: Where the generated Containerfile puts the overlay's virtual environment.
+VENV = "/opt/venv"
+#: Where it copies the overlay's Pipfile, Pipfile.lock and requirements.
+OVERLAY_DIR = "/opt/overlay"
+DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+#: What plette/pipenv add when a Pipfile has no [[source]].
+DEFAULT_SOURCES = [{"name": "pypi", "url": "https://pypi.org/simple", "verify_ssl": True}]
+#: Pipfile sections that are not package categories (plette's PIPFILE_SECTIONS).
+NON_PACKAGE_SECTIONS = frozenset(
+    ("source", "packages", "dev-packages", "requires", "scripts", "pipfile", "pipenv")
+)
+#: PEP 508 marker variables a Pipfile entry may name directly (``sys_platform = "== 'linux'"``).
+MARKER_KEYS = (
+    "os_name",
+    "sys_platform",
+    "platform_machine",
+    "platform_python_implementation",
+    "platform_release",
+    "platform_system",
+    "platform_version",
+    "python_version",
+    "python_full_version",
+    "implementation_name",
+    "implementation_version",
+)
+
+
+# --- hashes ----------------------------------------------------------------
+
+
+def source_hash(overlay_dir: Path) -> str:
+    """sha256 (hex) over the overlay's Pipfile, Pipfile.lock and Containerfile.
+
+    Each present file contributes its name, its length and its bytes, so
+    moving content from one file to another, or removing a file, changes the
+    hash. Nothing else of the overlay folder (nor its path) counts.
+    """
+    digest = hashlib.sha256(b"jupyterlab-overlays source v1\0")
+    for name in SOURCE_FILES:
+        path = Path(overlay_dir) / name
+        if not path.is_file():
+            continue
+        content = path.read_bytes()
+        digest.update(f"{name}\0{len(content)}\0".encode())
+        digest.update(content)
+    return digest.hexdigest()
+
+
+def image_tag(hash_hex: str, length: int = 12) -> str:
+    """The image tag for a source hash: its first ``length`` hex digits."""
+    if not re.fullmatch(rf"[0-9a-f]{{{length},}}", hash_hex):
+        raise ValueError(f"not a hex hash of at least {length} digits: {hash_hex!r}")
+    return hash_hex[:length]
+
+
+def canonical_name(name: str) -> str:
+    """PEP 503 normalised distribution name."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _pipfile_hash_data(pipfile: dict, canonical: bool) -> dict:
+    def section(values: dict) -> dict:
+        return {canonical_name(k): v for k, v in values.items()} if canonical else dict(values)
+
+    data = {
+        "_meta": {
+            "sources": pipfile.get("source", DEFAULT_SOURCES),
+            "requires": pipfile.get("requires", {}),
+        },
+        "default": section(pipfile.get("packages", {})),
+        "develop": section(pipfile.get("dev-packages", {})),
+    }
+    for category, values in pipfile.items():
+        if category in NON_PACKAGE_SECTIONS or category in ("default", "develop"):
+            continue
+        data[category] = section(values)
+    return data
+
+
+def pipfile_hash(pipfile_text: str, canonical: bool = True) -> str:
+    """The hash pipenv writes to ``Pipfile.lock``'s ``_meta.hash.sha256``.
+
+    sha256 of ``json.dumps({"_meta": {"sources", "requires"}, "default":
+    [packages], "develop": [dev-packages], <custom categories>}, sort_keys=True,
+    separators=(",", ":"))``. A Pipfile without ``[[source]]`` hashes as if it
+    had PyPI's. pipenv ≥ 2025 writes package names PEP 503 normalised
+    (``canonical=True``); plette and older pipenv write them as spelled.
+    Raises ``ValueError`` when the text is not TOML.
+    """
+    try:
+        pipfile = tomllib.loads(pipfile_text)
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"Pipfile is not valid TOML: {error}") from error
+    data = _pipfile_hash_data(pipfile, canonical)
+    content = json.dumps(data, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+
+
+def lock_hash(lock_text: str) -> str | None:
+    """``_meta.hash.sha256`` of a Pipfile.lock, or None when it has none or is not JSON."""
+    try:
+        lock = json.loads(lock_text)
+        value = lock["_meta"]["hash"]["sha256"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return value if isinstance(value, str) and value else None
+
+
+def lock_is_stale(pipfile_text: str, lock_text: str) -> bool:
+    """True when the lock was not made from this Pipfile (as ``pipenv`` decides).
+
+    A lock matches when its recorded hash equals the Pipfile's hash as either
+    current pipenv (normalised names) or plette / older pipenv (names as
+    spelled) computes it. A lock that is not JSON, has no hash, or a Pipfile
+    that is not TOML, is stale.
+    """
+    recorded = lock_hash(lock_text)
+    if recorded is None:
+        return True
+    try:
+        return recorded not in (pipfile_hash(pipfile_text, True), pipfile_hash(pipfile_text, False))
+    except ValueError:
+        return True
+
+
+# --- requirements ----------------------------------------------------------
+
+
+class UnsupportedRequirement(ValueError):
+    """A Pipfile or lock entry that cannot be installed inside an image build."""
+
+
+def _extras(entry: dict) -> str:
+    extras = entry.get("extras") or []
+    return f"[{','.join(sorted(extras))}]" if extras else ""
+
+
+def _markers(entry: dict) -> str | None:
+    markers = []
+    if entry.get("markers"):
+        markers.append(str(entry["markers"]))
+    for key in MARKER_KEYS:
+        if key in entry and isinstance(entry[key], str):
+            markers.append(f"{key} {entry[key]}")
+    if not markers:
+        return None
+    if len(markers) == 1:
+        return markers[0]
+    return " and ".join(f"({marker})" for marker in markers)
+
+
+def _direct_reference(name: str, entry: dict) -> str | None:
+    """``name @ url`` for git / file entries; None for an index package."""
+    for vcs in ("git", "hg", "svn", "bzr"):
+        if vcs in entry:
+            url = str(entry[vcs])
+            if not url.startswith(f"{vcs}+"):
+                url = f"{vcs}+{url}"
+            if entry.get("ref"):
+                url += f"@{entry['ref']}"
+            if entry.get("subdirectory"):
+                url += f"#subdirectory={entry['subdirectory']}"
+            return f"{name}{_extras(entry)} @ {url}"
+    if "file" in entry and re.match(r"[a-z+]+://", str(entry["file"])):
+        return f"{name}{_extras(entry)} @ {entry['file']}"
+    if "path" in entry or "file" in entry:
+        where = entry.get("path") or entry.get("file")
+        raise UnsupportedRequirement(
+            f"{name}: local path {where!r} cannot be installed in an image build; "
+            "publish it to an index or refer to it by a git or https URL"
+        )
+    return None
+
+
+def _line(requirement: str, markers: str | None, hashes: list[str]) -> str:
+    line = requirement
+    if markers:
+        line += f" ; {markers}"
+    for value in hashes:
+        line += f" \\\n    --hash={value}"
+    return line
+
+
+def _index_lines(sources: list) -> list[str]:
+    lines = []
+    for number, source in enumerate(s for s in sources if isinstance(s, dict) and s.get("url")):
+        url = str(source["url"])
+        lines.append(f"{'--index-url' if number == 0 else '--extra-index-url'} {url}")
+        if source.get("verify_ssl") is False:
+            host = re.sub(r"^[a-z+]+://([^/@]*@)?", "", url).split("/")[0].split(":")[0]
+            lines.append(f"--trusted-host {host}")
+    return lines
+
+
+def lock_to_requirements(lock: dict | str) -> tuple[str, bool]:
+    """requirements.txt text for the ``default`` packages of a Pipfile.lock.
+
+    One ``name[extras]==version ; markers --hash=…`` line per package, sorted
+    by name, the lock's sources as ``--index-url`` / ``--extra-index-url``.
+    Returns the text and whether every line carries hashes (then pip can run
+    with ``--require-hashes``; a git requirement has none, and pip refuses
+    hashes on some lines only, so then no line gets them).
+    Raises ``UnsupportedRequirement`` for local path packages, ``ValueError``
+    for a lock that is not a Pipfile.lock.
+    """
+    if isinstance(lock, str):
+        lock = json.loads(lock)
+    if not isinstance(lock, dict) or not isinstance(lock.get("default", {}), dict):
+        raise ValueError("not a Pipfile.lock: no 'default' table")
+    packages = lock.get("default", {})
+    entries = []
+    for name in sorted(packages, key=canonical_name):
+        entry = packages[name] or {}
+        if isinstance(entry, str):  # not written by pipenv, but be lenient
+            entry = {"version": entry}
+        requirement = _direct_reference(name, entry)
+        if requirement is None:
+            version = str(entry.get("version") or "")
+            if version in ("", "*"):
+                requirement = f"{name}{_extras(entry)}"
+            else:
+                requirement = f"{name}{_extras(entry)}{version}"
+        entries.append((requirement, _markers(entry), list(entry.get("hashes") or [])))
+    hashed = bool(entries) and all(hashes for _, _, hashes in entries)
+    lines = ["# Generated by jupyterlab-overlays from Pipfile.lock; do not edit."]
+    lines += _index_lines(lock.get("_meta", {}).get("sources") or [])
+    lines += [_line(req, markers, hashes if hashed else []) for req, markers, hashes in entries]
+    return "\n".join(lines) + "\n", hashed
+
+
+def pipfile_to_requirements(pipfile_text: str) -> str:
+    """requirements.txt text for a Pipfile's ``[packages]`` (no lock: specifiers only).
+
+    ``"*"`` becomes the bare name, ``"==1.2"`` / ``">=2"`` are appended as
+    written, tables give extras, ``markers`` and PEP 508 marker keys.
+    """
+    pipfile = tomllib.loads(pipfile_text)
+    packages = pipfile.get("packages", {})
+    lines = ["# Generated by jupyterlab-overlays from Pipfile [packages]; do not edit."]
+    lines += _index_lines(pipfile.get("source", DEFAULT_SOURCES))
+    for name in sorted(packages, key=canonical_name):
+        entry = packages[name]
+        if not isinstance(entry, dict):
+            entry = {"version": entry}
+        requirement = _direct_reference(name, entry)
+        if requirement is None:
+            spec = str(entry.get("version", "*")).strip()
+            if spec == "*" or not spec:
+                spec = ""
+            elif spec[0].isdigit():
+                spec = f"=={spec}"
+            requirement = f"{name}{_extras(entry)}{spec}"
+        lines.append(_line(requirement, _markers(entry), []))
+    return "\n".join(lines) + "\n"
+
+
+def python_version(pipfile_text: str | None, lock_text: str | None = None) -> str | None:
+    """``[requires] python_version`` (or ``python_full_version`` cut to X.Y) of the
+    Pipfile, else of the lock's ``_meta.requires``; None when neither says."""
+    requires: dict = {}
+    if pipfile_text:
+        try:
+            requires = tomllib.loads(pipfile_text).get("requires", {}) or {}
+        except tomllib.TOMLDecodeError:
+            requires = {}
+    if not requires and lock_text:
+        try:
+            requires = json.loads(lock_text).get("_meta", {}).get("requires", {}) or {}
+        except (ValueError, AttributeError):
+            requires = {}
+    version = requires.get("python_version") or requires.get("python_full_version")
+    if version is None:
+        return None
+    match = re.match(r"\s*(\d+)\.(\d+)", str(version))
+    return f"{match.group(1)}.{match.group(2)}" if match else None
+
+
+# --- the Containerfile -----------------------------------------------------
+
+# Runs once per base image (the layer is shared by every overlay on it): add
+# what the image needs when the base lacks it. Elyra runs `python3` and `curl`
+# in every pipeline step.
+_ENSURE_TOOLS = " \\\n    ".join(
+    [
+        "missing='';",
+        'command -v python3 >/dev/null 2>&1 || missing="$missing python3";',
+        "python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing=\"$missing python3-venv\";",
+        'command -v curl >/dev/null 2>&1 || missing="$missing curl";',
+        'if [ -n "$missing" ]; then echo "installing:$missing";',
+        "if command -v apt-get >/dev/null 2>&1; then apt-get update",
+        "&& DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends",
+        "$missing python3-pip ca-certificates && rm -rf /var/lib/apt/lists/*;",
+        "elif command -v microdnf >/dev/null 2>&1;",
+        "then microdnf install -y python3 python3-pip curl;",
+        "elif command -v dnf >/dev/null 2>&1; then dnf install -y python3 python3-pip curl;",
+        "elif command -v apk >/dev/null 2>&1; then apk add --no-cache python3 py3-pip curl;",
+        'else echo "the base image lacks:$missing; no known package manager" >&2; exit 1;',
+        "fi; fi",
+    ]
+)
+
+_CHECK_PYTHON = (
+    "import sys; v = '%d.%d' % sys.version_info[:2]; wanted = sys.argv[1]; "
+    "print(f'warning: the overlay asks for Python {wanted}, the image has {v}' "
+    "if wanted and wanted != v else f'Python {v}')"
+)
+
+
+def containerfile(
+    base_image: str,
+    has_lock: bool,
+    python_version: str | None = None,
+    require_hashes: bool | None = None,
+) -> str:
+    """The generated Containerfile for an overlay.
+
+    Layers, cheapest to change last: the base image; python3 / venv / curl
+    when the base lacks them (shared by all overlays on the base); a virtual
+    environment at /opt/venv, first on PATH; the requirements (made from
+    Pipfile.lock when ``has_lock``, pinned with hashes, else from the
+    Pipfile's [packages]) copied alone and installed in their own layer; then
+    the Pipfile and lock themselves. Labels are added by the build command.
+
+    ``ELYRA_INSTALL_PACKAGES`` is left unset: Elyra then pip-installs its own
+    bootstrap packages in each pipeline step, which an overlay image does not
+    provide. ``require_hashes`` defaults to ``has_lock``.
+    """
+    if require_hashes is None:
+        require_hashes = has_lock
+    source = "Pipfile.lock" if has_lock else "the Pipfile's [packages] (no Pipfile.lock)"
+    pip_args = [
+        f"{VENV}/bin/python",
+        "-m",
+        "pip",
+        "install",
+        "--no-cache-dir",
+        "--disable-pip-version-check",
+        "--no-input",
+        *(["--require-hashes"] if require_hashes else []),
+        "-r",
+        f"{OVERLAY_DIR}/requirements.txt",
+    ]
+    copy_sources = "COPY Pipfile Pipfile.lock" if has_lock else "COPY Pipfile"
+    lines = [
+        "# Generated by jupyterlab-overlays. To replace it, put your own Containerfile",
+        "# in the overlay's folder (overlays/<name>/Containerfile).",
+        f"FROM {base_image}",
+        "",
+        "# python3, venv and curl (Elyra runs both in every pipeline step), when the",
+        "# base image lacks them. ELYRA_INSTALL_PACKAGES is left unset: Elyra installs",
+        "# its own bootstrap packages at each step.",
+        f"RUN {_ENSURE_TOOLS}",
+        "",
+        f"RUN {json.dumps(['python3', '-m', 'venv', VENV])}",
+        f"ENV VIRTUAL_ENV={VENV} PATH={VENV}/bin:${{PATH:-{DEFAULT_PATH}}}",
+        f"RUN {json.dumps([f'{VENV}/bin/python', '-c', _CHECK_PYTHON, python_version or ''])}",
+        "",
+        f"# The packages, in a layer of their own: from {source}.",
+        f"COPY requirements.txt {OVERLAY_DIR}/requirements.txt",
+        f"RUN {json.dumps(pip_args)}",
+        "",
+        "# The overlay's own files last: editing them does not reinstall packages.",
+        f"{copy_sources} {OVERLAY_DIR}/",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+# --- image names -----------------------------------------------------------
+
+_REGISTRY_RE = re.compile(
+    r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::[0-9]+)?"
+)
+_PATH_COMPONENT_RE = re.compile(r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*")
+_TAG_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
+
+
+def repository_component(name: str) -> str:
+    """A string made into a valid image path component (for a folder's name:
+    ``My Project!`` → ``my-project``). Raises ValueError when nothing is left."""
+    slug = re.sub(r"[^a-z0-9._-]+", "-", name.lower())
+    slug = re.sub(r"[-._]*([._])[-._]*", r"\1", slug)  # no separator runs
+    slug = slug.strip("-._")
+    if not slug or not _PATH_COMPONENT_RE.fullmatch(slug):
+        raise ValueError(f"cannot make an image name out of {name!r}")
+    return slug
+
+
+def image_name(registry: str, org: str | None, project: str, overlay: str, tag: str) -> str:
+    """``<registry>/<org>/<project>-<overlay>:<tag>``, lower case (``org`` may be
+    empty: ``<registry>/<project>-<overlay>:<tag>``). Raises ValueError when
+    the result is not a valid image reference."""
+    registry = registry.strip().lower().rstrip("/")
+    if not _REGISTRY_RE.fullmatch(registry):
+        raise ValueError(f"invalid registry {registry!r}")
+    parts = [registry]
+    org = (org or "").strip().lower().strip("/")
+    for component in org.split("/") if org else []:
+        if not _PATH_COMPONENT_RE.fullmatch(component):
+            raise ValueError(f"invalid organisation {org!r}")
+        parts.append(component)
+    repository = f"{project}-{overlay}".strip().lower()
+    if not _PATH_COMPONENT_RE.fullmatch(repository):
+        raise ValueError(f"invalid image repository name {repository!r}")
+    parts.append(repository)
+    if not _TAG_RE.fullmatch(tag):
+        raise ValueError(f"invalid image tag {tag!r}")
+    reference = "/".join(parts)
+    if len(reference) > 255:
+        raise ValueError(f"image name longer than 255 characters: {reference!r}")
+    return f"{reference}:{tag.lower()}"
+
+
+# --- the context folder ----------------------------------------------------
+
+#: Not copied into a context made for the overlay's own Containerfile.
+_IGNORED = shutil.ignore_patterns(".git", ".venv", "__pycache__", ".ipynb_checkpoints")
+
+
+@dataclass
+class BuildContext:
+    """A context folder ready for ``buildah build -f Containerfile <dir>``."""
+
+    dir: Path
+    containerfile: Path
+    source_hash: str
+    lock_hash: str | None  # _meta.hash.sha256 of the Pipfile.lock used, if any
+    python_version: str | None
+    user_containerfile: bool
+    from_lock: bool
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def tag(self) -> str:
+        return image_tag(self.source_hash)
+
+
+def build_context(overlay_dir: Path, tmp_dir: Path, base_image: str) -> BuildContext:
+    """Write the build context of ``overlay_dir`` into ``tmp_dir`` (created if needed).
+
+    - With the overlay's own ``Containerfile``: a copy of the overlay folder
+      (plus a generated ``requirements.txt`` when there is a Pipfile), built
+      as the user wrote it.
+    - Otherwise: ``requirements.txt`` (from ``Pipfile.lock`` when present,
+      else from the Pipfile), the Pipfile (and lock), and the generated
+      ``Containerfile``.
+
+    Raises ``UnsupportedRequirement`` / ``ValueError`` with a readable reason.
+    """
+    overlay_dir = Path(overlay_dir)
+    tmp_dir = Path(tmp_dir)
+    pipfile = overlay_dir / "Pipfile"
+    lock = overlay_dir / "Pipfile.lock"
+    own = overlay_dir / "Containerfile"
+    pipfile_text = pipfile.read_text() if pipfile.is_file() else None
+    lock_text = lock.read_text() if lock.is_file() else None
+    warnings = []
+
+    if own.is_file():
+        shutil.copytree(overlay_dir, tmp_dir, ignore=_IGNORED, dirs_exist_ok=True)
+    elif pipfile_text is None:
+        raise ValueError(f"{overlay_dir.name} has no Pipfile (and no Containerfile of its own)")
+    else:
+        tmp_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(pipfile, tmp_dir / "Pipfile")
+        if lock_text is not None:
+            shutil.copy2(lock, tmp_dir / "Pipfile.lock")
+
+    require_hashes = False
+    if lock_text is not None:
+        try:
+            requirements, require_hashes = lock_to_requirements(lock_text)
+        except json.JSONDecodeError as error:
+            if not own.is_file():
+                raise ValueError(f"Pipfile.lock is not valid JSON: {error}") from error
+            requirements = ""
+            warnings.append(f"Pipfile.lock is not valid JSON ({error}): no requirements.txt")
+        except UnsupportedRequirement as error:
+            if not own.is_file():
+                raise
+            requirements = ""
+            warnings.append(f"no requirements.txt: {error}")
+        if pipfile_text is not None and lock_is_stale(pipfile_text, lock_text):
+            warnings.append(
+                "Pipfile.lock does not match the Pipfile (stale): building the locked "
+                "packages; lock again to pick up the Pipfile's changes"
+            )
+        (tmp_dir / "requirements.txt").write_text(requirements)
+    elif pipfile_text is not None:
+        try:
+            requirements = pipfile_to_requirements(pipfile_text)
+        except tomllib.TOMLDecodeError as error:
+            raise ValueError(f"Pipfile is not valid TOML: {error}") from error
+        warnings.append("no Pipfile.lock: installing the Pipfile's packages unpinned")
+        (tmp_dir / "requirements.txt").write_text(requirements)
+
+    version = python_version(pipfile_text, lock_text)
+    if not own.is_file():
+        (tmp_dir / "Containerfile").write_text(
+            containerfile(base_image, lock_text is not None, version, require_hashes)
+        )
+    return BuildContext(
+        dir=tmp_dir,
+        containerfile=tmp_dir / "Containerfile",
+        source_hash=source_hash(overlay_dir),
+        lock_hash=lock_hash(lock_text) if lock_text is not None else None,
+        python_version=version,
+        user_containerfile=own.is_file(),
+        from_lock=lock_text is not None,
+        warnings=warnings,
+    )
