@@ -1,0 +1,146 @@
+"""Lock jobs: ``pipenv lock`` in the overlay's folder writes its ``Pipfile.lock``."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
+
+from .base import JobContext, JobError, JobResult
+from .context import lock_is_stale, python_version
+from .process import run_logged, run_quiet
+
+#: What is removed from the server's environment before pipenv runs: pipenv's
+#: own settings (PIPENV_PIPFILE would lock another Pipfile, PIPENV_VENV_IN_PROJECT
+#: would put a .venv in the overlay folder) and an active virtual environment.
+_DROPPED_ENV_PREFIXES = ("PIPENV_",)
+_DROPPED_ENV = ("VIRTUAL_ENV", "PYTHONHOME", "PYTHONPATH")
+
+_VERSION_CHECK = "import sys; print('%d.%d' % sys.version_info[:2])"
+
+
+def pipenv_env(base: dict[str, str] | None = None, extra: dict[str, str] | None = None) -> dict:
+    """The environment of a ``pipenv lock`` run."""
+    env = {
+        key: value
+        for key, value in (os.environ if base is None else base).items()
+        if not key.startswith(_DROPPED_ENV_PREFIXES) and key not in _DROPPED_ENV
+    }
+    env.update(
+        PIPENV_IGNORE_VIRTUALENVS="1",
+        PIPENV_YES="1",
+        PIPENV_NOSPIN="1",
+        PIPENV_DONT_LOAD_ENV="1",
+        PYTHONUNBUFFERED="1",
+        NO_COLOR="1",
+        TERM="dumb",
+        COLUMNS="200",  # pipenv's console wraps its messages at the terminal width
+    )
+    env.update(extra or {})
+    return env
+
+
+async def find_python(version: str | None) -> tuple[str, str | None]:
+    """The interpreter to lock with: ``python<version>`` from PATH when it runs and
+    reports that version, else this server's Python. Returns the path and a
+    warning (None when the wanted version was found)."""
+    if not version:
+        return sys.executable, "the overlay names no Python version: locking with " + (
+            f"this server's Python {sys.version_info[0]}.{sys.version_info[1]}"
+        )
+    candidate = shutil.which(f"python{version}")
+    if candidate:
+        code, output = await run_quiet([candidate, "-c", _VERSION_CHECK], timeout=30)
+        if code == 0 and output.strip().splitlines()[-1:] == [version]:
+            return candidate, None
+    here = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    if here == version:
+        return sys.executable, None
+    return sys.executable, (
+        f"no python{version} found on PATH: locking with this server's Python {here}; "
+        "the lock may not fit the overlay's Python version"
+    )
+
+
+_ERROR_RE = re.compile(r"(?:^|\s|:)ERROR:\s*(.*)$")
+
+
+def error_summary(lines: list[str], limit: int = 4) -> str:
+    """The resolver's reason from ``pipenv lock`` output: its ``ERROR:`` lines and
+    the "conflict is caused by" block, else the last meaningful line."""
+    found: list[str] = []
+
+    def add(text: str) -> None:
+        text = text.strip()
+        if text and text not in found:
+            found.append(text)
+
+    for number, line in enumerate(lines):
+        match = _ERROR_RE.search(line)
+        if match:
+            message = re.sub(r"^(?:ERROR:\s*)+", "", match.group(1))
+            add(message)
+        elif line.strip().startswith("The conflict is caused by"):
+            for follower in lines[number + 1 :]:
+                if not follower.startswith((" ", "\t")) or not follower.strip():
+                    break
+                add(follower)
+    if not found:
+        meaningful = [
+            line.strip()
+            for line in lines
+            if line.strip() and not line.startswith(" ") and not line.startswith("Traceback")
+        ]
+        return meaningful[-1] if meaningful else "pipenv lock failed without output"
+    return "; ".join(found[:limit])
+
+
+class LockBackend:
+    """Runs ``pipenv lock`` for a lock job (``job.kind == "lock"``)."""
+
+    name = "pipenv"
+
+    def __init__(
+        self,
+        config=None,
+        *,
+        pipenv: list[str] | None = None,
+        env: dict[str, str] | None = None,
+    ):
+        self.config = config
+        #: The pipenv command (default: this server's Python running ``-m pipenv``).
+        self.pipenv = pipenv or [sys.executable, "-m", "pipenv"]
+        #: Extra environment for every run (tests: a throwaway WORKON_HOME, cache).
+        self.env = env or {}
+
+    async def run(self, context: JobContext) -> JobResult:
+        folder = Path(context.overlay_dir)
+        pipfile = folder / "Pipfile"
+        if not pipfile.is_file():
+            raise JobError(f"overlay {context.job.overlay} has no Pipfile to lock")
+        version = python_version(pipfile.read_text())
+        python, warning = await find_python(version)
+        if warning:
+            context.log.write(f"warning: {warning}\n")
+
+        lines: list[str] = []
+        code = await run_logged(
+            [*self.pipenv, "lock", "--python", python],
+            context,
+            cwd=folder,
+            env=pipenv_env(extra=self.env),
+            on_line=lines.append,
+        )
+        if context.cancelled.is_set():
+            raise asyncio.CancelledError()
+        if code != 0:
+            raise JobError(f"pipenv lock failed: {error_summary(lines)}")
+        lock = folder / "Pipfile.lock"
+        if not lock.is_file():
+            raise JobError("pipenv lock succeeded but wrote no Pipfile.lock")
+        if lock_is_stale(pipfile.read_text(), lock.read_text()):
+            context.log.write("warning: the Pipfile changed while it was being locked\n")
+        return JobResult()
