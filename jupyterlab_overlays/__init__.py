@@ -18,6 +18,10 @@ def _jupyter_server_extension_points():
     return [{"module": "jupyterlab_overlays"}]
 
 
+# Where the job service is in the web app's settings (tests reach it there).
+JOBS_SETTING = "jupyterlab_overlays_jobs"
+
+
 def _load_jupyter_server_extension(server_app):
     """Register the REST handlers on the running Jupyter server."""
     from .config import OverlaysConfig
@@ -26,5 +30,37 @@ def _load_jupyter_server_extension(server_app):
 
     config = OverlaysConfig(parent=server_app)
     environments = EnvironmentService(server_app.kernel_spec_manager, config)
-    setup_handlers(server_app.web_app, config, environments)
+    jobs = _start_jobs(server_app, config)
+    server_app.web_app.settings[JOBS_SETTING] = jobs
+    setup_handlers(server_app.web_app, config, environments, jobs)
     server_app.log.info("jupyterlab_overlays %s: server extension loaded", __version__)
+
+
+def _start_jobs(server_app, config):
+    """The job service, stopped when the server stops; None if its store cannot open."""
+    from .jobs.service import JobService, default_backends
+    from .jobs.store import JobStore, StoreError
+
+    try:
+        store = JobStore(config.jobs_dir)
+    except (StoreError, OSError) as error:
+        server_app.log.error("jupyterlab_overlays: no job service: %s", error)
+        return None
+    jobs = JobService(
+        config, store, default_backends(config), server_app.root_dir, log=server_app.log
+    )
+
+    # jupyter_server calls ``stop_extension`` only on ExtensionApp-based extensions; this
+    # one is module-based, so its shutdown hook joins ``cleanup_extensions``, which
+    # ServerApp._cleanup awaits when the server stops (and pytest-jupyter after a test).
+    cleanup_extensions = server_app.cleanup_extensions
+
+    async def cleanup_extensions_and_jobs():
+        try:
+            await jobs.stop()
+        finally:
+            store.close()
+            await cleanup_extensions()
+
+    server_app.cleanup_extensions = cleanup_extensions_and_jobs
+    return jobs

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
@@ -18,6 +20,7 @@ from .config_files import (
 )
 from .environment import EnvironmentProbeError, EnvironmentService
 from .info import server_info
+from .jobs.service import JobRequestError, JobService, check_overlay_name
 
 NAMESPACE = "overlays"
 
@@ -27,9 +30,15 @@ class OverlaysHandler(APIHandler):
 
     auth_resource = NAMESPACE
 
-    def initialize(self, config: OverlaysConfig, environments: EnvironmentService) -> None:
+    def initialize(
+        self,
+        config: OverlaysConfig,
+        environments: EnvironmentService,
+        jobs: JobService | None = None,
+    ) -> None:
         self.overlays_config = config
         self.environments = environments
+        self.jobs = jobs
 
     def fail(self, status: int, message: str) -> None:
         """Answer ``{"message": message}`` with an error status.
@@ -96,7 +105,98 @@ class ConfigFileHandler(OverlaysHandler):
             self.fail(error.status, error.message)
 
 
-def setup_handlers(web_app, config: OverlaysConfig, environments: EnvironmentService) -> None:
+class JobsBaseHandler(OverlaysHandler):
+    """Jobs handlers: JobRequestError becomes its status and message."""
+
+    def service(self) -> JobService:
+        if self.jobs is None:
+            raise JobRequestError(503, "The job service is not available on this server.")
+        return self.jobs
+
+    def job_url(self, job_id: str) -> str:
+        return url_path_join(self.base_url, NAMESPACE, "jobs", job_id)
+
+
+class JobsHandler(JobsBaseHandler):
+    """``GET overlays/jobs[?overlay=<name>]``: ``{"jobs": [...]}``, newest first.
+
+    ``POST overlays/jobs`` ``{"overlay": <name>, "kind": "build" | "lock"}``: ``202`` with
+    ``Location`` and the job. When a queued or running job of that overlay and kind has the
+    same source hash, that job is the answer (still ``202``, its own ``Location``).
+    """
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        try:
+            overlay = self.get_query_argument("overlay", None)
+            if overlay is not None:
+                check_overlay_name(overlay)
+            jobs = self.service().list(overlay=overlay)
+            self.finish({"jobs": [job.to_json() for job in jobs]})
+        except JobRequestError as error:
+            self.fail(error.status, error.message)
+
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        try:
+            try:
+                body = json.loads(self.request.body or b"")
+            except ValueError:
+                raise JobRequestError(400, "The body is not JSON.") from None
+            if not isinstance(body, dict):
+                raise JobRequestError(400, 'The body must be {"overlay": …, "kind": …}.')
+            job, _created = await self.service().submit(body.get("overlay"), body.get("kind"))
+        except JobRequestError as error:
+            self.fail(error.status, error.message)
+            return
+        self.set_status(202)
+        self.set_header("Location", self.job_url(job.id))
+        self.finish(job.to_json())
+
+
+class JobHandler(JobsBaseHandler):
+    """``GET overlays/jobs/<id>``: the job. ``DELETE``: cancel it (409 once it has ended)."""
+
+    @web.authenticated
+    @authorized
+    async def get(self, job_id: str) -> None:
+        try:
+            self.finish(self.service().get(job_id).to_json())
+        except JobRequestError as error:
+            self.fail(error.status, error.message)
+
+    @web.authenticated
+    @authorized
+    async def delete(self, job_id: str) -> None:
+        try:
+            self.finish((await self.service().cancel(job_id)).to_json())
+        except JobRequestError as error:
+            self.fail(error.status, error.message)
+
+
+class JobLogHandler(JobsBaseHandler):
+    """``GET overlays/jobs/<id>/log?offset=N``: ``{"text", "offset" (next), "ended"}``."""
+
+    @web.authenticated
+    @authorized
+    async def get(self, job_id: str) -> None:
+        try:
+            raw = self.get_query_argument("offset", "0")
+            if not raw.isdigit():
+                raise JobRequestError(400, f"offset must be a number of bytes, not {raw[:50]!r}.")
+            self.finish(self.service().read_log(job_id, int(raw)))
+        except JobRequestError as error:
+            self.fail(error.status, error.message)
+
+
+def setup_handlers(
+    web_app,
+    config: OverlaysConfig,
+    environments: EnvironmentService,
+    jobs: JobService | None = None,
+) -> None:
     """Add the extension's routes under ``<base_url>/overlays/``."""
     base_url = web_app.settings["base_url"]
     routes = [
@@ -104,8 +204,11 @@ def setup_handlers(web_app, config: OverlaysConfig, environments: EnvironmentSer
         ("environment", EnvironmentHandler),
         # One path segment: a name with a "/" in it never reaches the handler.
         ("config-files/([^/]+)", ConfigFileHandler),
+        ("jobs", JobsHandler),
+        ("jobs/([^/]+)", JobHandler),
+        ("jobs/([^/]+)/log", JobLogHandler),
     ]
-    services = {"config": config, "environments": environments}
+    services = {"config": config, "environments": environments, "jobs": jobs}
     web_app.add_handlers(
         ".*$",
         [(url_path_join(base_url, NAMESPACE, path), handler, services) for path, handler in routes],

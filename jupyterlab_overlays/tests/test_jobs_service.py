@@ -17,6 +17,7 @@ from jupyterlab_overlays.jobs.service import (
     JobService,
     check_overlay_name,
     compute_source_hash,
+    default_backends,
     fallback_source_hash,
     overlays_dir_from_thoth,
 )
@@ -593,3 +594,15 @@ def test_config_defaults(jp_data_dir):
     assert config.jobs_dir.endswith(os.path.join("overlays", "jobs"))
     with pytest.raises(Exception, match="at least 1"):
         OverlaysConfig(max_concurrent_jobs=0)
+
+
+def test_default_backends_make_the_real_ones():
+    config = OverlaysConfig()
+    backends = default_backends(config)
+    lock = backends[JobKind.LOCK]()
+    assert (type(lock).__name__, lock.name, lock.config) == ("LockBackend", "pipenv", config)
+    try:
+        build = backends[JobKind.BUILD]()
+    except ImportError:  # jobs/local.py not there yet: build jobs fail with "no backend"
+        return
+    assert type(build).__name__ == "LocalBuildBackend" and callable(build.run)
