@@ -7,6 +7,9 @@ Example (``jupyter_server_config.py``)::
     c.OverlaysConfig.environment_timeout = 60
     c.OverlaysConfig.jobs_dir = "/var/lib/overlays/jobs"
     c.OverlaysConfig.max_concurrent_jobs = 2
+    c.OverlaysConfig.base_image = "localhost/overlays-base:bookworm"
+    c.OverlaysConfig.image_registry = "quay.io"
+    c.OverlaysConfig.image_org = "my-org"
 """
 
 import os
@@ -51,6 +54,64 @@ class OverlaysConfig(Configurable):
     cancel_grace_period = Float(
         10.0,
         help="Seconds a cancelled job's processes get after SIGTERM before SIGKILL.",
+    ).tag(config=True)
+
+    # Image builds (jobs.local).
+
+    base_image = Unicode(
+        "localhost/overlays-base:bookworm",
+        help="Base image of the generated Containerfile. A localhost/… name that does not "
+        "exist yet is made once from Debian packages (mmdebstrap), so builds work offline.",
+    ).tag(config=True)
+
+    base_image_suite = Unicode(
+        "bookworm",
+        help="Debian suite of the locally made base image.",
+    ).tag(config=True)
+
+    base_image_mirror = Unicode(
+        "",
+        help="Debian mirror for the locally made base image (default: mmdebstrap's).",
+    ).tag(config=True)
+
+    base_image_ca_certificates = List(
+        Unicode(),
+        default_value=None,
+        allow_none=True,
+        help="PEM files the locally made base image trusts besides Debian's CAs. "
+        "Default (None): this machine's /usr/local/share/ca-certificates/*.crt, so "
+        "builds behind the same TLS-inspecting proxy reach PyPI.",
+    ).tag(config=True)
+
+    image_registry = Unicode(
+        "localhost",
+        help="Registry part of built image names: <registry>/<org>/<project>-<overlay>:<tag>.",
+    ).tag(config=True)
+
+    image_org = Unicode(
+        "",
+        help="Organisation part of built image names (empty: none).",
+    ).tag(config=True)
+
+    image_project = Unicode(
+        "",
+        help="Project part of built image names (empty: the workspace folder's name).",
+    ).tag(config=True)
+
+    buildah_root = Unicode(
+        "",
+        help="Storage root of buildah / podman (--root); empty: the tool's default.",
+    ).tag(config=True)
+
+    buildah_runroot = Unicode(
+        "",
+        help="Run root of buildah / podman (--runroot); empty: the tool's default.",
+    ).tag(config=True)
+
+    storage_driver = Unicode(
+        "",
+        help="Storage driver of buildah / podman (--storage-driver), e.g. overlay or vfs; "
+        "empty: the tool's default. With vfs, builds run with --layers=false.",
     ).tag(config=True)
 
     @default("jobs_dir")

@@ -1,0 +1,368 @@
+"""The local build backend: buildah (chroot isolation), else podman, else docker.
+
+A build job writes the overlay's build context to a temporary folder
+(``context.build_context``), makes sure the base image exists (a
+``localhost/…`` base that does not is made once from Debian packages with
+mmdebstrap, so a machine with no registry can build), and runs the tool with
+an argument list in a process group of its own. The tool tags the image only
+when the build succeeds; a cancelled build leaves no tag and no working
+container behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import glob
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from ..config import OverlaysConfig
+from ..tools import INSTALL_HINTS, BuildTool, probe_tools
+from .base import JobContext, JobError, JobResult
+from .context import (
+    LABEL_LOCK_HASH,
+    LABEL_OVERLAY,
+    LABEL_PYTHON_VERSION,
+    LABEL_SOURCE_HASH,
+    BuildContext,
+    build_context,
+    image_name,
+    repository_component,
+)
+from .process import run_logged, run_quiet
+
+BASE_PACKAGES = ("python3", "python3-pip", "python3-venv", "ca-certificates", "curl")
+BASE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+LABEL_BASE = "io.jupyterlab-overlays.base"
+MMDEBSTRAP_HINT = "apt-get install -y --no-install-recommends mmdebstrap"
+
+_STEP_RE = re.compile(r"^(?:STEP|Step) (\d+)/(\d+)\b")
+_BUILDKIT_STEP_RE = re.compile(r"^#\d+ \[(?:[\w.-]+ )?(\d+)/(\d+)\]")
+
+
+def step_of(line: str) -> tuple[int, int] | None:
+    """``(n, m)`` of a "STEP n/m" line (buildah, podman, docker's builders)."""
+    match = _STEP_RE.match(line) or _BUILDKIT_STEP_RE.match(line)
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def failure_reason(lines: list[str]) -> str:
+    """The last meaningful lines of a failed build: pip's ``ERROR:`` lines, else the
+    tool's ``Error:``, else the last line; with the step that failed."""
+    step = None
+    for line in lines:
+        found = step_of(line)
+        if found:
+            step = found
+    errors: list[str] = []
+    for line in lines:
+        text = line.strip()
+        if text.startswith("ERROR:") and text not in errors:
+            errors.append(text)
+    tool_errors = [line.strip() for line in lines if re.match(r"\s*(?:Error|error)\b", line)]
+    if errors:
+        reason = "; ".join(errors[-2:])
+    elif tool_errors:
+        reason = tool_errors[-1]
+    else:
+        rest = [line.strip() for line in lines if line.strip()]
+        reason = rest[-1] if rest else "the build tool ended without output"
+    where = f" at step {step[0]}/{step[1]}" if step else ""
+    return f"build failed{where}: {reason}"
+
+
+class LocalBuildBackend:
+    """Builds overlay images on this machine (``job.kind == "build"``)."""
+
+    name = "local"
+
+    def __init__(self, config: OverlaysConfig | None = None, *, tools: list[str] | None = None):
+        self.config = config if config is not None else OverlaysConfig()
+        self._tools = tools  # override of config.build_tools (tests)
+        self._base_lock: asyncio.Lock | None = None
+        self._active = 0
+
+    # --- the tool ------------------------------------------------------------
+
+    async def find_tool(self) -> BuildTool:
+        """The first usable tool in order of preference; JobError with what to
+        install when there is none."""
+        names = self._tools or list(self.config.build_tools)
+        tools = await probe_tools(names, self.config.probe_timeout)
+        for tool in tools:
+            if tool.usable:
+                return tool
+        problems = "; ".join(f"{tool.problem}" for tool in tools if tool.problem)
+        hint = INSTALL_HINTS.get(names[0], "") if names else ""
+        raise JobError(
+            f"no container build tool can run here ({problems}). "
+            f"Install buildah: {INSTALL_HINTS['buildah']}" + (f" (or: {hint})" if hint else "")
+        )
+
+    def global_args(self, tool: BuildTool) -> list[str]:
+        if tool.name not in ("buildah", "podman"):
+            return []
+        args = []
+        if self.config.buildah_root:
+            args += ["--root", self.config.buildah_root]
+        if self.config.buildah_runroot:
+            args += ["--runroot", self.config.buildah_runroot]
+        if self.config.storage_driver:
+            args += ["--storage-driver", self.config.storage_driver]
+        return args
+
+    def command(self, tool: BuildTool, *args: str) -> list[str]:
+        return [tool.path or tool.name, *self.global_args(tool), *args]
+
+    async def image_id(self, tool: BuildTool, reference: str) -> str | None:
+        """``sha256:…`` id of a local image, or None when it does not exist."""
+        if tool.name == "buildah":
+            argv = self.command(
+                tool, "images", "--noheading", "--no-trunc", "--format", "{{.ID}}", reference
+            )
+        else:
+            argv = self.command(tool, "image", "inspect", "--format", "{{.Id}}", reference)
+        code, output = await run_quiet(argv)
+        if code != 0 or not output:
+            return None
+        value = output.splitlines()[0].strip()
+        return value if value.startswith("sha256:") else f"sha256:{value}"
+
+    def build_args(
+        self,
+        tool: BuildTool,
+        image: str,
+        containerfile: Path,
+        context_dir: Path,
+        iidfile: Path,
+        labels: dict[str, str],
+        layers: bool = True,
+    ) -> list[str]:
+        args = ["build"]
+        if tool.name in ("buildah", "podman"):
+            vfs = self.config.storage_driver == "vfs"
+            args += [
+                "--isolation",
+                "chroot",
+                f"--layers={'true' if layers and not vfs else 'false'}",
+            ]
+        args += ["--force-rm", "--iidfile", str(iidfile), "--tag", image]
+        for key, value in labels.items():
+            args += ["--label", f"{key}={value}"]
+        args += ["-f", str(containerfile), str(context_dir)]
+        return self.command(tool, *args)
+
+    # --- a build job ---------------------------------------------------------
+
+    def image_for(self, context: JobContext, tag: str) -> str:
+        config = self.config
+        try:
+            project = config.image_project or repository_component(context.workspace_dir.name)
+            return image_name(
+                config.image_registry, config.image_org, project, context.job.overlay, tag
+            )
+        except ValueError as error:
+            raise JobError(f"cannot name the image: {error}") from error
+
+    async def run(self, context: JobContext) -> JobResult:
+        tool = await self.find_tool()
+        context.log.write(f"Building with {tool.name} {tool.version} ({tool.path})\n")
+        tmp = Path(tempfile.mkdtemp(prefix="overlays-build-"))
+        self._active += 1
+        image = None
+        before: str | None = None
+        containers: set[str] | None = None
+        try:
+            try:
+                built = build_context(context.overlay_dir, tmp / "context", self.config.base_image)
+            except ValueError as error:
+                raise JobError(str(error)) from error
+            for warning in built.warnings:
+                context.log.write(f"warning: {warning}\n")
+            image = context.job.image or self.image_for(context, built.tag)
+            if self._uses_base_image(built):
+                await self.ensure_base_image(tool, context)
+
+            before = await self.image_id(tool, image)
+            containers = await self._containers(tool)
+            iidfile = tmp / "iid"
+            lines: list[str] = []
+
+            def on_line(line: str) -> None:
+                lines.append(line)
+                del lines[:-200]
+                found = step_of(line)
+                if found and callable(context.on_progress):
+                    context.on_progress({"step": found[0], "steps": found[1]})
+
+            context.log.write(f"Image {image}\n")
+            code = await run_logged(
+                self.build_args(
+                    tool,
+                    image,
+                    built.containerfile,
+                    built.dir,
+                    iidfile,
+                    self.labels(context, built),
+                ),
+                context,
+                cwd=built.dir,
+                on_line=on_line,
+            )
+            if context.cancelled.is_set():
+                raise asyncio.CancelledError()
+            if code != 0:
+                raise JobError(failure_reason(lines))
+            digest = iidfile.read_text().strip() if iidfile.is_file() else None
+            digest = digest or await self.image_id(tool, image)
+            context.log.write(f"Built {image} ({digest})\n")
+            return JobResult(image=image, digest=digest)
+        except asyncio.CancelledError:
+            if image is not None:
+                await self._undo(tool, context, image, before, containers)
+            raise
+        finally:
+            self._active -= 1
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def labels(self, context: JobContext, built: BuildContext) -> dict[str, str]:
+        labels = {LABEL_OVERLAY: context.job.overlay, LABEL_SOURCE_HASH: built.source_hash}
+        if built.lock_hash:
+            labels[LABEL_LOCK_HASH] = built.lock_hash
+        if built.python_version:
+            labels[LABEL_PYTHON_VERSION] = built.python_version
+        return labels
+
+    def _uses_base_image(self, built: BuildContext) -> bool:
+        if not built.user_containerfile:
+            return True
+        return self.config.base_image in built.containerfile.read_text()
+
+    async def _containers(self, tool: BuildTool) -> set[str] | None:
+        if tool.name != "buildah":
+            return None
+        code, output = await run_quiet(
+            self.command(
+                tool, "containers", "--noheading", "--notruncate", "--format", "{{.ContainerID}}"
+            )
+        )
+        return set(output.split()) if code == 0 else None
+
+    async def _undo(
+        self,
+        tool: BuildTool,
+        context: JobContext,
+        image: str,
+        before: str | None,
+        containers: set[str] | None,
+    ) -> None:
+        """After a cancel: no new tag, no working container left (buildah ends its
+        own on SIGTERM, not on SIGKILL)."""
+        now = await self.image_id(tool, image)
+        if now is not None and now != before:
+            context.log.write(f"Cancelled: removing the tag {image}\n")
+            if before is None:
+                await run_quiet(self.command(tool, "rmi", image))
+            else:
+                await run_quiet(self.command(tool, "tag", before, image))
+        if containers is not None and self._active == 1:
+            left = await self._containers(tool)
+            for container in sorted((left or set()) - containers):
+                context.log.write(f"Cancelled: removing working container {container[:12]}\n")
+                await run_quiet(self.command(tool, "rm", container))
+
+    # --- the base image ------------------------------------------------------
+
+    async def ensure_base_image(self, tool: BuildTool, context: JobContext) -> None:
+        """Make the configured ``localhost/…`` base image when it does not exist."""
+        base = self.config.base_image
+        if not base.startswith("localhost/"):
+            return
+        if self._base_lock is None:
+            self._base_lock = asyncio.Lock()
+        async with self._base_lock:
+            if await self.image_id(tool, base) is not None:
+                return
+            await self.make_base_image(tool, context, base)
+
+    def ca_certificates(self) -> list[Path]:
+        configured = self.config.base_image_ca_certificates
+        if configured is None:
+            configured = sorted(
+                glob.glob("/usr/local/share/ca-certificates/**/*.crt", recursive=True)
+            )
+        return [Path(path) for path in configured if Path(path).is_file()]
+
+    async def make_base_image(self, tool: BuildTool, context: JobContext, base: str) -> None:
+        suite = self.config.base_image_suite
+        context.log.write(
+            f"Base image {base} not found: making it once from Debian {suite} packages "
+            "(mmdebstrap, about a minute)\n"
+        )
+        mmdebstrap = shutil.which("mmdebstrap")
+        if mmdebstrap is None:
+            raise JobError(
+                f"the base image {base} does not exist and mmdebstrap, which makes it, is not "
+                f"installed: {MMDEBSTRAP_HINT} (or set OverlaysConfig.base_image to an image "
+                "you have)"
+            )
+        tmp = Path(tempfile.mkdtemp(prefix="overlays-base-"))
+        try:
+            argv = [
+                mmdebstrap,
+                "--variant=apt",
+                f"--include={','.join(BASE_PACKAGES)}",
+                suite,
+                str(tmp / "base.tar"),
+            ]
+            if self.config.base_image_mirror:
+                argv.append(self.config.base_image_mirror)
+            lines: list[str] = []
+            code = await run_logged(argv, context, on_line=lines.append)
+            if context.cancelled.is_set():
+                raise asyncio.CancelledError()
+            if code != 0:
+                last = next((line for line in reversed(lines) if line.strip()), f"exit code {code}")
+                raise JobError(f"could not make the base image {base}: mmdebstrap: {last}")
+
+            certificates = self.ca_certificates()
+            (tmp / "ca").mkdir()
+            for number, path in enumerate(certificates):
+                shutil.copyfile(path, tmp / "ca" / f"{number:02d}-{path.stem}.crt")
+            containerfile = [
+                "FROM scratch",
+                "ADD base.tar /",
+                f"ENV PATH={BASE_PATH} LANG=C.UTF-8",
+            ]
+            if certificates:
+                context.log.write(
+                    f"Adding {len(certificates)} CA certificate(s) of this machine: "
+                    + ", ".join(path.name for path in certificates)
+                    + "\n"
+                )
+                containerfile += [
+                    "COPY ca/ /usr/local/share/ca-certificates/",
+                    'RUN ["update-ca-certificates"]',
+                ]
+            containerfile += ['CMD ["/bin/bash"]', ""]
+            (tmp / "Containerfile").write_text("\n".join(containerfile))
+            lines = []
+            argv = self.build_args(
+                tool,
+                base,
+                tmp / "Containerfile",
+                tmp,
+                tmp / "iid",
+                {LABEL_BASE: f"mmdebstrap {suite} {' '.join(BASE_PACKAGES)}"},
+                layers=False,
+            )
+            code = await run_logged(argv, context, cwd=tmp, on_line=lines.append)
+            if context.cancelled.is_set():
+                raise asyncio.CancelledError()
+            if code != 0:
+                raise JobError(f"could not make the base image {base}: {failure_reason(lines)}")
+            context.log.write(f"Made the base image {base}\n")
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
