@@ -49,6 +49,9 @@ $(BIN)/python:
 $(STAMPS)/python: $(BIN)/python pyproject.toml package.json node_modules/.yarn-state.yml
 	$(BIN)/pip install -q "hatchling>=1.5.0" "hatch-nodejs-version>=0.3.2" \
 	  "hatch-jupyter-builder>=0.5" editables "jupyterlab>=4.6.0,<4.7"
+	@# The develop symlink would let pip write install.json into our source tree.
+	rm -rf $(VENV)/share/jupyter/labextensions/jupyterlab-overlays \
+	  jupyterlab_overlays/labextension/install.json
 	$(BIN)/pip install -q --no-build-isolation -e ".[test]"
 	jupyter labextension develop --overwrite .
 	@mkdir -p $(STAMPS) && touch $@
