@@ -21,6 +21,7 @@ from .config_files import (
 from .environment import EnvironmentProbeError, EnvironmentService
 from .info import server_info
 from .jobs.service import JobRequestError, JobService, check_overlay_name
+from .status import overlay_status
 
 NAMESPACE = "overlays"
 
@@ -191,6 +192,23 @@ class JobLogHandler(JobsBaseHandler):
             self.fail(error.status, error.message)
 
 
+class OverlayStatusHandler(JobsBaseHandler):
+    """``GET overlays/overlay-status?overlay=<name>``: source hash and lock state.
+
+    The folder is found as the job service finds it, so the hash is the one a build of
+    that overlay would record.
+    """
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        try:
+            name = check_overlay_name(self.get_query_argument("overlay", ""))
+            self.finish(overlay_status(name, self.service().overlay_dir(name)))
+        except JobRequestError as error:
+            self.fail(error.status, error.message)
+
+
 def setup_handlers(
     web_app,
     config: OverlaysConfig,
@@ -207,6 +225,7 @@ def setup_handlers(
         ("jobs", JobsHandler),
         ("jobs/([^/]+)", JobHandler),
         ("jobs/([^/]+)/log", JobLogHandler),
+        ("overlay-status", OverlayStatusHandler),
     ]
     services = {"config": config, "environments": environments, "jobs": jobs}
     web_app.add_handlers(
