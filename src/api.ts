@@ -62,6 +62,62 @@ export class OverlaysClient {
     );
   }
 
+  /**
+   * `GET overlays/jobs[?overlay=]`: jobs, newest first.
+   */
+  jobs(overlay?: string): Promise<OverlaysAPI.IJobList> {
+    const query = overlay ? URLExt.objectToQueryString({ overlay }) : '';
+    return this._request<OverlaysAPI.IJobList>(`jobs${query}`);
+  }
+
+  /**
+   * `GET overlays/jobs/<id>`.
+   */
+  job(id: string): Promise<OverlaysAPI.IJob> {
+    return this._request<OverlaysAPI.IJob>(`jobs/${encodeURIComponent(id)}`);
+  }
+
+  /**
+   * `POST overlays/jobs`: queue a lock or build job; the server answers with
+   * the active job of that overlay and kind when its source is unchanged.
+   */
+  submitJob(
+    overlay: string,
+    kind: OverlaysAPI.JobKind
+  ): Promise<OverlaysAPI.IJob> {
+    return this._request<OverlaysAPI.IJob>('jobs', {
+      method: 'POST',
+      body: JSON.stringify({ overlay, kind })
+    });
+  }
+
+  /**
+   * `DELETE overlays/jobs/<id>`: cancel a queued or running job.
+   */
+  cancelJob(id: string): Promise<OverlaysAPI.IJob> {
+    return this._request<OverlaysAPI.IJob>(`jobs/${encodeURIComponent(id)}`, {
+      method: 'DELETE'
+    });
+  }
+
+  /**
+   * `GET overlays/jobs/<id>/log?offset=N`: the log from byte `offset`.
+   */
+  jobLog(id: string, offset = 0): Promise<OverlaysAPI.IJobLog> {
+    const query = URLExt.objectToQueryString({ offset: String(offset) });
+    return this._request<OverlaysAPI.IJobLog>(
+      `jobs/${encodeURIComponent(id)}/log${query}`
+    );
+  }
+
+  /**
+   * `GET overlays/overlay-status`: the overlay's source hash and lock state.
+   */
+  overlayStatus(overlay: string): Promise<OverlaysAPI.IOverlayStatus> {
+    const query = URLExt.objectToQueryString({ overlay });
+    return this._request<OverlaysAPI.IOverlayStatus>(`overlay-status${query}`);
+  }
+
   private async _request<T>(path: string, init: RequestInit = {}): Promise<T> {
     const settings = this.serverSettings;
     const url = URLExt.join(settings.baseUrl, 'overlays', path);

@@ -30,6 +30,11 @@ export namespace CommandIDs {
   export const addPackage = 'jupyterlab-overlays:add-package';
   export const removePackage = 'jupyterlab-overlays:remove-package';
   export const pickDistribution = 'jupyterlab-overlays:pick-distribution';
+  export const build = 'jupyterlab-overlays:build-overlay';
+  export const lock = 'jupyterlab-overlays:lock-overlay';
+  export const cancelJob = 'jupyterlab-overlays:cancel-job';
+  export const openJobLog = 'jupyterlab-overlays:open-job-log';
+  export const copyImage = 'jupyterlab-overlays:copy-image-name';
 }
 
 /**
@@ -90,4 +95,74 @@ export namespace OverlaysAPI {
     >;
     warnings: string[];
   }
+
+  /**
+   * What a job does: build the overlay's image, or lock its Pipfile.
+   */
+  export type JobKind = 'build' | 'lock';
+
+  export type JobState =
+    'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+  /**
+   * A lock or build job (`GET overlays/jobs/<id>`).
+   */
+  export interface IJob {
+    id: string;
+    overlay: string;
+    kind: JobKind;
+    /** The backend that runs it, e.g. `buildah`, `pipenv`. */
+    backend: string;
+    state: JobState;
+    /** ISO 8601 UTC times. */
+    created: string;
+    started: string | null;
+    finished: string | null;
+    /** `name:tag` of the built image. */
+    image: string | null;
+    digest: string | null;
+    /** Hash of the overlay's Pipfile, Pipfile.lock and Containerfile. */
+    source_hash: string | null;
+    /** Why it failed or was cancelled. */
+    error: string | null;
+    log_size: number;
+    /** Build progress, e.g. `{step: 3, steps: 7}`; empty when unknown. */
+    progress: { step?: number; steps?: number };
+  }
+
+  /**
+   * `GET overlays/jobs[?overlay=]`: newest first.
+   */
+  export interface IJobList {
+    jobs: IJob[];
+  }
+
+  /**
+   * `GET overlays/jobs/<id>/log?offset=N`.
+   */
+  export interface IJobLog {
+    /** The log from the byte offset asked for. */
+    text: string;
+    /** The byte offset to ask for next. */
+    offset: number;
+    /** Whether the job has ended and the whole log was read. */
+    ended: boolean;
+  }
+
+  /**
+   * `GET overlays/overlay-status?overlay=<name>`.
+   */
+  export interface IOverlayStatus {
+    overlay: string;
+    /** The source hash a build of the overlay would record now. */
+    source_hash: string;
+    lock: 'missing' | 'stale' | 'current';
+  }
+}
+
+/**
+ * Whether a job is still queued or running.
+ */
+export function isActive(job: OverlaysAPI.IJob | null | undefined): boolean {
+  return job?.state === 'queued' || job?.state === 'running';
 }

@@ -59,3 +59,54 @@ describe('OverlaysClient', () => {
     expect(isNotFound(error)).toBe(false);
   });
 });
+
+describe('OverlaysClient jobs', () => {
+  function recording(body: unknown) {
+    const calls: { method: string; url: string; body: string | null }[] = [];
+    const fetch = jest.fn(async (input: RequestInfo, init?: RequestInit) => {
+      const request = typeof input === 'string' ? null : input;
+      const url = new URL(request ? request.url : (input as string));
+      // JupyterLab appends a cache-busting `&<time>=` to GET requests.
+      for (const key of [...url.searchParams.keys()]) {
+        if (/^\d+$/.test(key)) {
+          url.searchParams.delete(key);
+        }
+      }
+      calls.push({
+        method: request?.method ?? init?.method ?? 'GET',
+        url: url.pathname + url.search,
+        body: request ? await request.text() : ((init?.body as string) ?? null)
+      });
+      return new Response(JSON.stringify(body), { status: 200 });
+    });
+    const serverSettings = ServerConnection.makeSettings({
+      baseUrl: 'http://localhost:8888/',
+      fetch: fetch as any
+    });
+    return { client: new OverlaysClient({ serverSettings }), calls };
+  }
+
+  it('builds the job requests of the REST API', async () => {
+    const { client, calls } = recording({});
+    await client.jobs();
+    await client.jobs('train');
+    await client.job('abc');
+    await client.submitJob('train', 'build');
+    await client.cancelJob('abc');
+    await client.jobLog('abc', 120);
+    await client.overlayStatus('train');
+    expect(calls.map(call => [call.method, call.url])).toEqual([
+      ['GET', '/overlays/jobs'],
+      ['GET', '/overlays/jobs?overlay=train'],
+      ['GET', '/overlays/jobs/abc'],
+      ['POST', '/overlays/jobs'],
+      ['DELETE', '/overlays/jobs/abc'],
+      ['GET', '/overlays/jobs/abc/log?offset=120'],
+      ['GET', '/overlays/overlay-status?overlay=train']
+    ]);
+    expect(JSON.parse(calls[3].body!)).toEqual({
+      overlay: 'train',
+      kind: 'build'
+    });
+  });
+});

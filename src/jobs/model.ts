@@ -1,0 +1,313 @@
+import { IDisposable } from '@lumino/disposable';
+import { Poll } from '@lumino/polling';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { OverlaysClient } from '../api';
+import { isActive, OverlaysAPI } from '../tokens';
+
+/**
+ * The lock and build jobs of the workspace's overlays, and each overlay's
+ * source hash and lock state, kept fresh by polling the server: fast while a
+ * job is queued or running, slowly otherwise, not at all while the page is
+ * hidden. State and signals only; no React.
+ */
+export class JobsModel implements IDisposable {
+  constructor(options: JobsModel.IOptions) {
+    this._client = options.client;
+    this._overlays = options.overlays;
+    this._clock = options.clock ?? Date.now;
+    this._fast = options.fastInterval ?? 1000;
+    this._slow = options.slowInterval ?? 10000;
+    this._now = this._clock();
+    this._poll = new Poll({
+      auto: false,
+      factory: () => this.refresh(),
+      frequency: this._frequency(),
+      name: 'jupyterlab-overlays:jobs',
+      standby: 'when-hidden'
+    });
+    if (options.autoStart ?? true) {
+      void this._poll.start();
+    }
+  }
+
+  /**
+   * Emitted whenever a job, a status or the clock changes.
+   */
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  /**
+   * Emitted once when a job seen queued or running has ended.
+   */
+  get jobEnded(): ISignal<this, OverlaysAPI.IJob> {
+    return this._jobEnded;
+  }
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  /**
+   * Every job, newest first.
+   */
+  get jobs(): readonly OverlaysAPI.IJob[] {
+    return this._jobs;
+  }
+
+  /**
+   * How many jobs are running (not queued).
+   */
+  get runningCount(): number {
+    return this._jobs.filter(job => job.state === 'running').length;
+  }
+
+  /**
+   * How many jobs are queued or running.
+   */
+  get activeCount(): number {
+    return this._jobs.filter(isActive).length;
+  }
+
+  /**
+   * The time (ms since the epoch) of the last refresh: running times are
+   * measured up to it, so views stay pure functions of the model.
+   */
+  get now(): number {
+    return this._now;
+  }
+
+  /**
+   * The message of the last failed refresh; null after a good one.
+   */
+  get error(): string | null {
+    return this._error;
+  }
+
+  job(id: string): OverlaysAPI.IJob | null {
+    return this._jobs.find(job => job.id === id) ?? null;
+  }
+
+  /**
+   * The newest job of an overlay of a kind.
+   */
+  latest(overlay: string, kind: OverlaysAPI.JobKind): OverlaysAPI.IJob | null {
+    return (
+      this._jobs.find(job => job.overlay === overlay && job.kind === kind) ??
+      null
+    );
+  }
+
+  /**
+   * The overlay's newest successful build.
+   */
+  lastBuilt(overlay: string): OverlaysAPI.IJob | null {
+    return (
+      this._jobs.find(
+        job =>
+          job.overlay === overlay &&
+          job.kind === 'build' &&
+          job.state === 'succeeded'
+      ) ?? null
+    );
+  }
+
+  /**
+   * The overlay's source hash and lock state, as last asked.
+   */
+  status(overlay: string): OverlaysAPI.IOverlayStatus | null {
+    return this._statuses.get(overlay) ?? null;
+  }
+
+  /**
+   * What the sidebar shows about the jobs of one overlay.
+   */
+  summary(overlay: string): JobsModel.IOverlayJobs {
+    return {
+      build: this.latest(overlay, 'build'),
+      lock: this.latest(overlay, 'lock'),
+      lastBuilt: this.lastBuilt(overlay),
+      status: this.status(overlay),
+      now: this._now
+    };
+  }
+
+  /**
+   * Ask the server for the jobs; the statuses too when polling slowly or when
+   * a job has ended (it may have written a lock). Rejects when the jobs
+   * cannot be read, so the poll backs off.
+   */
+  async refresh(): Promise<void> {
+    let list: OverlaysAPI.IJob[];
+    try {
+      list = (await this._client.jobs()).jobs;
+    } catch (error) {
+      this._error = error instanceof Error ? error.message : String(error);
+      this._changed.emit();
+      throw error;
+    }
+    if (this._isDisposed) {
+      return;
+    }
+    const before = new Map(this._jobs.map(job => [job.id, job]));
+    const ended = list.filter(
+      job => isActive(before.get(job.id)) && !isActive(job)
+    );
+    const wasFast = this.activeCount > 0;
+    this._jobs = list;
+    this._error = null;
+    this._now = this._clock();
+    this._updateFrequency();
+    if (ended.length > 0 || !wasFast) {
+      await this.refreshStatuses();
+    }
+    this._changed.emit();
+    for (const job of ended) {
+      this._jobEnded.emit(job);
+    }
+  }
+
+  /**
+   * Ask the server for the source hash and lock state of every overlay; an
+   * overlay the server cannot answer for has no status.
+   */
+  async refreshStatuses(): Promise<void> {
+    const names = [...this._overlays()];
+    const answers = await Promise.all(
+      names.map(name => this._client.overlayStatus(name).catch(() => null))
+    );
+    if (this._isDisposed) {
+      return;
+    }
+    const next = new Map<string, OverlaysAPI.IOverlayStatus>();
+    answers.forEach((status, index) => {
+      if (status) {
+        next.set(names[index], status);
+      }
+    });
+    if (JSON.stringify([...next]) !== JSON.stringify([...this._statuses])) {
+      this._statuses = next;
+      this._changed.emit();
+    }
+  }
+
+  /**
+   * Queue a lock or build job of an overlay and poll fast until it ends.
+   * Errors (bad name, no folder, no job service) are thrown.
+   */
+  async submit(
+    overlay: string,
+    kind: OverlaysAPI.JobKind
+  ): Promise<OverlaysAPI.IJob> {
+    const job = await this._client.submitJob(overlay, kind);
+    this._put(job);
+    return job;
+  }
+
+  /**
+   * Cancel a queued or running job. Errors (e.g. it has ended) are thrown.
+   */
+  async cancel(id: string): Promise<OverlaysAPI.IJob> {
+    const job = await this._client.cancelJob(id);
+    this._put(job);
+    return job;
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    this._poll.dispose();
+    Signal.clearData(this);
+  }
+
+  /**
+   * Take a job the server just answered with, then refresh at once (which
+   * also moves the poll to the rate that fits).
+   */
+  private _put(job: OverlaysAPI.IJob): void {
+    const index = this._jobs.findIndex(item => item.id === job.id);
+    this._jobs =
+      index < 0
+        ? [job, ...this._jobs]
+        : this._jobs.map(item => (item.id === job.id ? job : item));
+    this._changed.emit();
+    if (!this._isDisposed) {
+      void this._poll.refresh();
+    }
+  }
+
+  private _frequency() {
+    const interval = this.activeCount > 0 ? this._fast : this._slow;
+    return { interval, backoff: true, max: Math.max(interval, this._slow) * 6 };
+  }
+
+  private _updateFrequency(): void {
+    const frequency = this._frequency();
+    if (frequency.interval !== this._poll.frequency.interval) {
+      this._poll.frequency = frequency;
+    }
+  }
+
+  private _client: JobsModel.IClient;
+  private _overlays: () => readonly string[];
+  private _clock: () => number;
+  private _fast: number;
+  private _slow: number;
+  private _now: number;
+  private _poll: Poll;
+  private _jobs: readonly OverlaysAPI.IJob[] = [];
+  private _statuses = new Map<string, OverlaysAPI.IOverlayStatus>();
+  private _error: string | null = null;
+  private _isDisposed = false;
+  private _changed = new Signal<this, void>(this);
+  private _jobEnded = new Signal<this, OverlaysAPI.IJob>(this);
+}
+
+/**
+ * A namespace for JobsModel statics.
+ */
+export namespace JobsModel {
+  /**
+   * The part of the REST client the model uses.
+   */
+  export type IClient = Pick<
+    OverlaysClient,
+    'jobs' | 'submitJob' | 'cancelJob' | 'overlayStatus'
+  >;
+
+  /**
+   * The options used to create a jobs model.
+   */
+  export interface IOptions {
+    client: IClient;
+    /** The names of the overlays whose status to ask for. */
+    overlays: () => readonly string[];
+    /** Milliseconds between refreshes while a job is active; default 1000. */
+    fastInterval?: number;
+    /** Milliseconds between refreshes otherwise; default 10000. */
+    slowInterval?: number;
+    /** Start polling at once; default true (tests call `refresh`). */
+    autoStart?: boolean;
+    /** The clock, for tests; default Date.now. */
+    clock?: () => number;
+  }
+
+  /**
+   * The jobs of one overlay, as the sidebar shows them.
+   */
+  export interface IOverlayJobs {
+    /** The newest build job. */
+    build: OverlaysAPI.IJob | null;
+    /** The newest lock job. */
+    lock: OverlaysAPI.IJob | null;
+    /** The newest successful build. */
+    lastBuilt: OverlaysAPI.IJob | null;
+    /** Its current source hash and lock state. */
+    status: OverlaysAPI.IOverlayStatus | null;
+    /** The time of the last refresh (ms), to measure running times. */
+    now: number;
+  }
+}
