@@ -44,14 +44,17 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-namespace': 'off',
       '@typescript-eslint/no-use-before-define': 'off',
-      // The sidebar tab and the commands must exist as soon as the plugin
-      // activates, so these modules are needed at start.
+      // The sidebar tab, the commands, the job poll (for notifications) and
+      // the status bar item must exist as soon as the plugin activates, so
+      // these modules are needed at start.
       'jupyter/prefer-lazy-imports': [
         'warn',
         {
           ignoreImports: [
             './commands',
+            './jobs/model',
             './model',
+            './widgets/JobsStatus',
             './widgets/OverlaysPanel',
             './workspace/files',
             './workspace/model'

@@ -1,5 +1,6 @@
 import { JupyterFrontEnd } from '@jupyterlab/application';
 import {
+  Clipboard,
   Dialog,
   InputDialog,
   showDialog,
@@ -11,9 +12,10 @@ import { TranslationBundle } from '@jupyterlab/translation';
 
 import { overlaysIcon } from './icons';
 import { parseRequirement } from './imports/magics';
+import { JobsModel } from './jobs/model';
 import { OverlaysModel } from './model';
 import { proposeName } from './overlay/names';
-import { CommandIDs, PANEL_ID } from './tokens';
+import { CommandIDs, isActive, PANEL_ID } from './tokens';
 import { askCreateOverlay, askPreview } from './widgets/dialogs';
 import { PIPFILE } from './workspace/model';
 
@@ -57,6 +59,14 @@ const PACKAGE_ARGS = {
       }
     },
     required: ['name', 'package']
+  }
+};
+
+const ID_ARGS = {
+  args: {
+    type: 'object' as const,
+    properties: { id: { type: 'string', description: 'The job id' } },
+    required: ['id']
   }
 };
 
@@ -396,6 +406,82 @@ export function addCommands(context: ICommandContext): void {
           await workspace.pickDistribution(name, module, result.value);
         }
       })
+  });
+}
+
+/**
+ * Where the job commands find their targets.
+ */
+export interface IJobCommandContext {
+  app: JupyterFrontEnd;
+  jobs: JobsModel;
+  trans: TranslationBundle;
+  /** Open (or reveal) the log viewer of a job. */
+  openLog: (id: string) => Promise<unknown>;
+}
+
+/**
+ * Register the lock, build, cancel, log and copy commands.
+ */
+export function addJobCommands(context: IJobCommandContext): void {
+  const { app, jobs, trans } = context;
+  const run = Private.reporting(trans);
+
+  app.commands.addCommand(CommandIDs.build, {
+    label: trans.__('Build Overlay Image'),
+    caption: trans.__(
+      "Build the overlay's container image on the server (its Pipfile.lock when there is one, else its Pipfile)"
+    ),
+    describedBy: NAME_ARGS,
+    isEnabled: args => !isActive(jobs.latest(String(args['name']), 'build')),
+    execute: args => run(() => jobs.submit(String(args['name']), 'build'))
+  });
+
+  app.commands.addCommand(CommandIDs.lock, {
+    label: trans.__('Lock Overlay Pipfile'),
+    caption: trans.__(
+      'Run pipenv lock in the overlay folder on the server to write Pipfile.lock'
+    ),
+    describedBy: NAME_ARGS,
+    isEnabled: args => !isActive(jobs.latest(String(args['name']), 'lock')),
+    execute: args => run(() => jobs.submit(String(args['name']), 'lock'))
+  });
+
+  app.commands.addCommand(CommandIDs.cancelJob, {
+    label: trans.__('Cancel Overlay Job'),
+    caption: trans.__('Cancel a queued or running lock or build job'),
+    describedBy: ID_ARGS,
+    isEnabled: args => {
+      const job = jobs.job(String(args['id']));
+      return job === null || isActive(job);
+    },
+    execute: args => run(() => jobs.cancel(String(args['id'])))
+  });
+
+  app.commands.addCommand(CommandIDs.openJobLog, {
+    label: trans.__('Show Overlay Job Log'),
+    caption: trans.__(
+      'Open the log of a lock or build job, live while it runs'
+    ),
+    describedBy: ID_ARGS,
+    execute: args => run(() => context.openLog(String(args['id'])))
+  });
+
+  app.commands.addCommand(CommandIDs.copyImage, {
+    label: trans.__('Copy Image Name'),
+    caption: trans.__('Copy the name of a built image to the clipboard'),
+    describedBy: {
+      args: {
+        type: 'object' as const,
+        properties: {
+          image: { type: 'string', description: 'The image name:tag' }
+        },
+        required: ['image']
+      }
+    },
+    execute: args => {
+      Clipboard.copyToSystem(String(args['image']));
+    }
   });
 }
 

@@ -3,31 +3,42 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { ICommandPalette } from '@jupyterlab/apputils';
+import {
+  ICommandPalette,
+  MainAreaWidget,
+  WidgetTracker
+} from '@jupyterlab/apputils';
 import { IFileBrowserFactory } from '@jupyterlab/filebrowser';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { Debouncer } from '@lumino/polling';
 
 import { importEnvironment, OverlaysClient } from './api';
-import { addCommands } from './commands';
+import { addCommands, addJobCommands } from './commands';
 import type { IImportEnvironment } from './imports/resolve';
+import { JobsModel } from './jobs/model';
+import { notifyJobEnded } from './jobs/notify';
 import { OverlaysModel } from './model';
 import { TrackerNotebookAccess } from './notebookAccess';
 import { readSettings } from './settings';
 import { CommandIDs, PLUGIN_ID } from './tokens';
+import type { JobLogPanel } from './widgets/JobLog';
+import { JobsStatusItem } from './widgets/JobsStatus';
 import { OverlaysPanel } from './widgets/OverlaysPanel';
 import { OverlaysWorkspace } from './workspace/model';
 import { ContentsFiles, ServerConfigFiles } from './workspace/files';
 
 /**
- * The Overlays sidebar: settings, overlays, the server's build tools, commands.
+ * The Overlays sidebar: settings, overlays, their lock and build jobs, the
+ * server's build tools, commands; job logs in the main area; a status bar
+ * item counting running jobs.
  */
 const plugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID,
   description:
-    'Adds the Overlays panel to the left sidebar and the overlay commands.',
+    'Adds the Overlays panel to the left sidebar, the overlay commands, job logs and a running-jobs status item.',
   autoStart: true,
   requires: [ISettingRegistry],
   optional: [
@@ -35,7 +46,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     ILayoutRestorer,
     ICommandPalette,
     IFileBrowserFactory,
-    INotebookTracker
+    INotebookTracker,
+    IStatusBar
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -44,7 +56,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     restorer: ILayoutRestorer | null,
     palette: ICommandPalette | null,
     browserFactory: IFileBrowserFactory | null,
-    notebooks: INotebookTracker | null
+    notebooks: INotebookTracker | null,
+    statusBar: IStatusBar | null
   ): void => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_overlays');
     const client = new OverlaysClient({
@@ -81,16 +94,62 @@ const plugin: JupyterFrontEndPlugin<void> = {
       },
       trans
     });
-    model = new OverlaysModel({ client, workspace });
-    const panel = new OverlaysPanel({
-      model,
-      trans,
-      run: (command, args) => void app.commands.execute(command, args)
+    const jobs = new JobsModel({
+      client,
+      overlays: () => workspace.overlays.map(overlay => overlay.name)
     });
+    model = new OverlaysModel({ client, workspace, jobs });
+    const run = (command: string, args: Record<string, any>) =>
+      void app.commands.execute(command, args);
+    const panel = new OverlaysPanel({ model, trans, run });
 
     app.shell.add(panel, 'left', { rank: 600 });
     restorer?.add(panel, panel.id);
     addCommands({ app, model, trans, browserFactory, notebooks });
+
+    // Job logs in the main area, reopened after a reload.
+    const logs = new WidgetTracker<MainAreaWidget<JobLogPanel>>({
+      namespace: 'jupyterlab-overlays-job-log'
+    });
+    const openLog = async (id: string) => {
+      let widget = logs.find(item => item.content.model.id === id);
+      if (!widget) {
+        const [{ JobLogModel }, { JobLogPanel }] = await Promise.all([
+          import('./jobs/log'),
+          import('./widgets/JobLog')
+        ]);
+        widget = JobLogPanel.createMainAreaWidget({
+          model: new JobLogModel({ client, id }),
+          trans,
+          run
+        });
+        void logs.add(widget);
+      }
+      if (!widget.isAttached) {
+        app.shell.add(widget, 'main');
+      }
+      app.shell.activateById(widget.id);
+    };
+    void restorer?.restore(logs, {
+      command: CommandIDs.openJobLog,
+      args: widget => ({ id: widget.content.model.id }),
+      name: widget => widget.content.model.id
+    });
+    addJobCommands({ app, jobs, trans, openLog });
+    jobs.jobEnded.connect((_, job) =>
+      notifyJobEnded(job, trans, id => run(CommandIDs.openJobLog, { id }))
+    );
+    statusBar?.registerStatusItem(`${PLUGIN_ID}:jobs`, {
+      item: new JobsStatusItem({
+        jobs,
+        trans,
+        onClick: () => run(CommandIDs.openPanel, {})
+      }),
+      align: 'left',
+      rank: 5,
+      isActive: () => jobs.runningCount > 0,
+      activeStateChanged: jobs.changed
+    });
 
     const category = trans.__('Overlays');
     for (const command of [
@@ -99,7 +158,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
       CommandIDs.addTo,
       CommandIDs.removeFrom,
       CommandIDs.refresh,
-      CommandIDs.refreshInfo
+      CommandIDs.refreshInfo,
+      CommandIDs.build,
+      CommandIDs.lock
     ]) {
       palette?.addItem({ command, category });
     }
@@ -107,6 +168,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     // Follow the workspace: a saved notebook may have gained an import; any
     // other change may touch an overlay's files.
     const rescan = new Debouncer(() => workspace.scan(), 500);
+    const refreshStatuses = new Debouncer(() => jobs.refreshStatuses(), 300);
+    workspace.changed.connect(() => void refreshStatuses.invoke());
     app.serviceManager.contents.fileChanged.connect((_, change) => {
       const path = change.newValue?.path ?? change.oldValue?.path ?? '';
       if (change.type === 'save' && path.endsWith('.ipynb')) {

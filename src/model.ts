@@ -2,6 +2,7 @@ import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { isNotFound, OverlaysClient } from './api';
+import { JobsModel } from './jobs/model';
 import { DEFAULT_SETTINGS, IOverlaysSettings } from './settings';
 import { OverlaysAPI } from './tokens';
 import { VERSION } from './version';
@@ -17,7 +18,14 @@ export class OverlaysModel implements IDisposable {
     this._frontendVersion = options.frontendVersion ?? VERSION;
     this.workspace = options.workspace ?? null;
     this.workspace?.changed.connect(this._forward, this);
+    this.jobs = options.jobs ?? null;
+    this.jobs?.changed.connect(this._forward, this);
   }
+
+  /**
+   * The lock and build jobs; null without a job service (unit tests).
+   */
+  readonly jobs: JobsModel | null;
 
   /**
    * The overlays of the workspace; null without file access (unit tests).
@@ -108,6 +116,7 @@ export class OverlaysModel implements IDisposable {
     }
     this._isDisposed = true;
     this.workspace?.changed.disconnect(this._forward, this);
+    this.jobs?.changed.disconnect(this._forward, this);
     Signal.clearData(this);
   }
 
@@ -178,6 +187,11 @@ export namespace OverlaysModel {
      * The workspace's overlays.
      */
     workspace?: OverlaysWorkspace;
+
+    /**
+     * The lock and build jobs of the overlays.
+     */
+    jobs?: JobsModel;
   }
 
   /**

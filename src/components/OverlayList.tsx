@@ -13,8 +13,10 @@ import {
 } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
+import type { JobsModel } from '../jobs/model';
 import { CommandIDs } from '../tokens';
 import type { IOverlay, IOverlayPackage } from '../workspace/model';
+import { OverlayJobs } from './OverlayJobs';
 
 /**
  * Run a command with arguments (the sidebar's only way to act).
@@ -30,6 +32,8 @@ export interface IOverlayListProps {
   scanning: boolean;
   expanded: ReadonlySet<string>;
   onToggle: (name: string) => void;
+  /** The jobs of an overlay; absent without a job service. */
+  jobsOf?: (name: string) => JobsModel.IOverlayJobs;
   run: RunCommand;
   trans: TranslationBundle;
 }
@@ -73,6 +77,7 @@ export function OverlayList(props: IOverlayListProps): JSX.Element {
             overlay={overlay}
             expanded={props.expanded.has(overlay.name)}
             onToggle={props.onToggle}
+            jobs={props.jobsOf?.(overlay.name)}
             run={props.run}
             trans={trans}
           />
@@ -89,6 +94,8 @@ export interface IOverlayItemProps {
   overlay: IOverlay;
   expanded: boolean;
   onToggle: (name: string) => void;
+  /** Its lock and build jobs; absent without a job service. */
+  jobs?: JobsModel.IOverlayJobs;
   run: RunCommand;
   trans: TranslationBundle;
 }
@@ -144,6 +151,15 @@ export function OverlayItem(props: IOverlayItemProps): JSX.Element {
           />
         </span>
       </div>
+      {props.jobs && (
+        <OverlayJobs
+          name={name}
+          jobs={props.jobs}
+          hasPipfile={overlay.hasPipfile && !overlay.pipfileError}
+          run={run}
+          trans={trans}
+        />
+      )}
       {expanded && (
         <div id={bodyId} className="jp-OverlaysPanel-overlayBody">
           {overlay.pipfileError && (

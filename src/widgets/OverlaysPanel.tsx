@@ -51,6 +51,9 @@ export class OverlaysPanel extends ReactWidget {
                 scanning={model.workspace.scanning}
                 expanded={model.expanded}
                 onToggle={name => model.toggle(name)}
+                jobsOf={
+                  model.jobs ? name => model.jobs!.summary(name) : undefined
+                }
                 run={this._run}
                 trans={this._trans}
               />

@@ -1,0 +1,234 @@
+import { nullTranslator } from '@jupyterlab/translation';
+import * as React from 'react';
+import { act } from 'react';
+import { createRoot, Root } from 'react-dom/client';
+
+import { JobLogState, JobLogView } from '../components/JobLog';
+import {
+  changedSinceBuild,
+  formatElapsed,
+  IOverlayJobsProps,
+  OverlayJobs,
+  truncate
+} from '../components/OverlayJobs';
+import { runningLabel } from '../components/JobsStatus';
+import { endedMessage } from '../jobs/notify';
+import { JobsModel } from '../jobs/model';
+import { CommandIDs, OverlaysAPI } from '../tokens';
+
+(globalThis as any).IS_REACT_ACT_ENVIRONMENT = true;
+
+const trans = nullTranslator.load('jupyterlab_overlays');
+const HASH = 'a'.repeat(64);
+const START = Date.parse('2025-01-01T10:00:00.000Z');
+
+function job(fields: Partial<OverlaysAPI.IJob> = {}): OverlaysAPI.IJob {
+  return {
+    id: 'j1',
+    overlay: 'train',
+    kind: 'build',
+    backend: 'buildah',
+    state: 'queued',
+    created: '2025-01-01T09:59:59.000Z',
+    started: null,
+    finished: null,
+    image: null,
+    digest: null,
+    source_hash: HASH,
+    error: null,
+    log_size: 0,
+    progress: {},
+    ...fields
+  };
+}
+
+function jobs(fields: Partial<JobsModel.IOverlayJobs> = {}) {
+  return {
+    build: null,
+    lock: null,
+    lastBuilt: null,
+    status: { overlay: 'train', source_hash: HASH, lock: 'current' as const },
+    now: START,
+    ...fields
+  };
+}
+
+let container: HTMLDivElement;
+let root: Root;
+let calls: [string, Record<string, any>][];
+
+beforeEach(() => {
+  container = document.createElement('div');
+  document.body.appendChild(container);
+  root = createRoot(container);
+  calls = [];
+});
+
+afterEach(() => {
+  act(() => root.unmount());
+  container.remove();
+});
+
+function render(fields: Partial<JobsModel.IOverlayJobs>, hasPipfile = true) {
+  const props: IOverlayJobsProps = {
+    name: 'train',
+    jobs: jobs(fields),
+    hasPipfile,
+    run: (command, args) => calls.push([command, args]),
+    trans
+  };
+  act(() => root.render(<OverlayJobs {...props} />));
+}
+
+const button = (action: string) =>
+  container.querySelector(`[data-action="${action}"]`) as HTMLButtonElement;
+const byTitle = (title: string) =>
+  container.querySelector(`[title="${title}"]`) as HTMLElement;
+
+describe('OverlayJobs', () => {
+  it('offers Lock and Build, which run their commands', () => {
+    render({});
+    expect(button('lock').disabled).toBe(false);
+    act(() => button('build').click());
+    act(() => button('lock').click());
+    expect(calls).toEqual([
+      [CommandIDs.build, { name: 'train' }],
+      [CommandIDs.lock, { name: 'train' }]
+    ]);
+    expect(container.querySelector('[data-job-kind]')).toBeNull();
+  });
+
+  it('cannot lock or build without a readable Pipfile', () => {
+    render({}, false);
+    expect(button('lock').disabled).toBe(true);
+    expect(button('build').disabled).toBe(true);
+  });
+
+  it('shows a queued build, with Build disabled and Cancel', () => {
+    render({ build: job() });
+    const badge = container.querySelector('[data-job-kind="build"]')!;
+    expect(badge.getAttribute('data-job-state')).toBe('queued');
+    expect(badge.textContent).toContain('queued');
+    expect(button('build').disabled).toBe(true);
+    expect(button('lock').disabled).toBe(false);
+    act(() => byTitle('Cancel the build').click());
+    expect(calls).toEqual([[CommandIDs.cancelJob, { id: 'j1' }]]);
+  });
+
+  it('shows a running build with its time and step', () => {
+    render({
+      build: job({
+        state: 'running',
+        started: '2025-01-01T10:00:00.000Z',
+        progress: { step: 3, steps: 7 }
+      }),
+      now: START + 83_000
+    });
+    const badge = container.querySelector('[data-job-state="running"]')!;
+    expect(
+      badge.querySelector('.jp-OverlaysPanel-jobElapsed')?.textContent
+    ).toBe('01:23');
+    expect(badge.textContent).toContain('step 3 of 7');
+  });
+
+  it('shows a built image with a copy button and the log button', () => {
+    const image = 'localhost/work-train:0123456789ab';
+    render({ build: job({ state: 'succeeded', image }), lastBuilt: job() });
+    expect(
+      container.querySelector('.jp-OverlaysPanel-image')?.textContent
+    ).toBe(image);
+    expect(byTitle('Cancel the build')).toBeNull();
+    act(() => byTitle('Copy the image name').click());
+    act(() => byTitle('Show log').click());
+    expect(calls).toEqual([
+      [CommandIDs.copyImage, { image }],
+      [CommandIDs.openJobLog, { id: 'j1' }]
+    ]);
+  });
+
+  it('shows why a job failed, cut short, all of it in the tooltip', () => {
+    const error = 'pip install failed: ' + 'x'.repeat(200);
+    render({ lock: job({ kind: 'lock', state: 'failed', error }) });
+    const shown = container.querySelector('.jp-OverlaysPanel-jobError')!;
+    expect(shown.getAttribute('title')).toBe(error);
+    expect(shown.textContent).toBe(truncate(error, 80));
+    expect(shown.textContent!.length).toBe(80);
+  });
+
+  it('flags a source changed since the last build and a stale lock', () => {
+    render({
+      lastBuilt: job({ state: 'succeeded', source_hash: 'b'.repeat(64) }),
+      status: { overlay: 'train', source_hash: HASH, lock: 'stale' }
+    });
+    expect(container.querySelector('[data-flag="changed"]')).not.toBeNull();
+    expect(container.querySelector('[data-flag="lock-stale"]')).not.toBeNull();
+  });
+});
+
+describe('changedSinceBuild', () => {
+  it('is false without a build, when unchanged, and while building the change', () => {
+    const old = job({ state: 'succeeded', source_hash: 'b'.repeat(64) });
+    expect(changedSinceBuild(jobs())).toBe(false);
+    expect(changedSinceBuild(jobs({ lastBuilt: job() }))).toBe(false);
+    expect(changedSinceBuild(jobs({ lastBuilt: old }))).toBe(true);
+    expect(
+      changedSinceBuild(
+        jobs({ lastBuilt: old, build: job({ state: 'running' }) })
+      )
+    ).toBe(false);
+  });
+});
+
+describe('small texts', () => {
+  it('formats running times', () => {
+    expect(formatElapsed(0)).toBe('00:00');
+    expect(formatElapsed(61_999)).toBe('01:01');
+    expect(formatElapsed(3_723_000)).toBe('1:02:03');
+    expect(formatElapsed(-5)).toBe('00:00');
+  });
+
+  it('counts running jobs for the status bar', () => {
+    expect(runningLabel(0, 0, trans)).toBe('');
+    expect(runningLabel(1, 0, trans)).toBe('1 build running');
+    expect(runningLabel(2, 1, trans)).toBe('2 builds running, 1 lock running');
+  });
+
+  it('says how a job ended', () => {
+    expect(
+      endedMessage(job({ state: 'succeeded', image: 'localhost/w:1' }), trans)
+    ).toBe('Built train: localhost/w:1');
+    expect(
+      endedMessage(job({ kind: 'lock', state: 'failed', error: 'no' }), trans)
+    ).toBe('The lock of train failed: no');
+    expect(endedMessage(job({ state: 'cancelled' }), trans)).toBe(
+      'The build of train was cancelled'
+    );
+  });
+});
+
+describe('JobLogView', () => {
+  it('shows the text and why the job failed', () => {
+    act(() =>
+      root.render(
+        <>
+          <JobLogState job={job({ state: 'failed' })} trans={trans} />
+          <JobLogView
+            text={'STEP 1/2: FROM base\n'}
+            job={job({ state: 'failed', error: 'exit status 1' })}
+            error={null}
+            trans={trans}
+          />
+        </>
+      )
+    );
+    expect(container.querySelector('pre')?.textContent).toBe(
+      'STEP 1/2: FROM base\n'
+    );
+    expect(container.textContent).toContain('exit status 1');
+    expect(
+      container
+        .querySelector('.jp-OverlaysJobLog-state')
+        ?.getAttribute('data-job-state')
+    ).toBe('failed');
+  });
+});

@@ -1,0 +1,254 @@
+import { TranslationBundle } from '@jupyterlab/translation';
+import {
+  Button,
+  copyIcon,
+  listIcon,
+  stopIcon,
+  ToolbarButtonComponent
+} from '@jupyterlab/ui-components';
+import * as React from 'react';
+
+import type { JobsModel } from '../jobs/model';
+import { CommandIDs, isActive, OverlaysAPI } from '../tokens';
+import type { RunCommand } from './OverlayList';
+
+/**
+ * How many characters of a job's error the sidebar shows (all of it is in
+ * the tooltip and the log).
+ */
+export const ERROR_PREVIEW_LENGTH = 80;
+
+/**
+ * A duration as `mm:ss`, or `h:mm:ss` from one hour on.
+ */
+export function formatElapsed(milliseconds: number): string {
+  const total = Math.max(0, Math.floor(milliseconds / 1000));
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = total % 60;
+  const two = (value: number) => String(value).padStart(2, '0');
+  return hours > 0
+    ? `${hours}:${two(minutes)}:${two(seconds)}`
+    : `${two(minutes)}:${two(seconds)}`;
+}
+
+/**
+ * How long a job has been running at `now` (ms since the epoch); null before
+ * it starts.
+ */
+export function elapsed(job: OverlaysAPI.IJob, now: number): number | null {
+  if (!job.started) {
+    return null;
+  }
+  const end = job.finished ? Date.parse(job.finished) : now;
+  return end - Date.parse(job.started);
+}
+
+/**
+ * `text` cut to `length` characters, with an ellipsis when cut.
+ */
+export function truncate(text: string, length: number): string {
+  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
+}
+
+/**
+ * A job state in the user's words.
+ */
+export function stateLabel(
+  state: OverlaysAPI.JobState,
+  trans: TranslationBundle
+): string {
+  switch (state) {
+    case 'queued':
+      return trans.__('queued');
+    case 'running':
+      return trans.__('running');
+    case 'succeeded':
+      return trans.__('succeeded');
+    case 'failed':
+      return trans.__('failed');
+    case 'cancelled':
+      return trans.__('cancelled');
+  }
+}
+
+/**
+ * Whether the overlay's files changed since its last successful build (and
+ * no build of the current files is under way).
+ */
+export function changedSinceBuild(jobs: JobsModel.IOverlayJobs): boolean {
+  const { status, lastBuilt, build } = jobs;
+  if (!status || !lastBuilt || lastBuilt.source_hash === status.source_hash) {
+    return false;
+  }
+  return !(isActive(build) && build?.source_hash === status.source_hash);
+}
+
+/**
+ * The props of an overlay's job row.
+ */
+export interface IOverlayJobsProps {
+  name: string;
+  jobs: JobsModel.IOverlayJobs;
+  /** Without a Pipfile there is nothing to lock or build. */
+  hasPipfile: boolean;
+  run: RunCommand;
+  trans: TranslationBundle;
+}
+
+/**
+ * An overlay's Lock and Build buttons, its newest jobs and what is out of
+ * date.
+ */
+export function OverlayJobs(props: IOverlayJobsProps): JSX.Element {
+  const { name, jobs, hasPipfile, run, trans } = props;
+  const lock = jobs.status?.lock;
+  return (
+    <div
+      className="jp-OverlaysPanel-jobs"
+      aria-label={trans.__('Builds of %1', name)}
+    >
+      <span className="jp-OverlaysPanel-jobButtons">
+        <Button
+          small
+          className="jp-OverlaysPanel-jobButton"
+          data-action="lock"
+          disabled={!hasPipfile || isActive(jobs.lock)}
+          onClick={() => run(CommandIDs.lock, { name })}
+          title={trans.__('Lock the Pipfile (pipenv lock)')}
+        >
+          {trans.__('Lock')}
+        </Button>
+        <Button
+          small
+          className="jp-OverlaysPanel-jobButton"
+          data-action="build"
+          disabled={!hasPipfile || isActive(jobs.build)}
+          onClick={() => run(CommandIDs.build, { name })}
+          title={trans.__('Build the container image of the overlay')}
+        >
+          {trans.__('Build')}
+        </Button>
+      </span>
+      {changedSinceBuild(jobs) && (
+        <span
+          className="jp-OverlaysPanel-badge jp-mod-warning"
+          data-flag="changed"
+          title={trans.__(
+            'The Pipfile, lock or Containerfile changed since the last successful build.'
+          )}
+        >
+          {trans.__('changed since last build')}
+        </span>
+      )}
+      {hasPipfile && lock === 'stale' && (
+        <span
+          className="jp-OverlaysPanel-badge jp-mod-warning"
+          data-flag="lock-stale"
+          title={trans.__(
+            'Pipfile.lock was not made from the current Pipfile: lock again.'
+          )}
+        >
+          {trans.__('lock out of date')}
+        </span>
+      )}
+      {hasPipfile && lock === 'missing' && (
+        <span
+          className="jp-OverlaysPanel-flag"
+          data-flag="lock-missing"
+          title={trans.__(
+            'No Pipfile.lock: builds resolve the Pipfile anew each time.'
+          )}
+        >
+          {trans.__('not locked')}
+        </span>
+      )}
+      {jobs.build && (
+        <JobBadge job={jobs.build} now={jobs.now} run={run} trans={trans} />
+      )}
+      {jobs.lock && (
+        <JobBadge job={jobs.lock} now={jobs.now} run={run} trans={trans} />
+      )}
+    </div>
+  );
+}
+
+/**
+ * One job: its kind, its state and what goes with that state.
+ */
+export function JobBadge(props: {
+  job: OverlaysAPI.IJob;
+  now: number;
+  run: RunCommand;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { job, now, run, trans } = props;
+  const id = job.id;
+  const running = elapsed(job, now);
+  const { step, steps } = job.progress ?? {};
+  return (
+    <div
+      className={`jp-OverlaysPanel-job jp-mod-${job.state}`}
+      data-job-kind={job.kind}
+      data-job-state={job.state}
+      data-job-id={id}
+    >
+      <span className="jp-OverlaysPanel-jobKind">
+        {job.kind === 'build' ? trans.__('Build') : trans.__('Lock')}
+      </span>
+      <span
+        className={`jp-OverlaysPanel-badge jp-OverlaysPanel-jobState jp-mod-${job.state}`}
+      >
+        {stateLabel(job.state, trans)}
+      </span>
+      {job.state === 'running' && running !== null && (
+        <span
+          className="jp-OverlaysPanel-jobElapsed"
+          title={trans.__('Running for')}
+        >
+          {formatElapsed(running)}
+        </span>
+      )}
+      {job.state === 'running' && step && steps && (
+        <span className="jp-OverlaysPanel-jobProgress">
+          {trans.__('step %1 of %2', step, steps)}
+        </span>
+      )}
+      {job.state === 'succeeded' && job.image && (
+        <>
+          <code className="jp-OverlaysPanel-image" title={job.image}>
+            {job.image}
+          </code>
+          <ToolbarButtonComponent
+            icon={copyIcon}
+            onClick={() => run(CommandIDs.copyImage, { image: job.image })}
+            tooltip={trans.__('Copy the image name')}
+          />
+        </>
+      )}
+      {(job.state === 'failed' || job.state === 'cancelled') && job.error && (
+        <span className="jp-OverlaysPanel-jobError" title={job.error}>
+          {truncate(job.error, ERROR_PREVIEW_LENGTH)}
+        </span>
+      )}
+      <span className="jp-OverlaysPanel-jobActions">
+        {isActive(job) && (
+          <ToolbarButtonComponent
+            icon={stopIcon}
+            onClick={() => run(CommandIDs.cancelJob, { id })}
+            tooltip={
+              job.kind === 'build'
+                ? trans.__('Cancel the build')
+                : trans.__('Cancel the lock')
+            }
+          />
+        )}
+        <ToolbarButtonComponent
+          icon={listIcon}
+          onClick={() => run(CommandIDs.openJobLog, { id })}
+          tooltip={trans.__('Show log')}
+        />
+      </span>
+    </div>
+  );
+}
