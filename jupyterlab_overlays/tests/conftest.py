@@ -4,7 +4,12 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ("pytest_jupyter.jupyter_server",)
+pytest_plugins = (
+    "pytest_jupyter.jupyter_server",
+    # Session fixtures: the demo workspace locked by pipenv, buildah storage with a base image.
+    "jupyterlab_overlays.tests.demo_workspace",
+    "jupyterlab_overlays.tests.buildah_storage",
+)
 
 
 @pytest.fixture

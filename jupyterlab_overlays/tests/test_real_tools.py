@@ -21,15 +21,14 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
-import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import yaml
+
+from .demo_workspace import OVERLAYS, Lock, Workspace, normalise, pipenv
 
 try:
     import tomllib
@@ -37,17 +36,6 @@ except ImportError:  # Python 3.10
     import tomli as tomllib
 
 pytestmark = pytest.mark.slow
-
-ROOT = Path(__file__).resolve().parents[2]
-CLI = ROOT / "scripts" / "overlays-cli.mjs"
-DEMO = ROOT / "demo"
-
-#: overlay name → the demo notebook it is made from.
-OVERLAYS = {
-    "download-dataset": "notebooks/download_dataset.ipynb",
-    "preprocess-dataset": "notebooks/preprocess_dataset.ipynb",
-    "train-model": "notebooks/train_model.ipynb",
-}
 
 #: Distributions each overlay's Pipfile must name (demo/README.md), as PyPI
 #: spells them, never as the import name (`sklearn`, `dotenv`, `yaml`).
@@ -57,46 +45,14 @@ EXPECTED_PACKAGES = {
     "train-model": {"pandas", "scikit-learn", "joblib", "matplotlib"},
 }
 
-CLI_TIMEOUT = 300  # seconds; the first run compiles src/ with tsc
-LOCK_TIMEOUT = 900  # seconds per `pipenv lock`
-SLOW_LOCK = 300  # seconds; a lock slower than this is reported
 
-
-def normalise(name: str) -> str:
-    """PEP 503 normalised distribution name."""
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
-# --- the workspace ---------------------------------------------------------
-
-
-@dataclass
-class Workspace:
-    root: Path
-    #: overlay name → what the CLI printed.
-    output: dict[str, str]
+# --- the workspace (made once per session: demo_workspace.py) ---------------
 
 
 @pytest.fixture(scope="module")
-def workspace(tmp_path_factory) -> Workspace:
+def workspace(demo_workspace: Workspace) -> Workspace:
     """A copy of demo/ with the three overlays created by the CLI."""
-    node = shutil.which("node")
-    assert node, "these tests need node on PATH"
-    assert (ROOT / "node_modules" / "typescript").is_dir(), "run `jlpm install` first"
-    root = tmp_path_factory.mktemp("workspace") / "demo"
-    shutil.copytree(DEMO, root)
-    output = {}
-    for name, notebook in OVERLAYS.items():
-        result = subprocess.run(  # noqa: S603 - our own arguments
-            [node, str(CLI), "create", str(root), name, notebook, "--python", "3.11"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=CLI_TIMEOUT,
-        )
-        assert result.returncode == 0, f"overlays-cli create {name}:\n{result.stderr}"
-        output[name] = result.stdout
-    return Workspace(root, output)
+    return demo_workspace
 
 
 def pipfile_packages(path: Path) -> dict[str, object]:
@@ -128,67 +84,10 @@ def test_cli_creates_the_overlays(workspace: Workspace):
 # --- pipenv ----------------------------------------------------------------
 
 
-@dataclass
-class Lock:
-    returncode: int | None
-    seconds: float
-    output: str
-
-
 @pytest.fixture(scope="module")
-def pipenv_env(tmp_path_factory) -> dict[str, str]:
-    """The environment of pipenv runs: no pipenv or virtualenv settings of
-    ours (PIPENV_VENV_IN_PROJECT, an active venv), and a throwaway home for
-    pipenv's cache, its virtualenvs and virtualenv's seed data."""
-    home = tmp_path_factory.mktemp("pipenv-home")
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("PIPENV_", "VIRTUALENV_"))
-        and key not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")
-    }
-    env.update(
-        PIPENV_IGNORE_VIRTUALENVS="1",
-        PIPENV_YES="1",
-        PIPENV_NOSPIN="1",
-        PIPENV_CACHE_DIR=str(home / "cache"),
-        WORKON_HOME=str(home / "venvs"),
-        VIRTUALENV_OVERRIDE_APP_DATA=str(home / "virtualenv"),
-    )
-    return env
-
-
-def pipenv(args: list[str], cwd: Path, env: dict[str, str], timeout: float) -> Lock:
-    """Run the test venv's pipenv; a timeout is a failed run, not an error."""
-    start = time.monotonic()
-    try:
-        result = subprocess.run(  # noqa: S603 - our own arguments
-            [sys.executable, "-m", "pipenv", *args],
-            cwd=cwd,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-    except subprocess.TimeoutExpired as error:
-        output = (error.stdout or b"").decode() + (error.stderr or b"").decode()
-        return Lock(None, time.monotonic() - start, f"timed out after {timeout} s\n{output}")
-    return Lock(result.returncode, time.monotonic() - start, result.stdout + result.stderr)
-
-
-@pytest.fixture(scope="module")
-def locks(workspace: Workspace, pipenv_env) -> dict[str, Lock]:
-    """`pipenv lock` in each overlay's folder, one after the other."""
-    done = {}
-    for name in OVERLAYS:
-        folder = workspace.root / "overlays" / name
-        done[name] = pipenv(
-            ["lock", "--python", sys.executable], folder, pipenv_env, timeout=LOCK_TIMEOUT
-        )
-        seconds = done[name].seconds
-        slow = f"  SLOW: over {SLOW_LOCK} s" if seconds > SLOW_LOCK else ""
-        print(f"\npipenv lock {name}: {seconds:.1f} s{slow}")
-    return done
+def locks(demo_locks) -> dict[str, Lock]:
+    """`pipenv lock` in each overlay's folder (once per session)."""
+    return demo_locks
 
 
 @pytest.mark.parametrize("name", list(OVERLAYS))
