@@ -1,0 +1,196 @@
+import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+
+/**
+ * Real image builds with buildah (the server uses fresh storage each run, see
+ * jupyter_server_test_config.py). The first build of a run also makes the
+ * offline base image from Debian packages, so the budget is generous and the
+ * test count small.
+ */
+
+const PANEL = 'jp-overlays-panel';
+const BUILD_TIMEOUT = 5 * 60 * 1000;
+
+test.setTimeout(8 * 60 * 1000);
+
+/** The major.minor version of the server's kernel Python. */
+async function serverPython(page: IJupyterLabPageFixture): Promise<string> {
+  const response = await page.request.get(
+    '/overlays/environment?kernel=python3'
+  );
+  expect(response.ok()).toBe(true);
+  const version: string = (await response.json()).python_version;
+  return version.split('.').slice(0, 2).join('.');
+}
+
+function pipfile(python: string, packages: string[]): string {
+  return [
+    '[[source]]',
+    'url = "https://pypi.org/simple"',
+    'verify_ssl = true',
+    'name = "pypi"',
+    '',
+    '[packages]',
+    ...packages,
+    '',
+    '[requires]',
+    `python_version = "${python}"`,
+    ''
+  ].join('\n');
+}
+
+function notebook(overlay: string): string {
+  return JSON.stringify({
+    cells: [
+      {
+        cell_type: 'code',
+        execution_count: null,
+        id: 'a1',
+        metadata: {},
+        outputs: [],
+        source: ['import six\n', 'print(six.__version__)']
+      }
+    ],
+    metadata: {
+      kernelspec: {
+        display_name: 'Python 3',
+        language: 'python',
+        name: 'python3'
+      },
+      overlay: { name: overlay }
+    },
+    nbformat: 4,
+    nbformat_minor: 5
+  });
+}
+
+async function serverJobs(page: IJupyterLabPageFixture, overlay: string) {
+  const response = await page.request.get(`/overlays/jobs?overlay=${overlay}`);
+  expect(response.ok()).toBe(true);
+  return (await response.json()).jobs as {
+    id: string;
+    state: string;
+    image: string | null;
+    error: string | null;
+  }[];
+}
+
+test('build an overlay, read its log, cancel a second build', async ({
+  page,
+  tmpPath
+}) => {
+  const name = `six-${Date.now() % 100000}`;
+  const python = await serverPython(page);
+  await page.contents.uploadContent(
+    pipfile(python, ['six = "*"']),
+    'text',
+    `overlays/${name}/Pipfile`
+  );
+  await page.contents.uploadContent(
+    notebook(name),
+    'text',
+    `${tmpPath}/uses_six.ipynb`
+  );
+
+  await page.sidebar.openTab(PANEL);
+  const panel = page.locator(`#${PANEL}`);
+  await panel.getByTitle('Refresh overlays and build tools').click();
+  const overlay = panel.locator(`[data-overlay="${name}"]`);
+  await expect(overlay).toBeVisible();
+  await expect(overlay.locator('[data-flag="lock-missing"]')).toBeVisible();
+
+  // Build: queued or running at once, then succeeded with the image name.
+  const started = Date.now();
+  await overlay.locator('[data-action="build"]').click();
+  const build = overlay.locator('[data-job-kind="build"]');
+  await expect(build).toHaveAttribute('data-job-state', /queued|running/);
+  await expect(overlay.locator('[data-action="build"]')).toBeDisabled();
+  await expect(build).toHaveAttribute('data-job-state', 'running', {
+    timeout: 30 * 1000
+  });
+  await expect(build.locator('.jp-OverlaysPanel-jobElapsed')).toHaveText(
+    /^\d\d:\d\d$/
+  );
+  await expect(page.locator('.jp-OverlaysJobsStatus')).toHaveText(
+    '1 build running'
+  );
+  await expect(build).toHaveAttribute('data-job-state', 'succeeded', {
+    timeout: BUILD_TIMEOUT
+  });
+  const firstBuild = (Date.now() - started) / 1000;
+  const image = build.locator('.jp-OverlaysPanel-image');
+  await expect(image).toHaveText(
+    new RegExp(`^localhost/.*-${name}:[0-9a-f]+$`)
+  );
+  await expect(page.locator('.jp-OverlaysJobsStatus')).toBeHidden();
+
+  // The server agrees.
+  const [built] = await serverJobs(page, name);
+  expect(built.state).toBe('succeeded');
+  expect(built.image).toBe(await image.textContent());
+
+  // The log viewer shows the build's output and its state.
+  const saved = page.waitForRequest(
+    request =>
+      request.method() === 'PUT' &&
+      request.url().includes('/api/workspaces') &&
+      (request.postData() ?? '').includes('jupyterlab-overlays-job-log')
+  );
+  await build.getByTitle('Show log').click();
+  const log = page.locator('.jp-OverlaysJobLog');
+  await expect(log.locator('.jp-OverlaysJobLog-text')).toContainText('STEP');
+  await expect(log.locator('.jp-OverlaysJobLog-text')).toContainText(
+    `Built ${built.image}`
+  );
+  await expect(
+    page.locator('.jp-OverlaysJobLog-state[data-job-state="succeeded"]')
+  ).toBeVisible();
+
+  // After a reload the layout restorer reopens it, read again from the server.
+  // (A plain reload: Galata's own waits for the Launcher to be the current tab.)
+  await saved;
+  await Promise.all([
+    page.waitForEvent('load'),
+    page.evaluate(() => window.location.reload())
+  ]);
+  await page.locator('#jupyterlab-splash').waitFor({ state: 'detached' });
+  await expect(log.locator('.jp-OverlaysJobLog-text')).toContainText(
+    `Built ${built.image}`
+  );
+  await page.sidebar.openTab(PANEL);
+
+  // A package more: the overlay changed since its build; build, then cancel.
+  await page.contents.uploadContent(
+    pipfile(python, ['six = "*"', 'numpy = "*"']),
+    'text',
+    `overlays/${name}/Pipfile`
+  );
+  await panel.getByTitle('Refresh overlays and build tools').click();
+  await expect(overlay.locator('[data-flag="changed"]')).toBeVisible({
+    timeout: 15 * 1000
+  });
+  const again = Date.now();
+  await overlay.locator('[data-action="build"]').click();
+  await expect(build).toHaveAttribute('data-job-state', 'running', {
+    timeout: 30 * 1000
+  });
+  await build.getByTitle('Cancel the build').click();
+  await expect(build).toHaveAttribute('data-job-state', 'cancelled', {
+    timeout: 60 * 1000
+  });
+  const cancelAfter = (Date.now() - again) / 1000;
+
+  const jobs = await serverJobs(page, name);
+  expect(jobs.map(job => job.state)).toEqual(['cancelled', 'succeeded']);
+  expect(jobs[0].image).toBeNull();
+
+  test.info().annotations.push(
+    { type: 'first build (s)', description: firstBuild.toFixed(1) },
+    {
+      type: 'second build cancelled after (s)',
+      description: cancelAfter.toFixed(1)
+    }
+  );
+  console.log(
+    `first build ${firstBuild.toFixed(1)} s; second build cancelled after ${cancelAfter.toFixed(1)} s`
+  );
+});
