@@ -54,6 +54,7 @@ export default tseslint.config(
             './commands',
             './jobs/model',
             './model',
+            './notebookAccess',
             './widgets/JobsStatus',
             './widgets/OverlaysPanel',
             './workspace/files',

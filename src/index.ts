@@ -82,7 +82,13 @@ const plugin: JupyterFrontEndPlugin<void> = {
         app.serviceManager.contents,
         new ServerConfigFiles(client)
       ),
-      access: notebooks ? new TrackerNotebookAccess(notebooks) : null,
+      access: notebooks
+        ? new TrackerNotebookAccess({
+            tracker: notebooks,
+            trans,
+            onUndo: path => void workspace.notebookSaved(path)
+          })
+        : null,
       environment,
       settings: () => {
         const settings = model!.settings;

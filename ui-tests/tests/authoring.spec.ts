@@ -195,7 +195,7 @@ test.describe('Overlay authoring', () => {
     );
   });
 
-  test('an open notebook with unsaved changes is tagged through its model', async ({
+  test('an open notebook with unsaved changes is tagged through its model, with Undo', async ({
     page,
     tmpPath
   }) => {
@@ -228,8 +228,28 @@ test.describe('Overlay authoring', () => {
     }, notebook);
     expect(inEditor).toEqual({ name });
 
+    // The notification offers an Undo, through the model again.
+    await page
+      .locator('.jp-toast-container, .Toastify')
+      .getByRole('button', { name: 'Undo' })
+      .first()
+      .click();
+    const undone = await page.evaluate(path => {
+      const app = (window as any).jupyterapp;
+      const widget = Array.from(app.shell.widgets('main')).find(
+        (w: any) => w.context?.path === path
+      ) as any;
+      return widget.context.model.getMetadata('overlay') ?? null;
+    }, notebook);
+    expect(undone).toBeNull();
+    await expect(
+      page.locator(
+        `#${PANEL} [data-overlay="${name}"] .jp-OverlaysPanel-member`
+      )
+    ).toHaveCount(0);
+
     await page.notebook.save();
     const saved = JSON.parse((await readFile(page, notebook))!);
-    expect(saved.metadata.overlay).toEqual({ name });
+    expect(saved.metadata.overlay).toBeUndefined();
   });
 });
