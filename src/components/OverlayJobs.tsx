@@ -1,15 +1,10 @@
 import { TranslationBundle } from '@jupyterlab/translation';
-import {
-  Button,
-  copyIcon,
-  listIcon,
-  stopIcon,
-  ToolbarButtonComponent
-} from '@jupyterlab/ui-components';
+import { copyIcon, listIcon, stopIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import type { JobsModel } from '../jobs/model';
 import { CommandIDs, isActive, OverlaysAPI } from '../tokens';
+import { IconButton } from './IconButton';
 import type { RunCommand } from './OverlayList';
 
 /**
@@ -109,8 +104,8 @@ export function OverlayJobs(props: IOverlayJobsProps): JSX.Element {
       aria-label={trans.__('Builds of %1', name)}
     >
       <span className="jp-OverlaysPanel-jobButtons">
-        <Button
-          small
+        <button
+          type="button"
           className="jp-OverlaysPanel-jobButton"
           data-action="lock"
           disabled={!hasPipfile || isActive(jobs.lock)}
@@ -118,9 +113,9 @@ export function OverlayJobs(props: IOverlayJobsProps): JSX.Element {
           title={trans.__('Lock the Pipfile (pipenv lock)')}
         >
           {trans.__('Lock')}
-        </Button>
-        <Button
-          small
+        </button>
+        <button
+          type="button"
           className="jp-OverlaysPanel-jobButton"
           data-action="build"
           disabled={!hasPipfile || isActive(jobs.build)}
@@ -128,7 +123,7 @@ export function OverlayJobs(props: IOverlayJobsProps): JSX.Element {
           title={trans.__('Build the container image of the overlay')}
         >
           {trans.__('Build')}
-        </Button>
+        </button>
       </span>
       {changedSinceBuild(jobs) && (
         <span
@@ -219,10 +214,10 @@ export function JobBadge(props: {
           <code className="jp-OverlaysPanel-image" title={job.image}>
             {job.image}
           </code>
-          <ToolbarButtonComponent
+          <IconButton
             icon={copyIcon}
             onClick={() => run(CommandIDs.copyImage, { image: job.image })}
-            tooltip={trans.__('Copy the image name')}
+            title={trans.__('Copy the image name')}
           />
         </>
       )}
@@ -233,20 +228,20 @@ export function JobBadge(props: {
       )}
       <span className="jp-OverlaysPanel-jobActions">
         {isActive(job) && (
-          <ToolbarButtonComponent
+          <IconButton
             icon={stopIcon}
             onClick={() => run(CommandIDs.cancelJob, { id })}
-            tooltip={
+            title={
               job.kind === 'build'
                 ? trans.__('Cancel the build')
                 : trans.__('Cancel the lock')
             }
           />
         )}
-        <ToolbarButtonComponent
+        <IconButton
           icon={listIcon}
           onClick={() => run(CommandIDs.openJobLog, { id })}
-          tooltip={trans.__('Show log')}
+          title={trans.__('Show log')}
         />
       </span>
     </div>

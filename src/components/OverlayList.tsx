@@ -8,14 +8,14 @@ import {
   editIcon,
   fileIcon,
   notebookIcon,
-  refreshIcon,
-  ToolbarButtonComponent
+  refreshIcon
 } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import type { JobsModel } from '../jobs/model';
 import { CommandIDs } from '../tokens';
 import type { IOverlay, IOverlayPackage } from '../workspace/model';
+import { IconButton } from './IconButton';
 import { OverlayJobs } from './OverlayJobs';
 
 /**
@@ -127,27 +127,27 @@ export function OverlayItem(props: IOverlayItemProps): JSX.Element {
         </button>
         <OverlayBadges overlay={overlay} trans={trans} />
         <span className="jp-OverlaysPanel-actions">
-          <ToolbarButtonComponent
+          <IconButton
             icon={refreshIcon}
             onClick={() => run(CommandIDs.reextract, { name })}
-            tooltip={trans.__('Re-extract packages from the notebooks')}
+            title={trans.__('Re-extract packages from the notebooks')}
             enabled={overlay.hasPipfile && !overlay.pipfileError}
           />
-          <ToolbarButtonComponent
+          <IconButton
             icon={fileIcon}
             onClick={() => run(CommandIDs.openPipfile, { name })}
-            tooltip={trans.__('Open the Pipfile')}
+            title={trans.__('Open the Pipfile')}
             enabled={overlay.hasPipfile}
           />
-          <ToolbarButtonComponent
+          <IconButton
             icon={editIcon}
             onClick={() => run(CommandIDs.rename, { name })}
-            tooltip={trans.__('Rename the overlay')}
+            title={trans.__('Rename the overlay')}
           />
-          <ToolbarButtonComponent
+          <IconButton
             icon={deleteIcon}
             onClick={() => run(CommandIDs.remove, { name })}
-            tooltip={trans.__('Delete the overlay')}
+            title={trans.__('Delete the overlay')}
           />
         </span>
       </div>
@@ -297,10 +297,10 @@ export function PackageTable(props: {
         <h4 className="jp-OverlaysPanel-subTitle">
           {trans.__('Packages (%1)', overlay.packages.length)}
         </h4>
-        <ToolbarButtonComponent
+        <IconButton
           icon={addIcon}
           onClick={() => run(CommandIDs.addPackage, { name })}
-          tooltip={trans.__('Add a package')}
+          title={trans.__('Add a package')}
           enabled={!overlay.pipfileError}
         />
       </div>
@@ -380,12 +380,12 @@ export function PackageTable(props: {
                   </button>
                 </td>
                 <td>
-                  <ToolbarButtonComponent
+                  <IconButton
                     icon={closeIcon}
                     onClick={() =>
                       run(CommandIDs.removePackage, { name, package: pkg.key })
                     }
-                    tooltip={trans.__('Remove %1', pkg.key)}
+                    title={trans.__('Remove %1', pkg.key)}
                     enabled={!overlay.pipfileError}
                   />
                 </td>
