@@ -7,8 +7,8 @@ import {
   entryList,
   entryNames,
   parseConfig,
-  removeEntry,
-  renameEntry
+  removeEntryIn,
+  renameEntryIn
 } from './yamlConfig';
 
 export const AICOE_FILE = '.aicoe-ci.yaml';
@@ -102,16 +102,12 @@ export function renameAicoeOverlay(
   from: string,
   to: string
 ): string {
-  const doc = parseConfig(text);
-  const changed = renameEntry(entryList(doc, 'overlays'), from, to);
-  return configText(doc, text, changed);
+  return renameEntryIn(text, 'overlays', from, to);
 }
 
 /**
  * Remove an overlay build.
  */
 export function removeAicoeOverlay(text: string, name: string): string {
-  const doc = parseConfig(text);
-  const changed = removeEntry(entryList(doc, 'overlays'), name);
-  return configText(doc, text, changed);
+  return removeEntryIn(text, 'overlays', name);
 }

@@ -7,8 +7,8 @@ import {
   entryList,
   entryNames,
   parseConfig,
-  removeEntry,
-  renameEntry,
+  removeEntryIn,
+  renameEntryIn,
   setDefault
 } from './yamlConfig';
 
@@ -110,18 +110,14 @@ export function renameThothOverlay(
   from: string,
   to: string
 ): string {
-  const doc = parseConfig(text);
-  const changed = renameEntry(entryList(doc, 'runtime_environments'), from, to);
-  return configText(doc, text, changed);
+  return renameEntryIn(text, 'runtime_environments', from, to);
 }
 
 /**
  * Remove an overlay's runtime environment.
  */
 export function removeThothOverlay(text: string, name: string): string {
-  const doc = parseConfig(text);
-  const changed = removeEntry(entryList(doc, 'runtime_environments'), name);
-  return configText(doc, text, changed);
+  return removeEntryIn(text, 'runtime_environments', name);
 }
 
 /**

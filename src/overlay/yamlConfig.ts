@@ -150,3 +150,28 @@ export function removeEntry(list: YAMLSeq | null, name: string): boolean {
   list!.delete(index);
   return true;
 }
+
+/**
+ * Rename the entry `from` of the list `key` to `to`, in place; the text is
+ * unchanged when there is no such entry.
+ */
+export function renameEntryIn(
+  text: string,
+  key: string,
+  from: string,
+  to: string
+): string {
+  const doc = parseConfig(text);
+  const changed = renameEntry(entryList(doc, key), from, to);
+  return configText(doc, text, changed);
+}
+
+/**
+ * Remove the entry `name` of the list `key`; the text is unchanged when there
+ * is no such entry.
+ */
+export function removeEntryIn(text: string, key: string, name: string): string {
+  const doc = parseConfig(text);
+  const changed = removeEntry(entryList(doc, key), name);
+  return configText(doc, text, changed);
+}

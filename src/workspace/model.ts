@@ -12,7 +12,6 @@ import {
   ExtractionCache,
   IImportEnvironment,
   IRequirement,
-  PinStrategy,
   RequirementSource,
   requirementsFromNotebooks
 } from '../imports';
@@ -42,6 +41,7 @@ import {
   thothOverlaysDir,
   updatePipfile
 } from '../overlay';
+import type { IOverlaysSettings } from '../settings';
 import { diffPackages, IPackageDiff } from './diff';
 import { nameProblemMessage } from './messages';
 import { IFileEntry, IWorkspaceFiles, parentOf } from './files';
@@ -104,19 +104,10 @@ export interface INotebookAccess {
 }
 
 /**
- * Settings the workspace reads each time it acts.
+ * Settings the workspace reads each time it acts: the user's settings, with
+ * `project` filled in.
  */
-export interface IWorkspaceSettings {
-  overlaysFolder: string;
-  pythonVersion: string;
-  pin: PinStrategy;
-  syncThoth: boolean;
-  syncAicoe: boolean;
-  registry: string;
-  registryOrg: string;
-  project: string;
-  aicoeBaseImage: string;
-}
+export type IWorkspaceSettings = IOverlaysSettings;
 
 /**
  * A problem the user must fix before an action can go on.
