@@ -7,6 +7,7 @@ import {
   IOverlaysPanelProps,
   OverlaysPanelView
 } from '../components/OverlaysPanel';
+import { sameOverlayItem } from '../components/OverlayList';
 import { OverlaysModel } from '../model';
 import { DEFAULT_SETTINGS } from '../settings';
 import { OverlaysAPI } from '../tokens';
@@ -153,5 +154,37 @@ describe('OverlaysPanelView', () => {
     expect(button).not.toBeNull();
     act(() => button!.click());
     expect(onRefresh).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('sameOverlayItem', () => {
+  const overlay: any = { name: 'a', members: [], packages: [] };
+  const base: any = {
+    overlay,
+    expanded: false,
+    onToggle: () => undefined,
+    run: () => undefined,
+    trans,
+    jobs: { build: null, lock: null, lastBuilt: null, status: null, now: 1 }
+  };
+
+  it('skips a row whose overlay, expansion and jobs did not change', () => {
+    expect(
+      sameOverlayItem(base, { ...base, jobs: { ...base.jobs, now: 2 } })
+    ).toBe(true);
+  });
+
+  it('re-renders a row that changed', () => {
+    expect(sameOverlayItem(base, { ...base, expanded: true })).toBe(false);
+    expect(sameOverlayItem(base, { ...base, overlay: { ...overlay } })).toBe(
+      false
+    );
+    const running = { state: 'running' };
+    expect(
+      sameOverlayItem(
+        { ...base, jobs: { ...base.jobs, build: running } },
+        { ...base, jobs: { ...base.jobs, build: running, now: 2 } }
+      )
+    ).toBe(false);
   });
 });

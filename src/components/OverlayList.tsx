@@ -7,13 +7,12 @@ import {
   deleteIcon,
   editIcon,
   fileIcon,
-  notebookIcon,
   refreshIcon
 } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import type { JobsModel } from '../jobs/model';
-import { CommandIDs } from '../tokens';
+import { CommandIDs, isActive } from '../tokens';
 import type { IOverlay, IOverlayPackage } from '../workspace/model';
 import { IconButton } from './IconButton';
 import { OverlayJobs } from './OverlayJobs';
@@ -104,7 +103,44 @@ export interface IOverlayItemProps {
  * One overlay: its header with state badges and actions; when expanded,
  * its notebooks and packages.
  */
-export function OverlayItem(props: IOverlayItemProps): JSX.Element {
+export const OverlayItem = React.memo(OverlayItemView, sameOverlayItem);
+
+/**
+ * Whether an overlay row would render the same: toggling one overlay, or a
+ * poll that changed nothing of this overlay, re-renders only what changed.
+ */
+export function sameOverlayItem(
+  a: IOverlayItemProps,
+  b: IOverlayItemProps
+): boolean {
+  if (
+    a.overlay !== b.overlay ||
+    a.expanded !== b.expanded ||
+    a.onToggle !== b.onToggle ||
+    a.run !== b.run ||
+    a.trans !== b.trans
+  ) {
+    return false;
+  }
+  const x = a.jobs;
+  const y = b.jobs;
+  if (!x || !y) {
+    return x === y;
+  }
+  const ticking = isActive(y.build) || isActive(y.lock);
+  return (
+    x.build === y.build &&
+    x.lock === y.lock &&
+    x.lastBuilt === y.lastBuilt &&
+    x.status === y.status &&
+    (!ticking || x.now === y.now)
+  );
+}
+
+/**
+ * One overlay (see OverlayItem, its memoised form).
+ */
+export function OverlayItemView(props: IOverlayItemProps): JSX.Element {
   const { overlay, expanded, run, trans } = props;
   const name = overlay.name;
   const bodyId = `jp-OverlaysPanel-overlay-${name}`;
@@ -244,10 +280,6 @@ function MemberList(props: {
                 onClick={() => run('docmanager:open', { path })}
                 title={trans.__('Open %1', path)}
               >
-                <notebookIcon.react
-                  tag="span"
-                  className="jp-OverlaysPanel-memberIcon"
-                />
                 {path}
               </button>
             </li>

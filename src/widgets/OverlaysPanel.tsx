@@ -50,10 +50,8 @@ export class OverlaysPanel extends ReactWidget {
                 problems={model.workspace.problems}
                 scanning={model.workspace.scanning}
                 expanded={model.expanded}
-                onToggle={name => model.toggle(name)}
-                jobsOf={
-                  model.jobs ? name => model.jobs!.summary(name) : undefined
-                }
+                onToggle={this._onToggle}
+                jobsOf={model.jobs ? this._jobsOf : undefined}
                 run={this._run}
                 trans={this._trans}
               />
@@ -64,6 +62,9 @@ export class OverlaysPanel extends ReactWidget {
     );
   }
 
+  // Stable callbacks, so memoised overlay rows are not re-rendered for nothing.
+  private _onToggle = (name: string): void => this.model.toggle(name);
+  private _jobsOf = (name: string) => this.model.jobs!.summary(name);
   private _trans: TranslationBundle;
   private _run: RunCommand;
 }
