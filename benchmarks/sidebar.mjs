@@ -745,8 +745,9 @@ async function main() {
   table(rows);
   console.log(
     'PASS/MISS on the median wall time. CPU: of the whole process, GC threads included. ' +
-      '(c) and (d): until idle (Chromium: until laid out), for information. The jsdom rows ' +
-      'are the benchmark; Chromium is a cross-check on this (shared, busy) machine.'
+      '(c) and (d): until idle (Chromium: until laid out), for information. The Chromium ' +
+      'rows are the render time a user sees; the jsdom rows (no real layout, 3-6x slower) ' +
+      'track the React work between runs.'
   );
   console.log(`\ntotal ${fixed((performance.now() - started) / 1000)} s`);
 }
