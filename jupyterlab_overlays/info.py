@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from . import __version__
 from .config import OverlaysConfig
+from .jobs.context import project_name
 from .tools import probe_tools
-
-
-def project_name(root_dir: str) -> str:
-    """The default project name: the workspace folder's name, fit for image names."""
-    name = re.sub(r"[^a-z0-9]+", "-", Path(root_dir).resolve().name.lower()).strip("-")
-    return name or "workspace"
 
 
 async def server_info(config: OverlaysConfig, root_dir: str) -> dict:
@@ -24,5 +18,6 @@ async def server_info(config: OverlaysConfig, root_dir: str) -> dict:
         "version": __version__,
         "build_tools": [tool.to_json() for tool in tools],
         "preferred_build_tool": preferred,
-        "defaults": {"project": project_name(root_dir)},
+        # The same project name local builds use, so .aicoe-ci.yaml agrees with them.
+        "defaults": {"project": project_name(config.image_project, Path(root_dir))},
     }

@@ -418,6 +418,17 @@ def repository_component(name: str) -> str:
     return slug
 
 
+def project_name(configured: str, workspace_dir: Path) -> str:
+    """The project part of image names: the configured one, else the workspace
+    folder's name made fit for an image name, else ``workspace``."""
+    if configured:
+        return configured
+    try:
+        return repository_component(Path(workspace_dir).resolve().name)
+    except ValueError:
+        return "workspace"
+
+
 def image_name(registry: str, org: str | None, project: str, overlay: str, tag: str) -> str:
     """``<registry>/<org>/<project>-<overlay>:<tag>``, lower case (``org`` may be
     empty: ``<registry>/<project>-<overlay>:<tag>``). Raises ValueError when

@@ -29,7 +29,7 @@ from .context import (
     BuildContext,
     build_context,
     image_name,
-    repository_component,
+    project_name,
 )
 from .process import run_logged, run_quiet
 
@@ -159,7 +159,7 @@ class LocalBuildBackend:
     def image_for(self, context: JobContext, tag: str) -> str:
         config = self.config
         try:
-            project = config.image_project or repository_component(context.workspace_dir.name)
+            project = project_name(config.image_project, context.workspace_dir)
             return image_name(
                 config.image_registry, config.image_org, project, context.job.overlay, tag
             )
