@@ -52,6 +52,9 @@ export default tseslint.config(
         {
           ignoreImports: [
             './commands',
+            './elyra/notify',
+            './elyra/registrar',
+            './elyra/runtimeImages',
             './jobs/model',
             './model',
             './notebookAccess',

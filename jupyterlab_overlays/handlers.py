@@ -21,6 +21,14 @@ from .config_files import (
 from .environment import EnvironmentProbeError, EnvironmentService
 from .info import server_info
 from .jobs.service import JobRequestError, JobService, check_overlay_name
+from .runtime_images import (
+    RuntimeImageError,
+    delete_image,
+    list_images,
+    metadata_dir,
+    parse_instance,
+    write_image,
+)
 from .status import overlay_status
 
 NAMESPACE = "overlays"
@@ -209,6 +217,43 @@ class OverlayStatusHandler(JobsBaseHandler):
             self.fail(error.status, error.message)
 
 
+class RuntimeImagesHandler(OverlaysHandler):
+    """``GET overlays/runtime-images``: Elyra's runtime image files, and their folder.
+
+    For servers without Elyra; with Elyra the frontend uses ``elyra/metadata/runtime-images``.
+    """
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        folder = metadata_dir()
+        self.finish({"folder": str(folder), "images": list_images(folder)})
+
+
+class RuntimeImageHandler(OverlaysHandler):
+    """``PUT``/``DELETE overlays/runtime-images/<name>``: one runtime image file."""
+
+    @web.authenticated
+    @authorized
+    async def put(self, name: str) -> None:
+        try:
+            instance = parse_instance(self.request.body)
+            self.finish(write_image(metadata_dir(), name, instance))
+        except RuntimeImageError as error:
+            self.fail(error.status, error.message)
+
+    @web.authenticated
+    @authorized
+    async def delete(self, name: str) -> None:
+        try:
+            delete_image(metadata_dir(), name)
+        except RuntimeImageError as error:
+            self.fail(error.status, error.message)
+            return
+        self.set_status(204)
+        self.finish()
+
+
 def setup_handlers(
     web_app,
     config: OverlaysConfig,
@@ -226,6 +271,8 @@ def setup_handlers(
         ("jobs/([^/]+)", JobHandler),
         ("jobs/([^/]+)/log", JobLogHandler),
         ("overlay-status", OverlayStatusHandler),
+        ("runtime-images", RuntimeImagesHandler),
+        ("runtime-images/([^/]+)", RuntimeImageHandler),
     ]
     services = {"config": config, "environments": environments, "jobs": jobs}
     web_app.add_handlers(

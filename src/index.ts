@@ -17,13 +17,16 @@ import { Debouncer } from '@lumino/polling';
 
 import { importEnvironment, OverlaysClient } from './api';
 import { addCommands, addJobCommands } from './commands';
+import { notifyRegistration } from './elyra/notify';
+import { RuntimeImageRegistrar } from './elyra/registrar';
+import { findStore, serverRequest } from './elyra/runtimeImages';
 import type { IImportEnvironment } from './imports/resolve';
 import { JobsModel } from './jobs/model';
 import { notifyJobEnded } from './jobs/notify';
 import { OverlaysModel } from './model';
 import { TrackerNotebookAccess } from './notebookAccess';
 import { readSettings } from './settings';
-import { CommandIDs, PLUGIN_ID } from './tokens';
+import { CommandIDs, OverlaysAPI, PLUGIN_ID } from './tokens';
 import type { JobLogPanel } from './widgets/JobLog';
 import { JobsStatusItem } from './widgets/JobsStatus';
 import { OverlaysPanel } from './widgets/OverlaysPanel';
@@ -185,7 +188,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
-    settingRegistry
+    const settingsLoaded = settingRegistry
       .load(PLUGIN_ID)
       .then(settings => {
         const update = () => {
@@ -202,8 +205,41 @@ const plugin: JupyterFrontEndPlugin<void> = {
         console.error('jupyterlab-overlays: cannot load settings', reason);
       });
 
+    // Built images become Elyra runtime images, renamed and removed with
+    // their overlays; at start, builds that ended while no JupyterLab was
+    // open are registered.
+    const registrar = new RuntimeImageRegistrar({
+      findStore: () =>
+        findStore(serverRequest(app.serviceManager.serverSettings)),
+      settings: () => ({
+        enabled: model!.settings.registerRuntimeImages,
+        pullPolicy: model!.settings.runtimeImagePullPolicy
+      }),
+      folder: overlay => `${workspace.overlaysFolder}/${overlay}`
+    });
+    registrar.registered.connect((_, registration) =>
+      notifyRegistration(registration, trans)
+    );
+    jobs.jobEnded.connect((_, job) => void registrar.register(job));
+    workspace.overlayRenamed.connect(
+      (_, { name, newName }) =>
+        void registrar.renamed(name, newName, jobs.lastBuilt(name))
+    );
+
     void model.refreshServer();
-    void app.restored.then(() => workspace.scan());
+    void app.restored.then(async () => {
+      await workspace.scan();
+      await settingsLoaded;
+      try {
+        await jobs.refresh();
+      } catch {
+        return;
+      }
+      const builds = workspace.overlays
+        .map(overlay => jobs.lastBuilt(overlay.name))
+        .filter((job): job is OverlaysAPI.IJob => job !== null);
+      await registrar.reconcile(builds);
+    });
   }
 };
 

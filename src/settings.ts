@@ -1,6 +1,7 @@
 /**
  * The user's settings (schema/plugin.json), read into a plain object.
  */
+import type { PullPolicy } from './elyra/runtimeImages';
 import type { PinStrategy } from './imports/resolve';
 
 /**
@@ -25,6 +26,10 @@ export interface IOverlaysSettings {
   project: string;
   /** Base image of AICoE CI Source builds. */
   aicoeBaseImage: string;
+  /** Register built images as Elyra runtime images. */
+  registerRuntimeImages: boolean;
+  /** Pull policy of those runtime images. */
+  runtimeImagePullPolicy: PullPolicy;
 }
 
 export const DEFAULT_SETTINGS: IOverlaysSettings = {
@@ -36,8 +41,12 @@ export const DEFAULT_SETTINGS: IOverlaysSettings = {
   registry: 'quay.io',
   registryOrg: '',
   project: '',
-  aicoeBaseImage: 'quay.io/thoth-station/s2i-thoth-ubi9-py311:latest'
+  aicoeBaseImage: 'quay.io/thoth-station/s2i-thoth-ubi9-py311:latest',
+  registerRuntimeImages: true,
+  runtimeImagePullPolicy: 'IfNotPresent'
 };
+
+const PULL_POLICIES: PullPolicy[] = ['Always', 'IfNotPresent', 'Never'];
 
 const PINS: PinStrategy[] = ['exact', 'compatible', 'none'];
 
@@ -77,7 +86,13 @@ export function readSettings(
     registry: string('registry'),
     registryOrg: string('registryOrg'),
     project: string('project'),
-    aicoeBaseImage: string('aicoeBaseImage')
+    aicoeBaseImage: string('aicoeBaseImage'),
+    registerRuntimeImages: boolean('registerRuntimeImages'),
+    runtimeImagePullPolicy: PULL_POLICIES.includes(
+      composite.runtimeImagePullPolicy as PullPolicy
+    )
+      ? (composite.runtimeImagePullPolicy as PullPolicy)
+      : DEFAULT_SETTINGS.runtimeImagePullPolicy
   };
 }
 

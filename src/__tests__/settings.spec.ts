@@ -12,7 +12,9 @@ describe('readSettings', () => {
         registry: 'ghcr.io',
         registryOrg: ' my-org ',
         project: 'wine',
-        aicoeBaseImage: 'registry.example/base:1'
+        aicoeBaseImage: 'registry.example/base:1',
+        registerRuntimeImages: false,
+        runtimeImagePullPolicy: 'Always'
       })
     ).toEqual({
       overlaysFolder: 'envs/overlays',
@@ -23,7 +25,9 @@ describe('readSettings', () => {
       registry: 'ghcr.io',
       registryOrg: 'my-org',
       project: 'wine',
-      aicoeBaseImage: 'registry.example/base:1'
+      aicoeBaseImage: 'registry.example/base:1',
+      registerRuntimeImages: false,
+      runtimeImagePullPolicy: 'Always'
     });
   });
 
@@ -35,7 +39,9 @@ describe('readSettings', () => {
         pythonVersion: 'latest',
         pin: 'loose',
         syncThoth: 'yes',
-        registry: 42
+        registry: 42,
+        registerRuntimeImages: 'no',
+        runtimeImagePullPolicy: 'Sometimes'
       })
     ).toEqual(DEFAULT_SETTINGS);
   });

@@ -153,6 +153,14 @@ export class OverlaysWorkspace implements IDisposable {
     return this._changed;
   }
 
+  /**
+   * Emitted after an overlay was renamed (`newName`) or deleted (`newName`
+   * null) through this model.
+   */
+  get overlayRenamed(): ISignal<this, OverlaysWorkspace.IRenamed> {
+    return this._overlayRenamed;
+  }
+
   get isDisposed(): boolean {
     return this._isDisposed;
   }
@@ -432,6 +440,7 @@ export class OverlaysWorkspace implements IDisposable {
       await this._tag(path, newName);
     }
     await this._rebuild();
+    this._overlayRenamed.emit({ name, newName });
   }
 
   /**
@@ -451,6 +460,7 @@ export class OverlaysWorkspace implements IDisposable {
       await this._tag(path, null);
     }
     await this._rebuild();
+    this._overlayRenamed.emit({ name, newName: null });
   }
 
   dispose(): void {
@@ -995,6 +1005,7 @@ export class OverlaysWorkspace implements IDisposable {
   private _scanning = false;
   private _isDisposed = false;
   private _changed = new Signal<this, void>(this);
+  private _overlayRenamed = new Signal<this, OverlaysWorkspace.IRenamed>(this);
 }
 
 /**
@@ -1013,6 +1024,14 @@ export namespace OverlaysWorkspace {
     settings: () => IWorkspaceSettings;
     /** Messages of errors the user sees. */
     trans?: TranslationBundle;
+  }
+
+  /**
+   * An overlay renamed (`newName`) or deleted (`newName` null).
+   */
+  export interface IRenamed {
+    name: string;
+    newName: string | null;
   }
 }
 

@@ -41,7 +41,9 @@ const SETTINGS: IWorkspaceSettings = {
   registry: 'quay.io',
   registryOrg: 'my-org',
   project: 'demo',
-  aicoeBaseImage: ''
+  aicoeBaseImage: '',
+  registerRuntimeImages: true,
+  runtimeImagePullPolicy: 'IfNotPresent'
 };
 
 function workspace(
@@ -259,7 +261,10 @@ describe('OverlaysWorkspace', () => {
     const model = workspace(files);
     await model.createOverlay('dl', ['notebooks/download_dataset.ipynb']);
     await model.createOverlay('train', ['notebooks/train_model.ipynb']);
+    const renamed: OverlaysWorkspace.IRenamed[] = [];
+    model.overlayRenamed.connect((_, change) => renamed.push(change));
     await model.deleteOverlay('dl');
+    expect(renamed).toEqual([{ name: 'dl', newName: null }]);
     expect(
       [...files.files.keys()].filter(path => path.startsWith('overlays/dl'))
     ).toEqual([]);
@@ -276,7 +281,10 @@ describe('OverlaysWorkspace', () => {
     const files = demoFiles();
     const model = workspace(files);
     await model.createOverlay('dl', ['notebooks/download_dataset.ipynb']);
+    const renamed: OverlaysWorkspace.IRenamed[] = [];
+    model.overlayRenamed.connect((_, change) => renamed.push(change));
     await model.renameOverlay('dl', 'download');
+    expect(renamed).toEqual([{ name: 'dl', newName: 'download' }]);
     expect(files.files.has('overlays/dl/Pipfile')).toBe(false);
     expect(files.files.get('overlays/download/Pipfile')).toContain('requests');
     expect(files.files.get('.thoth.yaml')).toContain('- name: download\n');
@@ -289,6 +297,7 @@ describe('OverlaysWorkspace', () => {
     await expect(
       model.renameOverlay('download', '../up')
     ).rejects.toBeInstanceOf(OverlayError);
+    expect(renamed.length).toBe(1);
   });
 
   it('records the pick for an ambiguous import as an override', async () => {

@@ -1,0 +1,208 @@
+"""Elyra runtime images as files, for servers where Elyra is not installed.
+
+Elyra keeps each runtime image as ``<metadata dir>/runtime-images/<name>.json``, the
+metadata dir being the first entry of ``$ELYRA_METADATA_PATH`` when that is set, else
+``<jupyter data dir>/metadata``. When Elyra is installed the frontend goes through its REST
+API instead; these files are what Elyra finds whenever it is installed later.
+
+Only images this extension made are replaced or removed: those tagged ``overlay``. A file
+the user made under the same name is never overwritten.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+from contextlib import suppress
+from pathlib import Path
+
+from jupyter_core.paths import jupyter_data_dir
+
+SCHEMASPACE = "runtime-images"
+SCHEMA_NAME = "runtime-image"
+OVERLAY_TAG = "overlay"
+PULL_POLICIES = ("Always", "IfNotPresent", "Never")
+# Elyra's rule for instance names (the file name without ``.json``).
+INSTANCE_NAME = re.compile(r"^[a-z]([a-z0-9-_]*[a-z0-9])?$")
+MAX_BODY_BYTES = 64 * 1024
+MAX_FILE_BYTES = 1024 * 1024
+
+_TOP_KEYS = frozenset({"schema_name", "display_name", "metadata", "name"})
+_METADATA_KEYS = frozenset({"image_name", "description", "pull_policy", "pull_secret", "tags"})
+
+
+class RuntimeImageError(Exception):
+    """A request that cannot be served, with the HTTP status to answer."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def metadata_dir(environ: os._Environ | dict | None = None) -> Path:
+    """The folder Elyra writes runtime images to."""
+    environ = os.environ if environ is None else environ
+    paths = [p for p in environ.get("ELYRA_METADATA_PATH", "").split(os.pathsep) if p.strip()]
+    base = Path(paths[0]) if paths else Path(jupyter_data_dir()) / "metadata"
+    return base / SCHEMASPACE
+
+
+def check_instance_name(name: str) -> str:
+    """``name`` if Elyra accepts it as an instance name; RuntimeImageError(400) otherwise."""
+    if not INSTANCE_NAME.match(name) or len(name) > 255:
+        raise RuntimeImageError(
+            400,
+            f"{name[:80]!r} is not a runtime image name: lower-case letters, digits, "
+            "'-' and '_', starting with a letter and ending with a letter or digit.",
+        )
+    return name
+
+
+def parse_instance(body: bytes) -> dict:
+    """The runtime image in a PUT body, as it will be written; RuntimeImageError(400) if bad."""
+    if len(body) > MAX_BODY_BYTES:
+        raise RuntimeImageError(413, f"The body is larger than {MAX_BODY_BYTES} bytes.")
+    try:
+        payload = json.loads(body)
+    except (ValueError, RecursionError):
+        raise RuntimeImageError(400, "The body is not JSON.") from None
+    if not isinstance(payload, dict):
+        raise RuntimeImageError(400, "The body is not a JSON object.")
+    unknown = sorted(set(payload) - _TOP_KEYS)
+    if unknown:
+        raise RuntimeImageError(400, f"Unknown key(s) in the body: {', '.join(unknown)}.")
+    if payload.get("schema_name", SCHEMA_NAME) != SCHEMA_NAME:
+        raise RuntimeImageError(400, f'"schema_name" must be "{SCHEMA_NAME}".')
+    display_name = payload.get("display_name")
+    if not isinstance(display_name, str) or not display_name.strip():
+        raise RuntimeImageError(400, 'The body has no "display_name".')
+    metadata = payload.get("metadata")
+    if not isinstance(metadata, dict):
+        raise RuntimeImageError(400, 'The body has no "metadata" object.')
+    unknown = sorted(set(metadata) - _METADATA_KEYS)
+    if unknown:
+        raise RuntimeImageError(400, f"Unknown key(s) in metadata: {', '.join(unknown)}.")
+    image_name = metadata.get("image_name")
+    if not isinstance(image_name, str) or not image_name or any(c.isspace() for c in image_name):
+        raise RuntimeImageError(400, '"metadata.image_name" must be an image reference.')
+    policy = metadata.get("pull_policy", "IfNotPresent")
+    if policy not in PULL_POLICIES:
+        raise RuntimeImageError(
+            400, f'"metadata.pull_policy" must be one of {", ".join(PULL_POLICIES)}.'
+        )
+    tags = metadata.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(tag, str) and tag for tag in tags):
+        raise RuntimeImageError(400, '"metadata.tags" must be a list of strings.')
+    if OVERLAY_TAG not in tags:
+        raise RuntimeImageError(
+            400, f'"metadata.tags" must include "{OVERLAY_TAG}": only overlay images are written.'
+        )
+    for key in ("description", "pull_secret"):
+        if key in metadata and not isinstance(metadata[key], str):
+            raise RuntimeImageError(400, f'"metadata.{key}" must be a string.')
+    return {
+        "schema_name": SCHEMA_NAME,
+        "display_name": display_name,
+        "metadata": {key: metadata[key] for key in _METADATA_KEYS if key in metadata}
+        | {"pull_policy": policy, "tags": tags},
+    }
+
+
+def _read(path: Path) -> dict | None:
+    """A runtime image file as JSON; None if it is missing."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise RuntimeImageError(422, f"{path.name} is larger than {MAX_FILE_BYTES} bytes.")
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (ValueError, UnicodeDecodeError):
+        raise RuntimeImageError(
+            409, f"{path} is not valid JSON; it was left alone (fix or remove it)."
+        ) from None
+    except OSError as error:
+        raise RuntimeImageError(500, f"{path} cannot be read: {error.strerror}.") from None
+    if not isinstance(data, dict):
+        raise RuntimeImageError(409, f"{path} is not a runtime image; it was left alone.")
+    return data
+
+
+def is_ours(instance: dict) -> bool:
+    """Whether a runtime image was made by this extension (tagged ``overlay``)."""
+    metadata = instance.get("metadata")
+    tags = metadata.get("tags") if isinstance(metadata, dict) else None
+    return isinstance(tags, list) and OVERLAY_TAG in tags
+
+
+def list_images(folder: Path) -> list[dict]:
+    """Every runtime image in ``folder``: ``{name, display_name, metadata, ours}``, by name.
+
+    A file that cannot be read is listed with ``error`` instead.
+    """
+    images = []
+    with suppress(FileNotFoundError, NotADirectoryError):
+        for path in sorted(folder.glob("*.json")):
+            name = path.stem
+            try:
+                data = _read(path)
+            except RuntimeImageError as error:
+                images.append({"name": name, "error": error.message})
+                continue
+            if data is None:
+                continue
+            images.append(
+                {
+                    "name": name,
+                    "display_name": data.get("display_name"),
+                    "metadata": data.get("metadata"),
+                    "ours": is_ours(data),
+                }
+            )
+    return images
+
+
+def write_image(folder: Path, name: str, instance: dict) -> dict:
+    """Write runtime image ``name`` (atomically); refuses to replace an image not ours."""
+    check_instance_name(name)
+    path = folder / f"{name}.json"
+    existing = _read(path)
+    if existing is not None and not is_ours(existing):
+        raise RuntimeImageError(
+            409,
+            f"A runtime image named {name} already exists and was not made by "
+            f"jupyterlab-overlays ({path}); it was left alone.",
+        )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".{name}.{secrets.token_hex(4)}.tmp"
+        tmp.write_text(json.dumps(instance, indent=2) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as error:
+        with suppress(OSError):
+            tmp.unlink()
+        raise RuntimeImageError(
+            500, f"{path} cannot be written: {error.strerror or error}."
+        ) from None
+    return {"name": name, **instance, "ours": True}
+
+
+def delete_image(folder: Path, name: str) -> None:
+    """Remove runtime image ``name``: 404 if missing, 409 if it is not ours."""
+    check_instance_name(name)
+    path = folder / f"{name}.json"
+    existing = _read(path)
+    if existing is None:
+        raise RuntimeImageError(404, f"No runtime image named {name}.")
+    if not is_ours(existing):
+        raise RuntimeImageError(
+            409, f"The runtime image {name} was not made by jupyterlab-overlays; it was left alone."
+        )
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+    except OSError as error:
+        raise RuntimeImageError(500, f"{path} cannot be removed: {error.strerror}.") from None
