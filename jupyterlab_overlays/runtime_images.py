@@ -1,9 +1,10 @@
 """Elyra runtime images as files, for servers where Elyra is not installed.
 
-Elyra keeps each runtime image as ``<metadata dir>/runtime-images/<name>.json``, the
-metadata dir being the first entry of ``$ELYRA_METADATA_PATH`` when that is set, else
-``<jupyter data dir>/metadata``. When Elyra is installed the frontend goes through its REST
-API instead; these files are what Elyra finds whenever it is installed later.
+Elyra keeps each runtime image as ``<dir>/metadata/runtime-images/<name>.json``, ``<dir>``
+being the first entry of ``$ELYRA_METADATA_PATH`` when that is set, else the Jupyter data
+dir (Elyra 4.1.1, ``FileMetadataStore.metadata_path``). When Elyra is installed the
+frontend goes through its REST API instead; these files are what Elyra finds whenever it
+is installed later.
 
 Only images this extension made are replaced or removed: those tagged ``overlay``. A file
 the user made under the same name is never overwritten.
@@ -46,8 +47,9 @@ def metadata_dir(environ: os._Environ | dict | None = None) -> Path:
     """The folder Elyra writes runtime images to."""
     environ = os.environ if environ is None else environ
     paths = [p for p in environ.get("ELYRA_METADATA_PATH", "").split(os.pathsep) if p.strip()]
-    base = Path(paths[0]) if paths else Path(jupyter_data_dir()) / "metadata"
-    return base / SCHEMASPACE
+    # Elyra appends metadata/<schemaspace> to every entry, that one included.
+    base = Path(paths[0]) if paths else Path(jupyter_data_dir())
+    return base / "metadata" / SCHEMASPACE
 
 
 def check_instance_name(name: str) -> str:

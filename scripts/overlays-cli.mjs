@@ -8,139 +8,30 @@
 // Notebook paths are relative to <workspace-dir> (absolute paths inside it
 // are accepted too). It prints every file it wrote, then the overlay.
 //
-// It compiles src/workspace/model.ts and what it imports to CommonJS with the
-// project's TypeScript (scripts/tsconfig.cli.json) into
-// node_modules/.cache/overlays-cli/ (ignored by git and ESLint), once: the
-// build is reused until a file of src/, the tsconfig or TypeScript changes.
-// @jupyterlab/* packages ship ES modules with extensionless imports, which
-// Node can neither require() nor import(); they are transpiled to CommonJS
-// with the same TypeScript as they are loaded (as jest does with babel).
+// The Elyra runtime image of an overlay's build, registered on a running
+// Jupyter server exactly as the extension does it (Elyra's REST API when the
+// server has Elyra, else the runtime-image file through this extension's
+// server); the token comes from $JUPYTER_TOKEN. It prints the outcome as JSON.
+//
+//   node scripts/overlays-cli.mjs register-image <server-url> <overlay> <image> [--source-hash H] [--pull-policy P]
+//   node scripts/overlays-cli.mjs unregister-image <server-url> <overlay>
+//
+// src/ is compiled and loaded by scripts/compile-src.mjs.
 //
 // Exit status: 0 on success, 1 when the overlay cannot be created (e.g. the
 // name is taken), 2 on a usage error.
 
-import { execFileSync } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
-import Module, { createRequire } from 'node:module';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ROOT = path.resolve(HERE, '..');
-const SRC = path.join(ROOT, 'src');
-const TSCONFIG = path.join(HERE, 'tsconfig.cli.json');
-const CACHE = path.join(ROOT, 'node_modules', '.cache', 'overlays-cli');
-const ENTRY = path.join('workspace', 'model.js');
-const rootRequire = createRequire(path.join(ROOT, 'package.json'));
+import { loadSource } from './compile-src.mjs';
 
-const USAGE = `usage: node scripts/overlays-cli.mjs create <workspace-dir> <overlay-name> <notebook-path>... [--python X.Y]`;
+const USAGE = `usage: node scripts/overlays-cli.mjs create <workspace-dir> <overlay-name> <notebook-path>... [--python X.Y]
+       node scripts/overlays-cli.mjs register-image <server-url> <overlay> <image> [--source-hash H] [--pull-policy P]
+       node scripts/overlays-cli.mjs unregister-image <server-url> <overlay>`;
 
 class UsageError extends Error {}
-
-// --- build ---------------------------------------------------------------
-
-/** Every file of src/ the build may read, tests excepted, in a stable order. */
-function sourceFiles(folder = SRC) {
-  const files = [];
-  for (const entry of fs
-    .readdirSync(folder, { withFileTypes: true })
-    .sort((a, b) => a.name.localeCompare(b.name))) {
-    const full = path.join(folder, entry.name);
-    if (entry.isDirectory()) {
-      if (entry.name !== '__tests__') {
-        files.push(...sourceFiles(full));
-      }
-    } else if (/\.(ts|tsx|json)$/.test(entry.name)) {
-      files.push(full);
-    }
-  }
-  return files;
-}
-
-/** A key of everything the build depends on. */
-function buildKey() {
-  const hash = crypto.createHash('sha256');
-  const typescript = rootRequire('typescript/package.json').version;
-  hash.update(`typescript ${typescript}\0`);
-  for (const file of [TSCONFIG, ...sourceFiles()]) {
-    hash.update(path.relative(ROOT, file));
-    hash.update('\0');
-    hash.update(fs.readFileSync(file));
-    hash.update('\0');
-  }
-  return hash.digest('hex').slice(0, 16);
-}
-
-/** The folder of an up-to-date build, compiling it when there is none. */
-function build() {
-  const tsc = rootRequire.resolve('typescript/bin/tsc');
-  const key = buildKey();
-  const folder = path.join(CACHE, key);
-  if (fs.existsSync(path.join(folder, ENTRY))) {
-    return folder;
-  }
-  fs.mkdirSync(CACHE, { recursive: true });
-  // Compile next to the final folder and rename it into place, so that a
-  // concurrent run never loads a half-written build.
-  const partial = fs.mkdtempSync(path.join(CACHE, `${key}-partial-`));
-  try {
-    execFileSync(process.execPath, [tsc, '-p', TSCONFIG, '--outDir', partial], {
-      cwd: ROOT,
-      stdio: ['ignore', 'inherit', 'inherit']
-    });
-    // Older builds are of no more use.
-    for (const name of fs.readdirSync(CACHE)) {
-      if (name !== key && !name.includes('-partial-')) {
-        fs.rmSync(path.join(CACHE, name), { recursive: true, force: true });
-      }
-    }
-    try {
-      fs.renameSync(partial, folder);
-    } catch (error) {
-      // Another run finished the same build first.
-      if (!fs.existsSync(path.join(folder, ENTRY))) {
-        throw error;
-      }
-    }
-  } finally {
-    fs.rmSync(partial, { recursive: true, force: true });
-  }
-  return folder;
-}
-
-/**
- * Let require() load @jupyterlab/* packages, which are ES modules in `.js`
- * files without `"type": "module"`, by transpiling them to CommonJS.
- */
-function requireJupyterLabPackages() {
-  const ts = rootRequire('typescript');
-  const loadJs = Module._extensions['.js'];
-  const jupyterlab = `${path.sep}node_modules${path.sep}@jupyterlab${path.sep}`;
-  Module._extensions['.js'] = (module, filename) => {
-    if (!filename.includes(jupyterlab)) {
-      return loadJs(module, filename);
-    }
-    const { outputText } = ts.transpileModule(
-      fs.readFileSync(filename, 'utf8'),
-      {
-        fileName: filename,
-        compilerOptions: {
-          module: ts.ModuleKind.CommonJS,
-          target: ts.ScriptTarget.ES2022,
-          esModuleInterop: true
-        }
-      }
-    );
-    module._compile(outputText, filename);
-  };
-}
-
-function loadWorkspaceModel() {
-  const folder = build();
-  requireJupyterLabPackages();
-  return createRequire(import.meta.url)(path.join(folder, ENTRY));
-}
 
 // --- files ---------------------------------------------------------------
 
@@ -301,7 +192,7 @@ function parseArguments(argv) {
 }
 
 async function create({ root, name, paths, python }) {
-  const { OverlaysWorkspace, OverlayError } = loadWorkspaceModel();
+  const { OverlaysWorkspace, OverlayError } = loadSource('workspace/model');
   const files = new FolderFiles(root);
   const settings = {
     overlaysFolder: 'overlays',
@@ -354,10 +245,105 @@ async function create({ root, name, paths, python }) {
   }
 }
 
+// --- Elyra runtime images -------------------------------------------------
+
+/** Positional arguments and `--key value` options. */
+function splitOptions(args, known) {
+  const positional = [];
+  const options = {};
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg.startsWith('--')) {
+      const [key, inline] = arg.slice(2).split(/=(.*)/s, 2);
+      if (!known.includes(key)) {
+        throw new UsageError(`unknown option ${arg}`);
+      }
+      options[key] = inline ?? args[++i];
+      if (options[key] === undefined) {
+        throw new UsageError(`${arg} wants a value`);
+      }
+    } else {
+      positional.push(arg);
+    }
+  }
+  return { positional, options };
+}
+
+function registrar(url, pullPolicy = 'IfNotPresent') {
+  const { RuntimeImageRegistrar } = loadSource('elyra/registrar');
+  const { findStore, serverRequest, PULL_POLICIES } = loadSource(
+    'elyra/runtimeImages'
+  );
+  if (!PULL_POLICIES.includes(pullPolicy)) {
+    throw new UsageError(`--pull-policy is one of ${PULL_POLICIES.join(', ')}`);
+  }
+  const { ServerConnection } = createRequire(import.meta.url)(
+    '@jupyterlab/services'
+  );
+  const settings = ServerConnection.makeSettings({
+    baseUrl: url.endsWith('/') ? url : `${url}/`,
+    token: process.env.JUPYTER_TOKEN ?? ''
+  });
+  return new RuntimeImageRegistrar({
+    findStore: () => findStore(serverRequest(settings)),
+    settings: () => ({ enabled: true, pullPolicy }),
+    folder: overlay => `overlays/${overlay}`
+  });
+}
+
+async function registerImage(args) {
+  const { positional, options } = splitOptions(args, [
+    'source-hash',
+    'pull-policy'
+  ]);
+  const [url, overlay, image] = positional;
+  if (!url || !overlay || !image || positional.length > 3) {
+    throw new UsageError(
+      'register-image needs a server URL, an overlay and an image'
+    );
+  }
+  const registration = await registrar(url, options['pull-policy']).register({
+    id: 'cli',
+    overlay,
+    kind: 'build',
+    backend: 'cli',
+    state: 'succeeded',
+    created: new Date().toISOString(),
+    started: null,
+    finished: null,
+    image,
+    digest: null,
+    source_hash: options['source-hash'] ?? null,
+    error: null,
+    log_size: 0,
+    progress: {}
+  });
+  console.log(JSON.stringify(registration));
+  return registration.outcome === 'failed' ? 1 : 0;
+}
+
+async function unregisterImage(args) {
+  const { positional } = splitOptions(args, []);
+  const [url, overlay] = positional;
+  if (!url || !overlay || positional.length > 2) {
+    throw new UsageError('unregister-image needs a server URL and an overlay');
+  }
+  const [registration] = await registrar(url).renamed(overlay, null, null);
+  console.log(JSON.stringify(registration));
+  return registration.outcome === 'failed' ? 1 : 0;
+}
+
 async function main() {
-  let options;
+  const [command, ...args] = process.argv.slice(2);
   try {
-    options = parseArguments(process.argv.slice(2));
+    switch (command) {
+      case 'register-image':
+        return await registerImage(args);
+      case 'unregister-image':
+        return await unregisterImage(args);
+      default:
+        return await create(parseArguments(process.argv.slice(2)));
+    }
   } catch (error) {
     if (error instanceof UsageError) {
       console.error(`error: ${error.message}\n${USAGE}`);
@@ -365,7 +351,6 @@ async function main() {
     }
     throw error;
   }
-  return create(options);
 }
 
 process.exitCode = await main();

@@ -9,6 +9,8 @@ pytest_plugins = (
     # Session fixtures: the demo workspace locked by pipenv, buildah storage with a base image.
     "jupyterlab_overlays.tests.demo_workspace",
     "jupyterlab_overlays.tests.buildah_storage",
+    # A real Elyra in its own venv, for the hand-off tests.
+    "jupyterlab_overlays.tests.elyra_server",
 )
 
 

@@ -37,12 +37,13 @@ def metadata_path(tmp_path, monkeypatch):
     """ELYRA_METADATA_PATH pointing at a fresh folder (and a second, unused one)."""
     first, second = tmp_path / "first", tmp_path / "second"
     monkeypatch.setenv("ELYRA_METADATA_PATH", f"{first}{os.pathsep}{second}")
-    return first / "runtime-images"
+    return first / "metadata" / "runtime-images"
 
 
 def test_the_folder_is_the_first_entry_of_elyra_metadata_path(tmp_path):
     environ = {"ELYRA_METADATA_PATH": f"{tmp_path / 'a'}{os.pathsep}{tmp_path / 'b'}"}
-    assert metadata_dir(environ) == tmp_path / "a" / "runtime-images"
+    # As Elyra does, metadata/runtime-images is appended to that entry too.
+    assert metadata_dir(environ) == tmp_path / "a" / "metadata" / "runtime-images"
 
 
 def test_without_elyra_metadata_path_the_folder_is_in_the_jupyter_data_dir(tmp_path, monkeypatch):
@@ -183,7 +184,7 @@ async def test_rest_refuses_bad_names_and_writes_nothing(jp_fetch, metadata_path
         assert status in (400, 404), (name, status)
         assert status == 404 or "not a runtime image name" in message
     assert not metadata_path.parent.exists() or not any(metadata_path.parent.rglob("*.json"))
-    assert not any(metadata_path.parent.parent.rglob("escape*"))
+    assert not any(metadata_path.parents[2].rglob("escape*"))
 
 
 async def test_rest_refuses_to_replace_a_users_image(jp_fetch, metadata_path: Path):

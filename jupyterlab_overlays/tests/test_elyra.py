@@ -1,0 +1,188 @@
+"""The Elyra hand-off against a real Elyra 4.1.1 (elyra_server.py).
+
+- REST mode: the extension's own registration code (src/elyra, run in Node by
+  scripts/overlays-cli.mjs) registers, replaces and removes runtime images
+  through Elyra's API, and leaves a runtime image the user made alone;
+- file mode: the runtime-image files this extension writes when Elyra is not
+  installed are read back by Elyra, and satisfy Elyra's own JSON schema.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from jupyterlab_overlays.runtime_images import write_image
+
+from .elyra_server import ROOT, ElyraServer
+
+pytestmark = pytest.mark.slow
+
+
+def cli(server: ElyraServer, *args: str) -> tuple[int, dict | None, str]:
+    """Run scripts/overlays-cli.mjs; its exit status, the JSON it printed, stderr."""
+    node = shutil.which("node")
+    assert node, "node is needed (make install puts the project's node_modules in place)"
+    done = subprocess.run(  # noqa: S603 - our own arguments
+        [node, str(ROOT / "scripts" / "overlays-cli.mjs"), *args],
+        env={**os.environ, "JUPYTER_TOKEN": server.token},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
+    lines = done.stdout.strip().splitlines()
+    return done.returncode, json.loads(lines[-1]) if lines else None, done.stderr
+
+
+def elyra_image(server: ElyraServer, name: str) -> tuple[int, dict]:
+    return server.request("GET", f"elyra/metadata/runtime-images/{name}")
+
+
+def test_registration_goes_through_elyras_api(elyra_server: ElyraServer):
+    status, outcome, stderr = cli(
+        elyra_server,
+        "register-image",
+        elyra_server.url,
+        "train-model",
+        "localhost/demo-train-model:0123456789ab",
+        "--source-hash",
+        "0123456789abcdef0123",
+    )
+    assert status == 0, stderr
+    assert outcome["store"] == "elyra"
+    assert outcome["outcome"] == "created"
+
+    status, image = elyra_image(elyra_server, "overlay-train-model")
+    assert status == 200
+    assert image["display_name"] == "Overlay train-model"
+    assert image["schema_name"] == "runtime-image"
+    assert image["metadata"]["image_name"] == "localhost/demo-train-model:0123456789ab"
+    assert image["metadata"]["pull_policy"] == "IfNotPresent"
+    assert image["metadata"]["tags"] == ["overlay", "train-model"]
+    assert "0123456789ab" in image["metadata"]["description"]
+    # Elyra wrote it where ELYRA_METADATA_PATH says.
+    on_disk = elyra_server.metadata / "metadata" / "runtime-images" / "overlay-train-model.json"
+    assert json.loads(on_disk.read_text())["metadata"]["image_name"].endswith(":0123456789ab")
+
+    # A new build: POST answers 409, the registration replaces it (PUT).
+    status, outcome, stderr = cli(
+        elyra_server,
+        "register-image",
+        elyra_server.url,
+        "train-model",
+        "localhost/demo-train-model:ba9876543210",
+        "--pull-policy",
+        "Always",
+    )
+    assert status == 0, stderr
+    assert outcome["outcome"] == "updated"
+    status, image = elyra_image(elyra_server, "overlay-train-model")
+    assert image["metadata"]["image_name"] == "localhost/demo-train-model:ba9876543210"
+    assert image["metadata"]["pull_policy"] == "Always"
+
+    status, outcome, stderr = cli(elyra_server, "unregister-image", elyra_server.url, "train-model")
+    assert status == 0, stderr
+    assert outcome["outcome"] == "removed"
+    assert elyra_image(elyra_server, "overlay-train-model")[0] == 404
+
+
+def test_a_runtime_image_the_user_made_is_left_alone(elyra_server: ElyraServer):
+    mine = {
+        "name": "overlay-prep",
+        "display_name": "My prep image",
+        "schema_name": "runtime-image",
+        "metadata": {"image_name": "quay.io/me/prep:1", "tags": ["mine"]},
+    }
+    status, _ = elyra_server.request("POST", "elyra/metadata/runtime-images", mine)
+    assert status == 201
+    status, outcome, _ = cli(
+        elyra_server, "register-image", elyra_server.url, "prep", "localhost/x-prep:1"
+    )
+    assert status == 1
+    assert outcome["outcome"] == "failed"
+    assert "was not made by jupyterlab-overlays" in outcome["error"]
+    status, _ = cli(elyra_server, "unregister-image", elyra_server.url, "prep")[:2]
+    assert status == 1
+    status, image = elyra_image(elyra_server, "overlay-prep")
+    assert status == 200
+    assert image["metadata"]["image_name"] == "quay.io/me/prep:1"
+    assert image["display_name"] == "My prep image"
+
+
+def test_files_written_without_elyra_are_read_by_elyra(elyra_server: ElyraServer):
+    """What a server without Elyra writes, Elyra lists once installed."""
+    folder = elyra_server.metadata / "metadata" / "runtime-images"
+    instance = {
+        "schema_name": "runtime-image",
+        "display_name": "Overlay download-dataset",
+        "metadata": {
+            "image_name": "localhost/demo-download-dataset:feedbeef0000",
+            "description": "Built by jupyterlab-overlays from overlays/download-dataset",
+            "pull_policy": "IfNotPresent",
+            "tags": ["overlay", "download-dataset"],
+        },
+    }
+    write_image(folder, "overlay-download-dataset", instance)
+    status, listing = elyra_server.request("GET", "elyra/metadata/runtime-images")
+    assert status == 200
+    names = {image["name"]: image for image in listing["runtime-images"]}
+    assert names["overlay-download-dataset"]["metadata"] == instance["metadata"]
+    assert names["overlay-download-dataset"]["display_name"] == instance["display_name"]
+
+
+def test_the_files_satisfy_elyras_own_schema(elyra_venv: Path, tmp_path: Path):
+    """Checked with jsonschema and the schema file of the installed Elyra."""
+    folder = tmp_path / "runtime-images"
+    write_image(
+        folder,
+        "overlay-a",
+        {
+            "schema_name": "runtime-image",
+            "display_name": "Overlay a",
+            "metadata": {"image_name": "localhost/x-a:1", "tags": ["overlay", "a"]},
+        },
+    )
+    check = (
+        "import json, sys, pathlib, jsonschema, elyra\n"
+        "schema = json.loads((pathlib.Path(elyra.__file__).parent / 'metadata' / 'schemas'"
+        " / 'runtime-image.json').read_text())\n"
+        "instance = json.loads(pathlib.Path(sys.argv[1]).read_text())\n"
+        "jsonschema.validate(instance, schema)\n"
+        "bad = dict(instance, metadata=dict(instance['metadata'], tags=['a', 'a']))\n"
+        "try:\n"
+        "    jsonschema.validate(bad, schema)\n"
+        "except jsonschema.ValidationError:\n"
+        "    print('ok')\n"
+    )
+    done = subprocess.run(  # noqa: S603
+        [str(elyra_venv / "bin" / "python"), "-c", check, str(folder / "overlay-a.json")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    # The schema is really applied: repeated tags are refused.
+    assert done.stdout.strip() == "ok"
+
+
+def test_this_extensions_endpoint_writes_where_elyra_reads(elyra_server: ElyraServer):
+    """In one server, overlays/runtime-images and Elyra agree on the folder."""
+    instance = {
+        "schema_name": "runtime-image",
+        "display_name": "Overlay both",
+        "metadata": {"image_name": "localhost/x-both:1", "tags": ["overlay", "both"]},
+    }
+    status, _ = elyra_server.request("PUT", "overlays/runtime-images/overlay-both", instance)
+    assert status == 200
+    status, image = elyra_image(elyra_server, "overlay-both")
+    assert status == 200
+    assert image["metadata"]["image_name"] == "localhost/x-both:1"
+    status, listing = elyra_server.request("GET", "overlays/runtime-images")
+    assert listing["folder"] == str(elyra_server.metadata / "metadata" / "runtime-images")
+    assert "overlay-both" in [item["name"] for item in listing["images"]]
