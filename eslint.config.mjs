@@ -51,7 +51,9 @@ export default tseslint.config(
         'warn',
         {
           ignoreImports: [
+            './api',
             './commands',
+            './elyra/commands',
             './elyra/notify',
             './elyra/registrar',
             './elyra/runtimeImages',

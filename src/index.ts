@@ -8,6 +8,7 @@ import {
   MainAreaWidget,
   WidgetTracker
 } from '@jupyterlab/apputils';
+import { IDocumentManager } from '@jupyterlab/docmanager';
 import { IFileBrowserFactory } from '@jupyterlab/filebrowser';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
@@ -17,6 +18,7 @@ import { Debouncer } from '@lumino/polling';
 
 import { importEnvironment, OverlaysClient } from './api';
 import { addCommands, addJobCommands } from './commands';
+import { addPipelineCommands } from './elyra/commands';
 import { notifyRegistration } from './elyra/notify';
 import { RuntimeImageRegistrar } from './elyra/registrar';
 import { findStore, serverRequest } from './elyra/runtimeImages';
@@ -50,7 +52,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     ICommandPalette,
     IFileBrowserFactory,
     INotebookTracker,
-    IStatusBar
+    IStatusBar,
+    IDocumentManager
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -60,7 +63,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     palette: ICommandPalette | null,
     browserFactory: IFileBrowserFactory | null,
     notebooks: INotebookTracker | null,
-    statusBar: IStatusBar | null
+    statusBar: IStatusBar | null,
+    docManager: IDocumentManager | null
   ): void => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_overlays');
     const client = new OverlaysClient({
@@ -115,6 +119,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     app.shell.add(panel, 'left', { rank: 600 });
     restorer?.add(panel, panel.id);
     addCommands({ app, model, trans, browserFactory, notebooks });
+    addPipelineCommands({ app, model, trans, browserFactory, docManager });
 
     // Job logs in the main area, reopened after a reload.
     const logs = new WidgetTracker<MainAreaWidget<JobLogPanel>>({
@@ -169,7 +174,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
       CommandIDs.refresh,
       CommandIDs.refreshInfo,
       CommandIDs.build,
-      CommandIDs.lock
+      CommandIDs.lock,
+      CommandIDs.applyImages,
+      CommandIDs.createPipeline
     ]) {
       palette?.addItem({ command, category });
     }

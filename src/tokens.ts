@@ -35,6 +35,8 @@ export namespace CommandIDs {
   export const cancelJob = 'jupyterlab-overlays:cancel-job';
   export const openJobLog = 'jupyterlab-overlays:open-job-log';
   export const copyImage = 'jupyterlab-overlays:copy-image-name';
+  export const applyImages = 'jupyterlab-overlays:apply-overlay-images';
+  export const createPipeline = 'jupyterlab-overlays:create-pipeline';
 }
 
 /**
