@@ -16,6 +16,14 @@
 //   node scripts/overlays-cli.mjs register-image <server-url> <overlay> <image> [--source-hash H] [--pull-policy P]
 //   node scripts/overlays-cli.mjs unregister-image <server-url> <overlay>
 //
+// Elyra pipelines, with src/elyra/pipeline.ts: a new pipeline of tagged
+// notebooks in the order given, or the overlay images applied to the
+// notebook nodes of a pipeline file (the overlay of each notebook read from
+// its tag; the images given as overlay=image). Both print a JSON report.
+//
+//   node scripts/overlays-cli.mjs create-pipeline <workspace-dir> <pipeline-path> <notebook-path>... [--image overlay=image]...
+//   node scripts/overlays-cli.mjs apply-images <workspace-dir> <pipeline-path> [--image overlay=image]...
+//
 // src/ is compiled and loaded by scripts/compile-src.mjs.
 //
 // Exit status: 0 on success, 1 when the overlay cannot be created (e.g. the
@@ -29,7 +37,9 @@ import { loadSource } from './compile-src.mjs';
 
 const USAGE = `usage: node scripts/overlays-cli.mjs create <workspace-dir> <overlay-name> <notebook-path>... [--python X.Y]
        node scripts/overlays-cli.mjs register-image <server-url> <overlay> <image> [--source-hash H] [--pull-policy P]
-       node scripts/overlays-cli.mjs unregister-image <server-url> <overlay>`;
+       node scripts/overlays-cli.mjs unregister-image <server-url> <overlay>
+       node scripts/overlays-cli.mjs create-pipeline <workspace-dir> <pipeline-path> <notebook-path>... [--image overlay=image]...
+       node scripts/overlays-cli.mjs apply-images <workspace-dir> <pipeline-path> [--image overlay=image]...`;
 
 class UsageError extends Error {}
 
@@ -333,6 +343,103 @@ async function unregisterImage(args) {
   return registration.outcome === 'failed' ? 1 : 0;
 }
 
+// --- Elyra pipelines -------------------------------------------------------
+
+/** The workspace, its overlay tags, and `--image overlay=image` options. */
+async function pipelineWorkspace(args) {
+  const positional = [];
+  const images = new Map();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--image' || arg.startsWith('--image=')) {
+      const value = arg === '--image' ? args[++i] : arg.slice(8);
+      const [overlay, image] = (value ?? '').split(/=(.*)/s, 2);
+      if (!overlay || !image) {
+        throw new UsageError('--image wants overlay=image');
+      }
+      images.set(overlay, image);
+    } else if (arg.startsWith('--')) {
+      throw new UsageError(`unknown option ${arg}`);
+    } else {
+      positional.push(arg);
+    }
+  }
+  const [dir, pipelinePath, ...notebooks] = positional;
+  if (!dir || !pipelinePath?.endsWith('.pipeline')) {
+    throw new UsageError('a workspace folder and a .pipeline path are needed');
+  }
+  const { OverlaysWorkspace } = loadSource('workspace/model');
+  const workspace = new OverlaysWorkspace({
+    files: new FolderFiles(dir),
+    access: null,
+    environment: null,
+    settings: () => ({ overlaysFolder: 'overlays', pin: 'exact' })
+  });
+  await workspace.scan();
+  return {
+    files: new FolderFiles(dir),
+    workspace,
+    pipelinePath,
+    notebooks,
+    imageOf: overlay => images.get(overlay) ?? null
+  };
+}
+
+async function createPipelineFile(args) {
+  const { files, workspace, pipelinePath, notebooks, imageOf } =
+    await pipelineWorkspace(args);
+  const { createPipeline, serializePipeline } = loadSource('elyra/pipeline');
+  if (!notebooks.length) {
+    throw new UsageError('create-pipeline needs notebooks');
+  }
+  const pipeline = createPipeline({
+    pipelinePath,
+    notebooks: notebooks.map(path => {
+      const overlay = workspace.overlayOf(path);
+      return { path, image: overlay ? imageOf(overlay) : null };
+    })
+  });
+  await files.write(pipelinePath, serializePipeline(pipeline));
+  console.log(JSON.stringify({ wrote: pipelinePath }));
+  workspace.dispose();
+  return 0;
+}
+
+async function applyImages(args) {
+  const { files, workspace, pipelinePath, notebooks, imageOf } =
+    await pipelineWorkspace(args);
+  const { applyOverlayImages, parsePipeline, serializePipeline } =
+    loadSource('elyra/pipeline');
+  if (notebooks.length) {
+    throw new UsageError('apply-images takes no notebooks');
+  }
+  const text = await files.read(pipelinePath);
+  if (text === null) {
+    throw new UsageError(`${pipelinePath} does not exist`);
+  }
+  const parsed = parsePipeline(text);
+  const result =
+    'error' in parsed
+      ? { ok: false, problem: parsed.error }
+      : applyOverlayImages(parsed.pipeline, {
+          pipelinePath,
+          overlayOf: path => workspace.overlayOf(path),
+          imageOf
+        });
+  workspace.dispose();
+  if (!result.ok) {
+    console.log(JSON.stringify({ problem: result.problem }));
+    return 1;
+  }
+  if (result.changed) {
+    await files.write(pipelinePath, serializePipeline(result.pipeline));
+  }
+  console.log(
+    JSON.stringify({ changed: result.changed, report: result.report })
+  );
+  return 0;
+}
+
 async function main() {
   const [command, ...args] = process.argv.slice(2);
   try {
@@ -341,6 +448,10 @@ async function main() {
         return await registerImage(args);
       case 'unregister-image':
         return await unregisterImage(args);
+      case 'create-pipeline':
+        return await createPipelineFile(args);
+      case 'apply-images':
+        return await applyImages(args);
       default:
         return await create(parseArguments(process.argv.slice(2)));
     }

@@ -37,7 +37,8 @@ def cli(server: ElyraServer, *args: str) -> tuple[int, dict | None, str]:
         cwd=ROOT,
     )
     lines = done.stdout.strip().splitlines()
-    return done.returncode, json.loads(lines[-1]) if lines else None, done.stderr
+    last = lines[-1] if lines else ""
+    return done.returncode, json.loads(last) if last.startswith("{") else None, done.stderr
 
 
 def elyra_image(server: ElyraServer, name: str) -> tuple[int, dict]:
@@ -186,3 +187,81 @@ def test_this_extensions_endpoint_writes_where_elyra_reads(elyra_server: ElyraSe
     status, listing = elyra_server.request("GET", "overlays/runtime-images")
     assert listing["folder"] == str(elyra_server.metadata / "metadata" / "runtime-images")
     assert "overlay-both" in [item["name"] for item in listing["images"]]
+
+
+def validate(server: ElyraServer, path: Path) -> dict:
+    """Elyra's validation of a pipeline file, sent as its editor sends it.
+
+    The file holds notebook paths relative to its folder; the editor makes
+    them relative to the workspace root before it asks the server.
+    """
+    pipeline = json.loads(path.read_text())
+    folder = path.parent.relative_to(server.root)
+    for node in pipeline["pipelines"][0]["nodes"]:
+        parameters = node["app_data"]["component_parameters"]
+        parameters["filename"] = os.path.normpath(folder / parameters["filename"])
+    status, answer = server.request("POST", "elyra/pipeline/validate", pipeline)
+    assert status == 200, answer
+    return answer
+
+
+def test_elyra_validates_a_pipeline_created_from_overlays(elyra_server: ElyraServer):
+    """createPipeline (src/elyra/pipeline.ts) as Elyra's own validator sees it."""
+    workspace = elyra_server.root / "project"
+    shutil.copytree(ROOT / "demo", workspace)
+    for name, notebook in (
+        ("download-dataset", "notebooks/download_dataset.ipynb"),
+        ("train-model", "notebooks/train_model.ipynb"),
+    ):
+        status, _, stderr = cli(
+            elyra_server, "create", str(workspace), name, notebook, "--python", "3.11"
+        )
+        assert status == 0, stderr
+    status, _, stderr = cli(
+        elyra_server,
+        "create-pipeline",
+        str(workspace),
+        "flows/overlays.pipeline",
+        "notebooks/download_dataset.ipynb",
+        "notebooks/preprocess_dataset.ipynb",
+        "notebooks/train_model.ipynb",
+        "--image",
+        "download-dataset=localhost/project-download-dataset:1",
+        "--image",
+        "train-model=localhost/project-train-model:1",
+    )
+    assert status == 0, stderr
+    path = workspace / "flows" / "overlays.pipeline"
+    answer = validate(elyra_server, path)
+    errors = [issue for issue in answer["issues"] if issue["severity"] == 1]
+    assert errors == [], errors
+    # The validator does look: a node whose notebook is not there is an error.
+    broken = json.loads(path.read_text())
+    broken["pipelines"][0]["nodes"][1]["app_data"]["component_parameters"]["filename"] = (
+        "../notebooks/missing.ipynb"
+    )
+    (workspace / "flows" / "broken.pipeline").write_text(json.dumps(broken))
+    answer = validate(elyra_server, workspace / "flows" / "broken.pipeline")
+    assert [issue["type"] for issue in answer["issues"] if issue["severity"] == 1] == [
+        "invalidFilePath"
+    ]
+
+    # Once every node has an image, Elyra finds nothing wrong.
+    status, report, stderr = cli(
+        elyra_server,
+        "apply-images",
+        str(workspace),
+        "flows/overlays.pipeline",
+        "--image",
+        "download-dataset=localhost/project-download-dataset:2",
+        "--image",
+        "train-model=localhost/project-train-model:2",
+    )
+    assert status == 0, stderr
+    assert [node["label"] for node in report["report"]["changed"]] == [
+        "download_dataset",
+        "train_model",
+    ]
+    assert [node["label"] for node in report["report"]["noOverlay"]] == ["preprocess_dataset"]
+    answer = validate(elyra_server, workspace / "flows" / "overlays.pipeline")
+    assert [issue for issue in answer["issues"] if issue["severity"] == 1] == []
