@@ -18,6 +18,7 @@ from jupyter_core.paths import jupyter_data_dir
 from traitlets import Float, Int, List, TraitError, Unicode, default, validate
 from traitlets.config import Configurable
 
+from .jobs.context import DEFAULT_BASE_IMAGE
 from .tools import KNOWN_TOOLS
 
 
@@ -59,7 +60,7 @@ class OverlaysConfig(Configurable):
     # Image builds (jobs.local).
 
     base_image = Unicode(
-        "localhost/overlays-base:bookworm",
+        DEFAULT_BASE_IMAGE,
         help="Base image of the generated Containerfile. A localhost/… name that does not "
         "exist yet is made once from Debian packages (mmdebstrap), so builds work offline.",
     ).tag(config=True)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .jobs.context import lock_is_stale, source_hash
+from .jobs.context import DEFAULT_BASE_IMAGE, lock_is_stale, source_hash
 
 
-def overlay_status(name: str, overlay_dir: Path) -> dict:
+def overlay_status(name: str, overlay_dir: Path, base_image: str | None = None) -> dict:
     """``{"overlay", "source_hash", "lock": "missing" | "stale" | "current"}``.
+
+    ``source_hash`` is the one a build records: it covers the generated Containerfile,
+    hence the server's base image (``OverlaysConfig.base_image``; None: the default).
+    ``JobService.overlay_status`` passes the server's.
 
     ``lock`` is ``missing`` without a ``Pipfile.lock``; ``stale`` when the lock was not made
     from the current Pipfile (or the Pipfile is missing or unreadable): a build would then
@@ -25,4 +29,5 @@ def overlay_status(name: str, overlay_dir: Path) -> dict:
         except (OSError, UnicodeDecodeError):
             stale = True
         lock = "stale" if stale else "current"
-    return {"overlay": name, "source_hash": source_hash(folder), "lock": lock}
+    hashed = source_hash(folder, base_image or DEFAULT_BASE_IMAGE)
+    return {"overlay": name, "source_hash": hashed, "lock": lock}

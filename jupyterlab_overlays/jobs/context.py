@@ -29,6 +29,9 @@ LABEL_SOURCE_HASH = "io.jupyterlab-overlays.source-hash"
 LABEL_LOCK_HASH = "io.jupyterlab-overlays.lock-hash"
 LABEL_PYTHON_VERSION = "io.jupyterlab-overlays.python-version"
 
+#: The default base image of the generated Containerfile (``OverlaysConfig.base_image``).
+DEFAULT_BASE_IMAGE = "localhost/overlays-base:bookworm"
+
 #: Where the generated Containerfile puts the overlay's virtual environment.
 VENV = "/opt/venv"
 #: Where it copies the overlay's Pipfile, Pipfile.lock and requirements.
@@ -60,20 +63,40 @@ MARKER_KEYS = (
 # --- hashes ----------------------------------------------------------------
 
 
-def source_hash(overlay_dir: Path) -> str:
-    """sha256 (hex) over the overlay's Pipfile, Pipfile.lock and Containerfile.
+def source_hash(overlay_dir: Path, base_image: str = DEFAULT_BASE_IMAGE) -> str:
+    """sha256 (hex) of what an image build of the overlay is made from.
 
-    Each present file contributes its name, its length and its bytes, so
-    moving content from one file to another, or removing a file, changes the
-    hash. Nothing else of the overlay folder (nor its path) counts.
+    The overlay's Pipfile, Pipfile.lock and Containerfile, then what the build
+    generates from them: ``requirements.txt`` and, without a Containerfile of the
+    overlay's own, the generated Containerfile (which names ``base_image``). So
+    another base image, or a new version of this extension that generates
+    another Containerfile, gives another hash, hence another image tag.
+
+    Each part contributes its name, its length and its bytes, so moving content
+    from one file to another, or removing a file, changes the hash. Nothing
+    else of the overlay folder (nor its path) counts. An overlay that cannot be
+    built (no Pipfile, a broken lock) hashes its files only.
     """
-    digest = hashlib.sha256(b"jupyterlab-overlays source v1\0")
+    overlay_dir = Path(overlay_dir)
+    try:
+        generated = plan_build(overlay_dir, base_image).generated
+    except ValueError:
+        generated = {}
+    return _hash_sources(overlay_dir, generated)
+
+
+def _hash_sources(overlay_dir: Path, generated: dict[str, str]) -> str:
+    digest = hashlib.sha256(b"jupyterlab-overlays source v2\0")
     for name in SOURCE_FILES:
-        path = Path(overlay_dir) / name
+        path = overlay_dir / name
         if not path.is_file():
             continue
         content = path.read_bytes()
         digest.update(f"{name}\0{len(content)}\0".encode())
+        digest.update(content)
+    for name in sorted(generated):
+        content = generated[name].encode("utf-8")
+        digest.update(f"generated {name}\0{len(content)}\0".encode())
         digest.update(content)
     return digest.hexdigest()
 
@@ -478,6 +501,78 @@ class BuildContext:
         return image_tag(self.source_hash)
 
 
+@dataclass
+class BuildPlan:
+    """What a build of an overlay is made of, before anything is written."""
+
+    pipfile_text: str | None
+    lock_text: str | None
+    user_containerfile: bool
+    python_version: str | None
+    #: Files the build context gets besides the overlay's: ``requirements.txt``
+    #: (when there is a Pipfile or a lock) and ``Containerfile`` (when generated).
+    generated: dict[str, str]
+    warnings: list[str] = field(default_factory=list)
+
+
+def plan_build(overlay_dir: Path, base_image: str) -> BuildPlan:
+    """Read the overlay's files and generate ``requirements.txt`` and the
+    Containerfile (pure: nothing is written). Raises ``UnsupportedRequirement`` /
+    ``ValueError`` with a readable reason when the overlay cannot be built."""
+    overlay_dir = Path(overlay_dir)
+    pipfile = overlay_dir / "Pipfile"
+    lock = overlay_dir / "Pipfile.lock"
+    own = (overlay_dir / "Containerfile").is_file()
+    pipfile_text = pipfile.read_text() if pipfile.is_file() else None
+    lock_text = lock.read_text() if lock.is_file() else None
+    if not own and pipfile_text is None:
+        raise ValueError(f"{overlay_dir.name} has no Pipfile (and no Containerfile of its own)")
+    warnings: list[str] = []
+    generated: dict[str, str] = {}
+
+    require_hashes = False
+    if lock_text is not None:
+        try:
+            requirements, require_hashes = lock_to_requirements(lock_text)
+        except json.JSONDecodeError as error:
+            if not own:
+                raise ValueError(f"Pipfile.lock is not valid JSON: {error}") from error
+            requirements = ""
+            warnings.append(f"Pipfile.lock is not valid JSON ({error}): no requirements.txt")
+        except UnsupportedRequirement as error:
+            if not own:
+                raise
+            requirements = ""
+            warnings.append(f"no requirements.txt: {error}")
+        if pipfile_text is not None and lock_is_stale(pipfile_text, lock_text):
+            warnings.append(
+                "Pipfile.lock does not match the Pipfile (stale): building the locked "
+                "packages; lock again to pick up the Pipfile's changes"
+            )
+        generated["requirements.txt"] = requirements
+    elif pipfile_text is not None:
+        try:
+            requirements = pipfile_to_requirements(pipfile_text)
+        except tomllib.TOMLDecodeError as error:
+            raise ValueError(f"Pipfile is not valid TOML: {error}") from error
+        warnings.append("no Pipfile.lock: installing the Pipfile's packages unpinned")
+        generated["requirements.txt"] = requirements
+
+    version = python_version(pipfile_text, lock_text)
+    if not own:
+        generated["Containerfile"] = containerfile(
+            base_image, lock_text is not None, version, require_hashes
+        )
+    return BuildPlan(
+        pipfile_text=pipfile_text,
+        lock_text=lock_text,
+        user_containerfile=own,
+        python_version=version,
+        generated=generated,
+        warnings=warnings,
+    )
+
+
 def build_context(overlay_dir: Path, tmp_dir: Path, base_image: str) -> BuildContext:
     """Write the build context of ``overlay_dir`` into ``tmp_dir`` (created if needed).
 
@@ -492,63 +587,23 @@ def build_context(overlay_dir: Path, tmp_dir: Path, base_image: str) -> BuildCon
     """
     overlay_dir = Path(overlay_dir)
     tmp_dir = Path(tmp_dir)
-    pipfile = overlay_dir / "Pipfile"
-    lock = overlay_dir / "Pipfile.lock"
-    own = overlay_dir / "Containerfile"
-    pipfile_text = pipfile.read_text() if pipfile.is_file() else None
-    lock_text = lock.read_text() if lock.is_file() else None
-    warnings = []
-
-    if own.is_file():
+    plan = plan_build(overlay_dir, base_image)
+    if plan.user_containerfile:
         shutil.copytree(overlay_dir, tmp_dir, ignore=_IGNORED, dirs_exist_ok=True)
-    elif pipfile_text is None:
-        raise ValueError(f"{overlay_dir.name} has no Pipfile (and no Containerfile of its own)")
     else:
         tmp_dir.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(pipfile, tmp_dir / "Pipfile")
-        if lock_text is not None:
-            shutil.copy2(lock, tmp_dir / "Pipfile.lock")
-
-    require_hashes = False
-    if lock_text is not None:
-        try:
-            requirements, require_hashes = lock_to_requirements(lock_text)
-        except json.JSONDecodeError as error:
-            if not own.is_file():
-                raise ValueError(f"Pipfile.lock is not valid JSON: {error}") from error
-            requirements = ""
-            warnings.append(f"Pipfile.lock is not valid JSON ({error}): no requirements.txt")
-        except UnsupportedRequirement as error:
-            if not own.is_file():
-                raise
-            requirements = ""
-            warnings.append(f"no requirements.txt: {error}")
-        if pipfile_text is not None and lock_is_stale(pipfile_text, lock_text):
-            warnings.append(
-                "Pipfile.lock does not match the Pipfile (stale): building the locked "
-                "packages; lock again to pick up the Pipfile's changes"
-            )
-        (tmp_dir / "requirements.txt").write_text(requirements)
-    elif pipfile_text is not None:
-        try:
-            requirements = pipfile_to_requirements(pipfile_text)
-        except tomllib.TOMLDecodeError as error:
-            raise ValueError(f"Pipfile is not valid TOML: {error}") from error
-        warnings.append("no Pipfile.lock: installing the Pipfile's packages unpinned")
-        (tmp_dir / "requirements.txt").write_text(requirements)
-
-    version = python_version(pipfile_text, lock_text)
-    if not own.is_file():
-        (tmp_dir / "Containerfile").write_text(
-            containerfile(base_image, lock_text is not None, version, require_hashes)
-        )
+        shutil.copy2(overlay_dir / "Pipfile", tmp_dir / "Pipfile")
+        if plan.lock_text is not None:
+            shutil.copy2(overlay_dir / "Pipfile.lock", tmp_dir / "Pipfile.lock")
+    for name, text in plan.generated.items():
+        (tmp_dir / name).write_text(text)
     return BuildContext(
         dir=tmp_dir,
         containerfile=tmp_dir / "Containerfile",
-        source_hash=source_hash(overlay_dir),
-        lock_hash=lock_hash(lock_text) if lock_text is not None else None,
-        python_version=version,
-        user_containerfile=own.is_file(),
-        from_lock=lock_text is not None,
-        warnings=warnings,
+        source_hash=_hash_sources(overlay_dir, plan.generated),
+        lock_hash=lock_hash(plan.lock_text) if plan.lock_text is not None else None,
+        python_version=plan.python_version,
+        user_containerfile=plan.user_containerfile,
+        from_lock=plan.lock_text is not None,
+        warnings=plan.warnings,
     )

@@ -148,13 +148,14 @@ def fallback_source_hash(overlay_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def compute_source_hash(overlay_dir: Path) -> str:
-    """``jobs.context.source_hash`` when that module exists, else the fallback."""
+def compute_source_hash(overlay_dir: Path, base_image: str | None = None) -> str:
+    """``jobs.context.source_hash`` (with ``base_image``, else the default base image)
+    when that module exists, else the fallback."""
     try:
         from .context import source_hash
     except ImportError:
         return fallback_source_hash(overlay_dir)
-    return source_hash(overlay_dir)
+    return source_hash(overlay_dir) if base_image is None else source_hash(overlay_dir, base_image)
 
 
 def default_backends(config) -> dict[JobKind, BackendFactory]:
@@ -295,6 +296,19 @@ class JobService:
             return run.job
         return next((job for job in self._queue if job.id == job_id), None)
 
+    # Source hashes (what a build of an overlay would record).
+
+    def source_hash(self, folder: Path) -> str:
+        """The source hash of the overlay in ``folder``, with this server's base image."""
+        return compute_source_hash(folder, getattr(self.config, "base_image", None))
+
+    def overlay_status(self, overlay: str) -> dict:
+        """``GET overlay-status``: the source hash a build would record, the lock's state."""
+        from ..status import overlay_status
+
+        folder = self.overlay_dir(overlay)
+        return overlay_status(overlay, folder, getattr(self.config, "base_image", None))
+
     # Submit.
 
     def overlay_dir(self, overlay: str) -> Path:
@@ -325,7 +339,7 @@ class JobService:
         kind = check_kind(kind)
         folder = self.overlay_dir(overlay)
         if source_hash is None:
-            source_hash = compute_source_hash(folder)
+            source_hash = self.source_hash(folder)
 
         active = [*self._queue, *(run.job for run in self._running.values())]
         for job in active:

@@ -69,6 +69,56 @@ def test_source_hash_names_the_files(tmp_path):
     assert ctx.source_hash(a) != ctx.source_hash(b)
 
 
+def test_the_base_image_is_part_of_the_source(tmp_path):
+    """The generated Containerfile names the base image: another base, another tag."""
+    folder = write_overlay(tmp_path / "o", Pipfile=PIPFILE)
+    default = ctx.source_hash(folder)
+    assert default == ctx.source_hash(folder, ctx.DEFAULT_BASE_IMAGE)
+    assert ctx.source_hash(folder, "localhost/base:1") == ctx.source_hash(
+        folder, "localhost/base:1"
+    )
+    assert ctx.source_hash(folder, "localhost/base:1") != default
+    assert ctx.source_hash(folder, "localhost/base:2") != ctx.source_hash(
+        folder, "localhost/base:1"
+    )
+    built = ctx.build_context(folder, tmp_path / "ctx", "localhost/base:2")
+    assert built.source_hash == ctx.source_hash(folder, "localhost/base:2")
+    assert built.tag != ctx.image_tag(ctx.source_hash(folder, "localhost/base:1"))
+
+
+def test_the_generated_files_are_part_of_the_source(tmp_path, monkeypatch):
+    """What the extension generates counts (a new version may generate another
+    Containerfile or requirements.txt), and only what the build would use."""
+    folder = write_overlay(tmp_path / "o", Pipfile=PIPFILE)
+    before = ctx.source_hash(folder)
+    monkeypatch.setattr(ctx, "_ENSURE_TOOLS", ctx._ENSURE_TOOLS + " # changed")
+    assert ctx.source_hash(folder) != before
+    monkeypatch.undo()
+    assert ctx.source_hash(folder) == before
+    plan = ctx.plan_build(folder, "b")
+    assert sorted(plan.generated) == ["Containerfile", "requirements.txt"]
+    assert plan.generated["Containerfile"] == (
+        ctx.build_context(folder, tmp_path / "ctx", "b").containerfile.read_text()
+    )
+
+
+def test_the_users_containerfile_does_not_depend_on_the_base_image(tmp_path):
+    folder = write_overlay(tmp_path / "o", Pipfile=PIPFILE, Containerfile="FROM x\n")
+    assert ctx.source_hash(folder, "localhost/base:1") == ctx.source_hash(folder, "other:2")
+    assert "Containerfile" not in ctx.plan_build(folder, "b").generated
+    before = ctx.source_hash(folder)
+    (folder / "Containerfile").write_text("FROM y\n")
+    assert ctx.source_hash(folder) != before
+
+
+def test_an_overlay_that_cannot_be_built_hashes_its_files(tmp_path):
+    folder = write_overlay(tmp_path / "o", Pipfile=PIPFILE, Pipfile_lock="not json")
+    with pytest.raises(ValueError):
+        ctx.plan_build(folder, "b")
+    assert re.fullmatch(r"[0-9a-f]{64}", ctx.source_hash(folder))
+    assert ctx.source_hash(folder, "b") == ctx.source_hash(folder, "c")
+
+
 def test_image_tag():
     digest = hashlib.sha256(b"x").hexdigest()
     assert ctx.image_tag(digest) == digest[:12]
@@ -364,7 +414,8 @@ def test_build_context_from_a_lock(tmp_path):
     assert built.from_lock and not built.user_containerfile
     assert built.lock_hash == "f" * 64
     assert built.python_version == "3.11"
-    assert built.source_hash == ctx.source_hash(overlay)
+    assert built.source_hash == ctx.source_hash(overlay, "localhost/base:1")
+    assert built.source_hash != ctx.source_hash(overlay)  # another base image
     assert built.tag == built.source_hash[:12]
     assert any("stale" in warning for warning in built.warnings)
     assert "--require-hashes" in built.containerfile.read_text()

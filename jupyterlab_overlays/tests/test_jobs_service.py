@@ -557,6 +557,21 @@ async def test_restart_marks_running_and_queued_jobs_failed(services, workspace,
     fake.release(running.id)  # let the first server's task end
 
 
+async def test_the_source_hash_covers_the_base_image(services, workspace, fake):
+    """What a build records is what overlay-status says, whatever the base image."""
+    folder = make_overlay(workspace, "wait-a", '[packages]\nsix = "*"\n')
+    default = services()
+    other = services(base_image="localhost/other-base:1")
+    assert default.overlay_status("wait-a")["source_hash"] == compute_source_hash(folder)
+    status = other.overlay_status("wait-a")
+    assert status["source_hash"] == compute_source_hash(folder, "localhost/other-base:1")
+    assert status["source_hash"] != default.overlay_status("wait-a")["source_hash"]
+    job, _ = await other.submit("wait-a", "build")
+    assert job.source_hash == status["source_hash"]
+    fake.release(job.id)
+    await wait_until(lambda: state(other, job).ended)
+
+
 async def test_stop_ends_this_servers_jobs(services, workspace, fake):
     make_overlay(workspace, "proc-a")
     make_overlay(workspace, "wait-b")
