@@ -7,12 +7,18 @@ mmdebstrap, so a machine with no registry can build), and runs the tool with
 an argument list in a process group of its own. The tool tags the image only
 when the build succeeds; a cancelled build leaves no tag and no working
 container behind.
+
+While a build runs, the job's ``Leftovers`` hold the tool's storage, the tag
+being made and the working containers that appeared, so that a server started
+after one that died mid-build removes them (``clean_up``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import glob
+import os
 import re
 import shutil
 import tempfile
@@ -20,7 +26,7 @@ from pathlib import Path
 
 from ..config import OverlaysConfig
 from ..tools import INSTALL_HINTS, BuildTool, probe_tools
-from .base import JobContext, JobError, JobResult
+from .base import JobContext, JobError, JobResult, LogWriter
 from .context import (
     LABEL_LOCK_HASH,
     LABEL_OVERLAY,
@@ -37,6 +43,8 @@ BASE_PACKAGES = ("python3", "python3-pip", "python3-venv", "ca-certificates", "c
 BASE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 LABEL_BASE = "io.jupyterlab-overlays.base"
 MMDEBSTRAP_HINT = "apt-get install -y --no-install-recommends mmdebstrap"
+#: Name prefix of a build's temporary folder (its context).
+TMP_PREFIX = "overlays-build-"
 
 _STEP_RE = re.compile(r"^(?:STEP|Step) (\d+)/(\d+)\b")
 _BUILDKIT_STEP_RE = re.compile(r"^#\d+ \[(?:[\w.-]+ )?(\d+)/(\d+)\]")
@@ -71,6 +79,47 @@ def failure_reason(lines: list[str]) -> str:
         reason = rest[-1] if rest else "the build tool ended without output"
     where = f" at step {step[0]}/{step[1]}" if step else ""
     return f"build failed{where}: {reason}"
+
+
+class _ContainerWatch:
+    """Notes in the job's Leftovers the working containers that appear while a build
+    runs (looked up on each new STEP), so that a server started after this one died
+    can remove them."""
+
+    def __init__(self, backend: LocalBuildBackend, tool: BuildTool, context: JobContext):
+        self.backend = backend
+        self.tool = tool
+        self.context = context
+        self.before: set[str] | None = None
+        self.seen: set[str] = set(context.leftovers.data.get("containers", []))
+        self._task: asyncio.Future | None = None
+
+    async def start(self) -> set[str] | None:
+        self.before = await self.backend._containers(self.tool)
+        if self.before is not None:
+            self.context.leftovers.note(containers_before=sorted(self.before))
+        return self.before
+
+    def poke(self) -> None:
+        if self.before is not None and (self._task is None or self._task.done()):
+            self._task = asyncio.ensure_future(self._look())
+
+    async def _look(self) -> None:
+        now = await self.backend._containers(self.tool)
+        new = (now or set()) - (self.before or set())
+        if not new <= self.seen:
+            self.seen |= new
+            self.context.leftovers.note(containers=sorted(self.seen))
+
+    async def stop(self) -> None:
+        """Let a look in progress end (it takes milliseconds), and take its result."""
+        if self._task is None:
+            return
+        done, _ = await asyncio.wait({self._task}, timeout=30)
+        if not done:
+            self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await self._task
 
 
 class LocalBuildBackend:
@@ -118,17 +167,7 @@ class LocalBuildBackend:
 
     async def image_id(self, tool: BuildTool, reference: str) -> str | None:
         """``sha256:…`` id of a local image, or None when it does not exist."""
-        if tool.name == "buildah":
-            argv = self.command(
-                tool, "images", "--noheading", "--no-trunc", "--format", "{{.ID}}", reference
-            )
-        else:
-            argv = self.command(tool, "image", "inspect", "--format", "{{.Id}}", reference)
-        code, output = await run_quiet(argv)
-        if code != 0 or not output:
-            return None
-        value = output.splitlines()[0].strip()
-        return value if value.startswith("sha256:") else f"sha256:{value}"
+        return await _image_id(tool.name, self.command(tool), reference)
 
     def build_args(
         self,
@@ -169,7 +208,9 @@ class LocalBuildBackend:
     async def run(self, context: JobContext) -> JobResult:
         tool = await self.find_tool()
         context.log.write(f"Building with {tool.name} {tool.version} ({tool.path})\n")
-        tmp = Path(tempfile.mkdtemp(prefix="overlays-build-"))
+        context.leftovers.note(backend=self.name, tool=tool.name, command=self.command(tool))
+        tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX))
+        context.leftovers.note(tmp=str(tmp))
         self._active += 1
         image = None
         before: str | None = None
@@ -186,7 +227,9 @@ class LocalBuildBackend:
                 await self.ensure_base_image(tool, context)
 
             before = await self.image_id(tool, image)
-            containers = await self._containers(tool)
+            context.leftovers.note(image=image, image_before=before)
+            watch = _ContainerWatch(self, tool, context)
+            containers = await watch.start()
             iidfile = tmp / "iid"
             lines: list[str] = []
 
@@ -196,21 +239,26 @@ class LocalBuildBackend:
                 found = step_of(line)
                 if found and callable(context.on_progress):
                     context.on_progress({"step": found[0], "steps": found[1]})
+                if found and found[0] > 1:
+                    watch.poke()  # step 1 (FROM) made the working container
 
             context.log.write(f"Image {image}\n")
-            code = await run_logged(
-                self.build_args(
-                    tool,
-                    image,
-                    built.containerfile,
-                    built.dir,
-                    iidfile,
-                    self.labels(context, built),
-                ),
-                context,
-                cwd=built.dir,
-                on_line=on_line,
-            )
+            try:
+                code = await run_logged(
+                    self.build_args(
+                        tool,
+                        image,
+                        built.containerfile,
+                        built.dir,
+                        iidfile,
+                        self.labels(context, built),
+                    ),
+                    context,
+                    cwd=built.dir,
+                    on_line=on_line,
+                )
+            finally:
+                await watch.stop()
             if context.cancelled.is_set():
                 raise asyncio.CancelledError()
             if code != 0:
@@ -241,14 +289,7 @@ class LocalBuildBackend:
         return self.config.base_image in built.containerfile.read_text()
 
     async def _containers(self, tool: BuildTool) -> set[str] | None:
-        if tool.name != "buildah":
-            return None
-        code, output = await run_quiet(
-            self.command(
-                tool, "containers", "--noheading", "--notruncate", "--format", "{{.ContainerID}}"
-            )
-        )
-        return set(output.split()) if code == 0 else None
+        return await _containers(tool.name, self.command(tool))
 
     async def _undo(
         self,
@@ -272,6 +313,37 @@ class LocalBuildBackend:
             for container in sorted((left or set()) - containers):
                 context.log.write(f"Cancelled: removing working container {container[:12]}\n")
                 await run_quiet(self.command(tool, "rm", container))
+
+    # --- after a server died mid-build --------------------------------------
+
+    async def clean_up(self, leftovers: dict, log: LogWriter) -> None:
+        """Undo what a build left when its server died (its processes have ended):
+        its working containers, the tag it made, its temporary folder."""
+        command = leftovers.get("command")
+        name = leftovers.get("tool")
+        if not (isinstance(command, list) and command and isinstance(name, str)):
+            return
+        tmp = leftovers.get("tmp")
+        if isinstance(tmp, str) and Path(tmp).name.startswith(TMP_PREFIX) and os.path.isdir(tmp):
+            shutil.rmtree(tmp, ignore_errors=True)
+        left = set(leftovers.get("containers") or [])
+        if left:
+            existing = await _containers(name, command)
+            for container in sorted(left & (existing or set())):
+                log.write(f"Removing working container {container[:12]}\n")
+                code, output = await run_quiet([*command, "rm", container])
+                if code != 0:
+                    log.write(f"  could not: {output.strip()[-300:]}\n")
+        image = leftovers.get("image")
+        if isinstance(image, str):
+            before = leftovers.get("image_before")
+            now = await _image_id(name, command, image)
+            if now is not None and now != before:
+                log.write(f"Removing the tag {image}\n")
+                if before is None:
+                    await run_quiet([*command, "rmi", image])
+                else:
+                    await run_quiet([*command, "tag", before, image])
 
     # --- the base image ------------------------------------------------------
 
@@ -358,7 +430,19 @@ class LocalBuildBackend:
                 {LABEL_BASE: f"mmdebstrap {suite} {' '.join(BASE_PACKAGES)}"},
                 layers=False,
             )
-            code = await run_logged(argv, context, cwd=tmp, on_line=lines.append)
+            watch = _ContainerWatch(self, tool, context)
+            await watch.start()
+
+            def on_line(line: str) -> None:
+                lines.append(line)
+                found = step_of(line)
+                if found and found[0] > 1:
+                    watch.poke()
+
+            try:
+                code = await run_logged(argv, context, cwd=tmp, on_line=on_line)
+            finally:
+                await watch.stop()
             if context.cancelled.is_set():
                 raise asyncio.CancelledError()
             if code != 0:
@@ -366,3 +450,27 @@ class LocalBuildBackend:
             context.log.write(f"Made the base image {base}\n")
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+async def _image_id(tool_name: str, command: list[str], reference: str) -> str | None:
+    """``sha256:…`` id of a local image, or None (``command``: the tool and its
+    global arguments)."""
+    if tool_name == "buildah":
+        argv = [*command, "images", "--noheading", "--no-trunc", "--format", "{{.ID}}", reference]
+    else:
+        argv = [*command, "image", "inspect", "--format", "{{.Id}}", reference]
+    code, output = await run_quiet(argv)
+    if code != 0 or not output:
+        return None
+    value = output.splitlines()[0].strip()
+    return value if value.startswith("sha256:") else f"sha256:{value}"
+
+
+async def _containers(tool_name: str, command: list[str]) -> set[str] | None:
+    """Ids of buildah's working containers (None for other tools or on failure)."""
+    if tool_name != "buildah":
+        return None
+    code, output = await run_quiet(
+        [*command, "containers", "--noheading", "--notruncate", "--format", "{{.ContainerID}}"]
+    )
+    return set(output.split()) if code == 0 else None

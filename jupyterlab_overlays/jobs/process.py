@@ -8,10 +8,11 @@ import os
 import re
 import shlex
 import signal
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .base import JobContext
+from .base import JobContext, process_start_time
 
 _ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
 _CHUNK = 64 * 1024
@@ -62,6 +63,8 @@ async def run_logged(
         start_new_session=True,
     )
     context.processes.append(process)
+    # Noted, so that a server started after this one died can end the group.
+    context.leftovers.add_process(process.pid)
     try:
         pending = b""
         stdout = process.stdout
@@ -109,4 +112,64 @@ async def run_quiet(argv: Sequence[str], timeout: float = 60) -> tuple[int, str]
         kill_group(process, signal.SIGKILL)
         await process.wait()
         return -1, f"no answer within {timeout:g} s"
+    except asyncio.CancelledError:
+        kill_group(process, signal.SIGKILL)
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.shield(process.wait())
+        raise
     return process.returncode or 0, out.decode(errors="replace").strip()
+
+
+def _group_of(pid: int) -> tuple[int, str] | None:
+    """``(process group id, state)`` of process ``pid`` from /proc, or None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[2]), fields[0]
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def group_members(pgid: int) -> list[int]:
+    """The live (not zombie) processes of process group ``pgid``."""
+    members = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            found = _group_of(int(entry))
+            if found and found[0] == pgid and found[1] != "Z":
+                members.append(int(entry))
+    return members
+
+
+def end_leftover_groups(processes: Sequence[dict], grace: float = 5.0) -> list[int]:
+    """End the process groups a job of a server that died left running (as noted
+    by ``Leftovers.add_process``): SIGTERM, then SIGKILL after ``grace`` seconds.
+
+    A group is left alone when its leader's pid now names another process that
+    leads a group of its own (the pid was reused), and never is this process's own
+    group. Returns the groups that were signalled. Blocks until they have ended or
+    ``2 * grace`` seconds have passed.
+    """
+    own = os.getpgrp()
+    groups = []
+    for entry in processes:
+        pid = entry.get("pid") if isinstance(entry, dict) else None
+        if not isinstance(pid, int) or pid <= 1 or pid == own or pid in groups:
+            continue
+        started = process_start_time(pid)
+        found = _group_of(pid)
+        if started is not None and started != entry.get("start") and found and found[0] == pid:
+            continue  # another process, which leads a group of its own
+        if group_members(pid):
+            groups.append(pid)
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        alive = [pgid for pgid in groups if group_members(pgid)]
+        for pgid in alive:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pgid, sig)
+        deadline = time.monotonic() + grace
+        while alive and time.monotonic() < deadline:
+            time.sleep(0.05)
+            alive = [pgid for pgid in alive if group_members(pgid)]
+        if not alive:
+            break
+    return groups

@@ -22,7 +22,11 @@ Rules (the REST API in ``handlers.py`` is a thin layer over them):
 - When the service starts, jobs left ``running`` or ``queued`` in the store by a server
   that died are marked failed, "interrupted by server restart". Queued ones are not run
   again: the user asked for a build of a source that may have changed since, and a build
-  starting on its own when the server starts would surprise more than help.
+  starting on its own when the server starts would surprise more than help. What a
+  running one left (``base.Leftovers``: its process groups, which outlive the server,
+  and what its backend noted, e.g. buildah working containers and a half-made tag) is
+  ended and undone first; a job whose server is still alive (another server sharing
+  the store) is left alone.
 - ``stop()`` (server shutdown) does the same to this server's own queued and running
   jobs, with "interrupted by server shutdown", after ending their processes.
 """
@@ -37,6 +41,7 @@ import logging
 import os
 import re
 import signal
+import threading
 import time
 import uuid
 from collections import deque
@@ -44,7 +49,17 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .base import Job, JobContext, JobError, JobKind, JobResult, JobState
+from .base import (
+    Job,
+    JobContext,
+    JobError,
+    JobKind,
+    JobResult,
+    JobState,
+    Leftovers,
+    process_start_time,
+)
+from .process import end_leftover_groups
 from .store import JobStore, valid_job_id
 
 NAME_RE = re.compile(r"^[a-zA-Z0-9_-]+$")
@@ -56,6 +71,9 @@ SHUTDOWN_REASON = "interrupted by server shutdown"
 
 # Files whose contents make the source hash when jobs.context is not available.
 SOURCE_FILES = ("Containerfile", "Pipfile", "Pipfile.lock")
+
+# How long, at most, a backend may take to tidy up after a job a dead server left.
+CLEAN_UP_TIMEOUT = 120.0
 
 # How often, at most, a running job's log size is written to the store (it is always
 # current in memory, which is what the REST API returns for an active job).
@@ -197,6 +215,37 @@ def _signal_processes(processes, sig: int) -> None:
                 process.send_signal(sig)
 
 
+def _run_coroutine_in_thread(make, timeout: float) -> None:
+    """Run the coroutine ``make()`` to its end in a thread of its own (with its own
+    event loop), from synchronous code that may itself run inside an event loop."""
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(asyncio.wait_for(make(), timeout))
+        except BaseException as error:  # reported to the caller
+            failure.append(error)
+
+    thread = threading.Thread(target=target, name="overlays-clean-up", daemon=True)
+    thread.start()
+    thread.join(timeout + 5)
+    if thread.is_alive():
+        raise TimeoutError(f"not done within {timeout:g} s")
+    if failure:
+        raise failure[0]
+
+
+class _StoreLog:
+    """A LogWriter appending to a job's log file (for jobs that are not running)."""
+
+    def __init__(self, store: JobStore, job_id: str) -> None:
+        self._store = store
+        self._job_id = job_id
+
+    def write(self, text: str) -> None:
+        self._store.append_log(self._job_id, text)
+
+
 class _JobLog:
     """The LogWriter a backend gets: appends to the job's log file."""
 
@@ -241,23 +290,74 @@ class JobService:
         self._running: dict[str, _Run] = {}
         self._log_saved: dict[str, float] = {}
         self._stopping = False
+        self._server = {"pid": os.getpid(), "start": process_start_time(os.getpid())}
         self.recover()
 
     # Start and stop.
 
     def recover(self) -> list[Job]:
-        """Mark the jobs a previous server left queued or running as failed."""
-        interrupted = self.store.list(states=(JobState.QUEUED, JobState.RUNNING))
-        for job in interrupted:
+        """Mark the jobs a previous server left queued or running as failed, after
+        ending and undoing what the running ones left (``Leftovers``)."""
+        interrupted = []
+        for job in self.store.list(states=(JobState.QUEUED, JobState.RUNNING)):
+            leftovers = Leftovers.read(self.store.leftovers_path(job.id))
+            if leftovers is not None and self._owner_alive(leftovers):
+                self.log.warning(
+                    "Job %s (%s of %s) runs under another server (pid %s): left alone",
+                    job.id,
+                    job.kind.value,
+                    job.overlay,
+                    leftovers["server"].get("pid"),
+                )
+                continue
+            if leftovers is not None:
+                self._clean_up(job, leftovers)
             job.state = JobState.FAILED
             job.error = RESTART_REASON
             job.finished = now()
             job.log_size = self.store.log_size(job.id)
             self.store.save(job)
+            interrupted.append(job)
             self.log.warning(
                 "Job %s (%s of %s): %s", job.id, job.kind.value, job.overlay, RESTART_REASON
             )
+        # Files of jobs that ended (a server that died between the end and the removal).
+        for job_id in self.store.leftovers_ids():
+            job = self.store.get(job_id)
+            if job is None or job.state.ended:
+                Leftovers(self.store.leftovers_path(job_id)).discard()
         return interrupted
+
+    @staticmethod
+    def _owner_alive(leftovers: dict) -> bool:
+        """Whether the server that ran the job is another process that still runs."""
+        server = leftovers.get("server")
+        if not isinstance(server, dict):
+            return False
+        pid, start = server.get("pid"), server.get("start")
+        if not isinstance(pid, int) or pid == os.getpid() or start is None:
+            return False
+        return process_start_time(pid) == start
+
+    def _clean_up(self, job: Job, leftovers: dict) -> None:
+        """End the process groups a dead server's job left, then let its backend undo
+        the rest (``clean_up``); what was done goes to the job's log."""
+        log = _StoreLog(self.store, job.id)
+        log.write(f"\n{RESTART_REASON.capitalize()}: tidying up after the job.\n")
+        processes = leftovers.get("processes")
+        groups = end_leftover_groups(processes if isinstance(processes, list) else [])
+        if groups:
+            log.write(f"Ended its process group(s) {', '.join(map(str, groups))}\n")
+        factory = self.backends.get(job.kind)
+        try:
+            backend = factory() if factory is not None else None
+            clean_up = getattr(backend, "clean_up", None)
+            if callable(clean_up):
+                _run_coroutine_in_thread(lambda: clean_up(leftovers, log), CLEAN_UP_TIMEOUT)
+        except Exception as error:  # a server must start whatever a backend does
+            log.write(f"Could not tidy up: {error}\n")
+            self.log.warning("Job %s: tidying up failed: %s", job.id, error, exc_info=True)
+        Leftovers(self.store.leftovers_path(job.id)).discard()
 
     async def stop(self) -> None:
         """End every queued and running job of this server (server shutdown)."""
@@ -403,6 +503,9 @@ class JobService:
             cancelled=asyncio.Event(),
         )
         context.on_progress = lambda progress: self._progress(job, progress)
+        context.leftovers = Leftovers(
+            self.store.leftovers_path(job.id), server=self._server, job=job.id, kind=job.kind.value
+        )
         job.state = JobState.RUNNING
         job.started = now()
         self.store.save(job)
@@ -438,6 +541,7 @@ class JobService:
         finally:
             # Whatever the backend left in its process groups ends with the job.
             _signal_processes(context.processes, signal.SIGKILL)
+            context.leftovers.discard()
         if job.state.ended:  # recorded by _stop_run meanwhile
             return
         if result is not None:

@@ -1,5 +1,8 @@
 """Job records in SQLite, job logs in files: ``<folder>/jobs.sqlite3``, ``<folder>/logs/<id>.log``.
 
+A running job also has ``<folder>/running/<id>.json`` (``base.Leftovers``: what to undo if
+the server dies mid-job), removed when it ends.
+
 One table, ``jobs``; its schema version is SQLite's ``PRAGMA user_version``. A database
 written by a newer version of this extension (a higher ``user_version``) is refused rather
 than misread. Logs are append-only UTF-8 files; ``read_log`` reads them by byte offset, for
@@ -198,6 +201,25 @@ class JobStore:
         with self._lock:
             rows = self._db.execute(sql + " ORDER BY seq DESC", params).fetchall()
         return [self._job(row) for row in rows]
+
+    # What running jobs would leave behind (base.Leftovers).
+
+    def leftovers_path(self, job_id: str) -> Path:
+        if not valid_job_id(job_id):
+            raise ValueError(f"{job_id!r} is not a job id")
+        return self.folder / "running" / f"{job_id}.json"
+
+    def leftovers_ids(self) -> list[str]:
+        """The ids of the jobs that have a leftovers file."""
+        try:
+            names = os.listdir(self.folder / "running")
+        except FileNotFoundError:
+            return []
+        return sorted(
+            name[: -len(".json")]
+            for name in names
+            if name.endswith(".json") and valid_job_id(name[: -len(".json")])
+        )
 
     # Logs.
 

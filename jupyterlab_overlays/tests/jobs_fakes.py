@@ -8,6 +8,9 @@ What a job does is chosen by its overlay's name prefix:
 - ``fail…``: raises JobError("the resolver said no");
 - ``crash…``: raises an unexpected RuntimeError;
 - ``deaf…``: ignores cancellation until released.
+
+Every job notes ``{"fake": <overlay>}`` in its Leftovers; ``clean_up`` (what a new server
+calls for a job a dead one left running) records what it was given.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import os
 import time
 from pathlib import Path
 
-from jupyterlab_overlays.jobs.base import JobContext, JobError, JobResult
+from jupyterlab_overlays.jobs.base import JobContext, JobError, JobResult, LogWriter
 
 
 class FakeBackends:
@@ -30,6 +33,7 @@ class FakeBackends:
         self.contexts: dict[str, JobContext] = {}
         self.released: dict[str, asyncio.Event] = {}
         self.made = 0
+        self.cleaned: list[dict] = []  # the leftovers clean_up was given
 
     def __call__(self) -> FakeBackend:
         self.made += 1
@@ -54,6 +58,7 @@ class FakeBackend:
         self.record.contexts[job.id] = context
         released = self.record.released.setdefault(job.id, asyncio.Event())
         context.log.write(f"start {job.overlay} {job.kind.value} ✓\n")
+        context.leftovers.note(fake=job.overlay)
         if job.overlay.startswith("fail"):
             context.log.write("ERROR: no candidates\n")
             raise JobError("the resolver said no")
@@ -64,6 +69,7 @@ class FakeBackend:
                 "sh", "-c", "sleep 300 & sleep 300", start_new_session=True
             )
             context.processes.append(process)
+            context.leftovers.add_process(process.pid)
             await process.wait()
             raise JobError(f"sleep ended with {process.returncode}")
         if job.overlay.startswith("deaf"):
@@ -78,6 +84,12 @@ class FakeBackend:
         context.on_progress({"step": 2, "steps": 2})
         context.log.write("done\n")
         return JobResult(image=f"localhost/test-{job.overlay}:abc", digest="sha256:1234")
+
+    async def clean_up(self, leftovers: dict, log: LogWriter) -> None:
+        """Runs in a thread of its own, with its own event loop."""
+        await asyncio.sleep(0)
+        self.record.cleaned.append(leftovers)
+        log.write(f"cleaned up after {leftovers.get('fake')}\n")
 
 
 async def wait_until(predicate, timeout: float = 10.0, what: str = "condition") -> None:

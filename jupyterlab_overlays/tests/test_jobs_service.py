@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 
 import pytest
 
 from jupyterlab_overlays.config import OverlaysConfig
-from jupyterlab_overlays.jobs.base import Job, JobKind, JobState
+from jupyterlab_overlays.jobs.base import Job, JobKind, JobState, Leftovers, process_start_time
+from jupyterlab_overlays.jobs.process import group_members
 from jupyterlab_overlays.jobs.service import (
     RESTART_REASON,
     SHUTDOWN_REASON,
@@ -555,6 +557,86 @@ async def test_restart_marks_running_and_queued_jobs_failed(services, workspace,
     assert created
     await wait_until(lambda: new.id in fake.started)
     fake.release(running.id)  # let the first server's task end
+
+
+async def test_a_running_job_has_leftovers_until_it_ends(services, workspace, fake):
+    make_overlay(workspace, "wait-a")
+    service = services()
+    job, _ = await service.submit("wait-a", "build")
+    await wait_until(lambda: job.id in fake.started)
+    path = service.store.leftovers_path(job.id)
+    await wait_until(lambda: (Leftovers.read(path) or {}).get("fake") == "wait-a")
+    data = Leftovers.read(path)
+    assert data["server"] == {"pid": os.getpid(), "start": process_start_time(os.getpid())}
+    assert (data["job"], data["kind"], data["processes"]) == (job.id, "build", [])
+    fake.release(job.id)
+    await wait_until(lambda: state(service, job).ended)
+    assert not path.exists()
+    assert service.store.leftovers_ids() == []
+
+
+async def test_restart_ends_the_process_groups_a_dead_server_left(
+    services, workspace, fake, tmp_path
+):
+    make_overlay(workspace, "proc-a")
+    first = services()
+    job, _ = await first.submit("proc-a", "build")
+    await wait_until(lambda: job.id in fake.contexts and fake.contexts[job.id].processes)
+    pgid = fake.pgid(job.id)
+    path = first.store.leftovers_path(job.id)
+    await wait_until(lambda: (Leftovers.read(path) or {}).get("processes"))
+    assert Leftovers.read(path)["processes"][0]["pid"] == pgid
+    # The server dies (nothing is stopped); its processes outlive it. A new one
+    # ends them, lets the backend tidy up, and fails the job. (Checked before the
+    # first server's task, which lives on in this process, gets to run again.)
+    second = services(store_dir=tmp_path / "store")
+    assert group_members(pgid) == []  # (the leader may be a zombie until reaped)
+    recovered = second.store.get(job.id)
+    assert (recovered.state, recovered.error) == (JobState.FAILED, RESTART_REASON)
+    assert not path.exists()
+    assert [cleaned["fake"] for cleaned in fake.cleaned] == ["proc-a"]
+    log = second.read_log(job.id)["text"]
+    assert f"Ended its process group(s) {pgid}\n" in log
+    assert log.endswith("cleaned up after proc-a\n")
+    assert recovered.log_size == len(log.encode())
+
+
+async def test_restart_leaves_the_jobs_of_a_live_server_alone(services, workspace, fake, tmp_path):
+    """Two servers may share a store: the job of one that still runs is not touched."""
+    import subprocess
+
+    make_overlay(workspace, "wait-a")
+    first = services()
+    job, _ = await first.submit("wait-a", "build")
+    await wait_until(lambda: job.id in fake.started)
+    other = subprocess.Popen(["sleep", "30"])  # noqa: S607 (stands for the other server)
+    try:
+        path = first.store.leftovers_path(job.id)
+        data = Leftovers.read(path)
+        data["server"] = {"pid": other.pid, "start": process_start_time(other.pid)}
+        path.write_text(json.dumps(data))
+        second = services(store_dir=tmp_path / "store")
+        assert second.store.get(job.id).state == JobState.RUNNING
+        assert path.exists() and fake.cleaned == []
+    finally:
+        other.kill()
+        other.wait()
+    third = services(store_dir=tmp_path / "store")
+    assert third.store.get(job.id).state == JobState.FAILED
+    fake.release(job.id)
+
+
+def test_restart_forgets_the_leftovers_of_ended_jobs(tmp_path, workspace, fake):
+    store = JobStore(tmp_path / "store")
+    ended = Job("a" * 32, "o", JobKind.BUILD, "fake", JobState.SUCCEEDED, "2025-01-01T00:00:00Z")
+    store.add(ended)
+    Leftovers(store.leftovers_path(ended.id), job=ended.id)
+    Leftovers(store.leftovers_path("b" * 32), job="unknown")
+    assert store.leftovers_ids() == ["a" * 32, "b" * 32]
+    JobService(OverlaysConfig(), store, {"build": fake}, workspace)
+    assert store.leftovers_ids() == []
+    assert fake.cleaned == []
+    store.close()
 
 
 async def test_the_source_hash_covers_the_base_image(services, workspace, fake):
