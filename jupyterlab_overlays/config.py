@@ -10,16 +10,25 @@ Example (``jupyter_server_config.py``)::
     c.OverlaysConfig.base_image = "localhost/overlays-base:bookworm"
     c.OverlaysConfig.image_registry = "quay.io"
     c.OverlaysConfig.image_org = "my-org"
+    c.OverlaysConfig.push = True  # push built images to quay.io/my-org/…
+    c.OverlaysConfig.registry_username = "my-org+robot"
+    # registry_password: better from the environment, OVERLAYS_REGISTRY_PASSWORD
+    c.OverlaysConfig.export_dir = "/var/lib/overlays/archives"
 """
 
 import os
 
 from jupyter_core.paths import jupyter_data_dir
-from traitlets import Float, Int, List, TraitError, Unicode, default, validate
+from traitlets import Bool, Float, Int, List, TraitError, Unicode, default, validate
 from traitlets.config import Configurable
 
 from .jobs.context import DEFAULT_BASE_IMAGE
 from .tools import KNOWN_TOOLS
+
+#: Environment variables the registry credentials come from when the config leaves
+#: them empty.
+USERNAME_ENV = "OVERLAYS_REGISTRY_USERNAME"
+PASSWORD_ENV = "OVERLAYS_REGISTRY_PASSWORD"  # noqa: S105 (a variable's name)
 
 
 class OverlaysConfig(Configurable):
@@ -114,6 +123,53 @@ class OverlaysConfig(Configurable):
         help="Storage driver of buildah / podman (--storage-driver), e.g. overlay or vfs; "
         "empty: the tool's default. With vfs, builds run with --layers=false.",
     ).tag(config=True)
+
+    # After a build (jobs.local; buildah or podman).
+
+    push = Bool(
+        False,
+        help="Push each built image to its registry (docker://<image name>, so set "
+        "image_registry to the registry's host[:port]). The job's digest is then the "
+        "pushed manifest's digest. A failed push fails the job; the local image stays.",
+    ).tag(config=True)
+
+    registry_username = Unicode(
+        "",
+        help=f"User name for pushing; empty: the environment variable {USERNAME_ENV}, "
+        "else registry_authfile, else the tool's own login (buildah login).",
+    ).tag(config=True)
+
+    registry_password = Unicode(
+        "",
+        help=f"Password or token for pushing; empty: the environment variable {PASSWORD_ENV} "
+        "(preferred: it stays out of config files). Given to the tool in a temporary "
+        "auth file (mode 0600), never on a command line, in a log or in a job record.",
+    ).tag(config=True)
+
+    registry_authfile = Unicode(
+        "",
+        help="An existing containers auth.json (buildah login --authfile …) used for "
+        "pushing when no user name and password are set.",
+    ).tag(config=True)
+
+    registry_tls_verify = Bool(
+        True,
+        help="Require HTTPS with a verified certificate when pushing (False: plain HTTP "
+        "or self-signed certificates, e.g. a registry on localhost).",
+    ).tag(config=True)
+
+    export_dir = Unicode(
+        "",
+        help="Folder where each built image is also saved as an OCI archive, "
+        "<project>-<overlay>-<tag>.tar (created if needed); empty: no archive.",
+    ).tag(config=True)
+
+    def registry_credentials(self) -> tuple[str, str]:
+        """``(username, password)`` for pushing: each from the config, or from its
+        environment variable when the config leaves it empty (``""`` when neither)."""
+        username = self.registry_username or os.environ.get(USERNAME_ENV, "")
+        password = self.registry_password or os.environ.get(PASSWORD_ENV, "")
+        return username, password
 
     @default("jobs_dir")
     def _default_jobs_dir(self):

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages this project needs, only those missing.
 #   scripts/install-system.sh lab    build tools for `make lab`
-#   scripts/install-system.sh test   the same plus chromium for the Galata tests
+#   scripts/install-system.sh test   the same plus chromium for the Galata tests and
+#                                    docker-registry for the push tests
 set -euo pipefail
 
 # buildah builds images daemonless; runc replaces crun, which fails on these
@@ -10,7 +11,9 @@ set -euo pipefail
 packages=(buildah runc mmdebstrap)
 case "${1:-lab}" in
   lab) ;;
-  test) packages+=(chromium) ;;
+  # docker-registry (distribution 2.8): the pytest push tests start one on a free
+  # localhost port; the package's own service (port 5000) is not used.
+  test) packages+=(chromium docker-registry) ;;
   *) echo "usage: $0 lab|test" >&2; exit 2 ;;
 esac
 command -v node >/dev/null || packages+=(nodejs npm)
@@ -36,7 +39,7 @@ apt-get update -qq
 build_tools=() others=()
 for package in "${missing[@]}"; do
   case "$package" in
-    buildah|runc|mmdebstrap) build_tools+=("$package") ;;
+    buildah|runc|mmdebstrap|docker-registry) build_tools+=("$package") ;;
     *) others+=("$package") ;;
   esac
 done

@@ -64,7 +64,15 @@ class JobResult:
 
 
 class JobError(Exception):
-    """A job failed for a reason the user should read (goes to ``Job.error``)."""
+    """A job failed for a reason the user should read (goes to ``Job.error``).
+
+    ``result``: what the job made before it failed (e.g. the image of a build whose
+    push failed), recorded with the failure.
+    """
+
+    def __init__(self, message: str = "", result: JobResult | None = None) -> None:
+        super().__init__(message)
+        self.result = result
 
 
 class LogWriter(Protocol):

@@ -8,6 +8,10 @@ an argument list in a process group of its own. The tool tags the image only
 when the build succeeds; a cancelled build leaves no tag and no working
 container behind.
 
+After a build, optionally (``OverlaysConfig``): the image is saved as an OCI
+archive in ``export_dir``, and pushed to its registry (``push``), with the
+credentials in a temporary auth file that no log, error or record ever shows.
+
 While a build runs, the job's ``Leftovers`` hold the tool's storage, the tag
 being made and the working containers that appeared, so that a server started
 after one that died mid-build removes them (``clean_up``).
@@ -16,15 +20,18 @@ after one that died mid-build removes them (``clean_up``).
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
+import dataclasses
 import glob
+import json
 import os
 import re
 import shutil
 import tempfile
 from pathlib import Path
 
-from ..config import OverlaysConfig
+from ..config import PASSWORD_ENV, USERNAME_ENV, OverlaysConfig
 from ..tools import INSTALL_HINTS, BuildTool, probe_tools
 from .base import JobContext, JobError, JobResult, LogWriter
 from .context import (
@@ -43,7 +50,8 @@ BASE_PACKAGES = ("python3", "python3-pip", "python3-venv", "ca-certificates", "c
 BASE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 LABEL_BASE = "io.jupyterlab-overlays.base"
 MMDEBSTRAP_HINT = "apt-get install -y --no-install-recommends mmdebstrap"
-#: Name prefix of a build's temporary folder (its context).
+REDACTED = "********"
+#: Name prefix of a build's temporary folder (its context, the push credentials).
 TMP_PREFIX = "overlays-build-"
 
 _STEP_RE = re.compile(r"^(?:STEP|Step) (\d+)/(\d+)\b")
@@ -79,6 +87,47 @@ def failure_reason(lines: list[str]) -> str:
         reason = rest[-1] if rest else "the build tool ended without output"
     where = f" at step {step[0]}/{step[1]}" if step else ""
     return f"build failed{where}: {reason}"
+
+
+def tool_error(lines: list[str]) -> str:
+    """The tool's last ``Error:`` line (without the prefix), else its last line."""
+    for line in reversed(lines):
+        text = line.strip()
+        if re.match(r"(?:Error|error):", text):
+            return text.split(":", 1)[1].strip()
+    rest = [line.strip() for line in lines if line.strip()]
+    return rest[-1] if rest else "the tool ended without output"
+
+
+def push_hint(reason: str) -> str:
+    """What to change when a push failed for a reason of the usual kinds."""
+    lowered = reason.lower()
+    if "unauthorized" in lowered or "authentication required" in lowered or "denied" in lowered:
+        return (
+            " (check the registry credentials: OverlaysConfig.registry_username / "
+            f"registry_password, or {USERNAME_ENV} / {PASSWORD_ENV})"
+        )
+    if "http response to https client" in lowered:
+        return " (a plain-HTTP registry: set OverlaysConfig.registry_tls_verify = False)"
+    if "certificate" in lowered or "x509" in lowered:
+        return " (a certificate the tool does not trust: see OverlaysConfig.registry_tls_verify)"
+    return ""
+
+
+class RedactingLog:
+    """A LogWriter that replaces secrets by ``********`` before they reach the log."""
+
+    def __init__(self, log: LogWriter, secrets: list[str]) -> None:
+        self._log = log
+        self.secrets = sorted({secret for secret in secrets if secret}, key=len, reverse=True)
+
+    def redact(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, REDACTED)
+        return text
+
+    def write(self, text: str) -> None:
+        self._log.write(self.redact(text))
 
 
 class _ContainerWatch:
@@ -193,6 +242,111 @@ class LocalBuildBackend:
         args += ["-f", str(containerfile), str(context_dir)]
         return self.command(tool, *args)
 
+    # --- after the build: checks, push, export ------------------------------
+
+    def check_after_build_settings(self, tool: BuildTool) -> tuple[str, str]:
+        """JobError (before anything is built) when push / export settings cannot work;
+        the registry credentials ``(username, password)`` otherwise."""
+        config = self.config
+        if not (config.push or config.export_dir):
+            return "", ""
+        if tool.name not in ("buildah", "podman"):
+            raise JobError(
+                f"pushing and exporting images need buildah or podman, not {tool.name} "
+                f"(install buildah: {INSTALL_HINTS['buildah']})"
+            )
+        if config.export_dir and ":" in config.export_dir:
+            raise JobError(f"OverlaysConfig.export_dir must not contain ':' ({config.export_dir})")
+        if not config.push:
+            return "", ""
+        if config.image_registry.strip().lower().rstrip("/") == "localhost":
+            raise JobError(
+                "OverlaysConfig.push is on but image_registry is 'localhost' (local images "
+                "only): set image_registry to the host[:port] of the registry to push to"
+            )
+        username, password = config.registry_credentials()
+        if bool(username) != bool(password):
+            missing = "password" if username else "user name"
+            raise JobError(
+                f"a registry {missing} is missing: set OverlaysConfig.registry_username and "
+                f"registry_password (or {USERNAME_ENV} and {PASSWORD_ENV}) together"
+            )
+        authfile = config.registry_authfile
+        if not username and authfile and not Path(authfile).is_file():
+            raise JobError(f"OverlaysConfig.registry_authfile {authfile} does not exist")
+        return username, password
+
+    def push_args(
+        self, tool: BuildTool, image: str, authfile: str | None, digestfile: Path
+    ) -> list[str]:
+        args = ["push", "--digestfile", str(digestfile)]
+        if authfile:
+            args += ["--authfile", authfile]
+        if not self.config.registry_tls_verify:
+            args.append("--tls-verify=false")
+        return self.command(tool, *args, image, f"docker://{image}")
+
+    async def push(
+        self, tool: BuildTool, context: JobContext, image: str, tmp: Path, credentials
+    ) -> str | None:
+        """Push ``image`` to ``docker://image``; the pushed manifest's digest."""
+        registry = image.split("/", 1)[0]
+        username, password = credentials
+        authfile = None
+        if username:
+            authfile = str(tmp / "auth.json")
+            token = base64.b64encode(f"{username}:{password}".encode()).decode()
+            write_private(authfile, json.dumps({"auths": {registry: {"auth": token}}}))
+        elif self.config.registry_authfile:
+            authfile = self.config.registry_authfile
+        digestfile = tmp / "pushed-digest"
+        context.log.write(f"Pushing {image} to {registry}\n")
+        lines: list[str] = []
+        code = await run_logged(
+            self.push_args(tool, image, authfile, digestfile), context, on_line=lines.append
+        )
+        if context.cancelled.is_set():
+            raise asyncio.CancelledError()
+        if code != 0:
+            reason = tool_error(lines)
+            raise JobError(f"push of {image} to {registry} failed: {reason}{push_hint(reason)}")
+        digest = digestfile.read_text().strip() if digestfile.is_file() else None
+        context.log.write(f"Pushed {image} ({digest or 'no digest reported'})\n")
+        return digest or None
+
+    def archive_path(self, image: str) -> Path:
+        """``<export_dir>/<project>-<overlay>-<tag>.tar`` for ``image``."""
+        name, tag = image.rsplit(":", 1)
+        folder = Path(os.path.abspath(self.config.export_dir))
+        return folder / f"{name.rsplit('/', 1)[-1]}-{tag}.tar"
+
+    async def export(self, tool: BuildTool, context: JobContext, image: str) -> Path:
+        """Save ``image`` as an OCI archive in ``export_dir``: written under a hidden
+        temporary name, renamed when complete."""
+        final = self.archive_path(image)
+        partial = final.with_name(f".{final.name}.partial")
+        try:
+            final.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise JobError(f"cannot create the export folder {final.parent}: {error}") from None
+        partial.unlink(missing_ok=True)
+        context.leftovers.note(export_partial=str(partial))
+        lines: list[str] = []
+        code = await run_logged(
+            self.command(tool, "push", image, f"oci-archive:{partial}:{image}"),
+            context,
+            on_line=lines.append,
+        )
+        if context.cancelled.is_set():
+            raise asyncio.CancelledError()
+        if code != 0:
+            partial.unlink(missing_ok=True)
+            raise JobError(f"export of {image} to {final} failed: {tool_error(lines)}")
+        os.replace(partial, final)
+        context.leftovers.note(export_partial=None)
+        context.log.write(f"Exported {image} to {final}\n")
+        return final
+
     # --- a build job ---------------------------------------------------------
 
     def image_for(self, context: JobContext, tag: str) -> str:
@@ -207,6 +361,22 @@ class LocalBuildBackend:
 
     async def run(self, context: JobContext) -> JobResult:
         tool = await self.find_tool()
+        credentials = self.check_after_build_settings(tool)
+        username, password = credentials
+        secrets = [password]
+        if password:
+            secrets.append(base64.b64encode(f"{username}:{password}".encode()).decode())
+        redacting = RedactingLog(context.log, secrets)
+        context = dataclasses.replace(context, log=redacting)
+        try:
+            return await self._run(tool, context, credentials)
+        except JobError as error:
+            failure = error
+        # The password never reaches a message; this makes sure of it (raised outside
+        # the except clause: the original is not even kept as __context__).
+        raise JobError(redacting.redact(str(failure)), result=failure.result)
+
+    async def _run(self, tool: BuildTool, context: JobContext, credentials) -> JobResult:
         context.log.write(f"Building with {tool.name} {tool.version} ({tool.path})\n")
         context.leftovers.note(backend=self.name, tool=tool.name, command=self.command(tool))
         tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX))
@@ -266,10 +436,27 @@ class LocalBuildBackend:
             digest = iidfile.read_text().strip() if iidfile.is_file() else None
             digest = digest or await self.image_id(tool, image)
             context.log.write(f"Built {image} ({digest})\n")
-            return JobResult(image=image, digest=digest)
+            result = JobResult(image=image, digest=digest)
+
+            if self.config.export_dir:
+                try:
+                    await self.export(tool, context, image)
+                except JobError as error:
+                    raise JobError(str(error), result=result) from None
+            if self.config.push:
+                try:
+                    pushed = await self.push(tool, context, image, tmp, credentials)
+                except JobError as error:
+                    context.log.write(f"The local image {image} stays.\n")
+                    raise JobError(str(error), result=result) from None
+                result = JobResult(image=image, digest=pushed or digest)
+            return result
         except asyncio.CancelledError:
             if image is not None:
                 await self._undo(tool, context, image, before, containers)
+            partial = context.leftovers.data.get("export_partial")
+            if partial:
+                Path(partial).unlink(missing_ok=True)
             raise
         finally:
             self._active -= 1
@@ -318,7 +505,7 @@ class LocalBuildBackend:
 
     async def clean_up(self, leftovers: dict, log: LogWriter) -> None:
         """Undo what a build left when its server died (its processes have ended):
-        its working containers, the tag it made, its temporary folder."""
+        its working containers, the tag it made, a partial OCI archive."""
         command = leftovers.get("command")
         name = leftovers.get("tool")
         if not (isinstance(command, list) and command and isinstance(name, str)):
@@ -326,6 +513,10 @@ class LocalBuildBackend:
         tmp = leftovers.get("tmp")
         if isinstance(tmp, str) and Path(tmp).name.startswith(TMP_PREFIX) and os.path.isdir(tmp):
             shutil.rmtree(tmp, ignore_errors=True)
+        partial = leftovers.get("export_partial")
+        if isinstance(partial, str) and os.path.isfile(partial):
+            log.write(f"Removing the partial archive {partial}\n")
+            Path(partial).unlink(missing_ok=True)
         left = set(leftovers.get("containers") or [])
         if left:
             existing = await _containers(name, command)
@@ -474,3 +665,10 @@ async def _containers(tool_name: str, command: list[str]) -> set[str] | None:
         [*command, "containers", "--noheading", "--notruncate", "--format", "{{.ContainerID}}"]
     )
     return set(output.split()) if code == 0 else None
+
+
+def write_private(path: str | os.PathLike, text: str) -> None:
+    """Write a new file only its owner can read (mode 0600 from the start)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(text)

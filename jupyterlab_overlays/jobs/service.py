@@ -533,6 +533,7 @@ class JobService:
                 error = reason
         except JobError as failure:
             error = str(failure) or "failed"
+            result = failure.result  # what it made before failing, if anything
         except JobRequestError as failure:
             error = failure.message
         except Exception as failure:  # never crash the service

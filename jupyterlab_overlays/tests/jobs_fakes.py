@@ -6,6 +6,7 @@ What a job does is chosen by its overlay's name prefix:
 - ``proc…``: starts ``sh -c "sleep 300 & sleep 300"`` in a new session (a process tree in
   one group, as real backends do) and waits for it;
 - ``fail…``: raises JobError("the resolver said no");
+- ``half…``: raises JobError("the push failed") with what it made (an image);
 - ``crash…``: raises an unexpected RuntimeError;
 - ``deaf…``: ignores cancellation until released.
 
@@ -59,6 +60,9 @@ class FakeBackend:
         released = self.record.released.setdefault(job.id, asyncio.Event())
         context.log.write(f"start {job.overlay} {job.kind.value} ✓\n")
         context.leftovers.note(fake=job.overlay)
+        if job.overlay.startswith("half"):
+            image = f"localhost/test-{job.overlay}:abc"
+            raise JobError("the push failed", result=JobResult(image=image, digest="sha256:12"))
         if job.overlay.startswith("fail"):
             context.log.write("ERROR: no candidates\n")
             raise JobError("the resolver said no")

@@ -639,6 +639,16 @@ def test_restart_forgets_the_leftovers_of_ended_jobs(tmp_path, workspace, fake):
     store.close()
 
 
+async def test_a_failure_keeps_what_the_job_made(services, workspace, fake):
+    make_overlay(workspace, "half-a")
+    service = services()
+    job, _ = await service.submit("half-a", "build")
+    await wait_until(lambda: state(service, job).ended)
+    failed = service.store.get(job.id)
+    assert (failed.state, failed.error) == (JobState.FAILED, "the push failed")
+    assert (failed.image, failed.digest) == ("localhost/test-half-a:abc", "sha256:12")
+
+
 async def test_the_source_hash_covers_the_base_image(services, workspace, fake):
     """What a build records is what overlay-status says, whatever the base image."""
     folder = make_overlay(workspace, "wait-a", '[packages]\nsix = "*"\n')
