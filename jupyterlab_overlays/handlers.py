@@ -29,7 +29,6 @@ from .runtime_images import (
     parse_instance,
     write_image,
 )
-from .status import overlay_status
 
 NAMESPACE = "overlays"
 
@@ -212,7 +211,7 @@ class OverlayStatusHandler(JobsBaseHandler):
     async def get(self) -> None:
         try:
             name = check_overlay_name(self.get_query_argument("overlay", ""))
-            self.finish(overlay_status(name, self.service().overlay_dir(name)))
+            self.finish(self.service().overlay_status(name))
         except JobRequestError as error:
             self.fail(error.status, error.message)
 

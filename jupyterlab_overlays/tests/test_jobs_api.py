@@ -350,17 +350,7 @@ class TestStatusAgreesWithBuilds:
     build" compares them), whatever the base image: it is part of the hash."""
 
     @pytest.fixture(
-        params=[
-            None,
-            pytest.param(
-                "localhost/another-base:1",
-                marks=pytest.mark.xfail(
-                    reason="handlers.py still calls status.overlay_status(name, folder) without "
-                    "the server's base image; it should call service.overlay_status(name)",
-                    strict=False,
-                ),
-            ),
-        ],
+        params=[None, "localhost/another-base:1"],
         ids=["default-base", "another-base"],
     )
     def base_image(self, request):
