@@ -27,3 +27,6 @@ _scratch = tempfile.mkdtemp(prefix="overlays-galata-")
 c.OverlaysConfig.buildah_root = os.path.join(_scratch, "buildah-root")  # noqa: F821
 c.OverlaysConfig.buildah_runroot = os.path.join(_scratch, "buildah-runroot")  # noqa: F821
 c.OverlaysConfig.jobs_dir = os.path.join(_scratch, "jobs")  # noqa: F821
+# Elyra runtime images (written as files: no Elyra in this server) stay out of the
+# user's Jupyter data dir.
+os.environ["ELYRA_METADATA_PATH"] = os.path.join(_scratch, "elyra")

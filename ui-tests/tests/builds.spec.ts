@@ -1,4 +1,6 @@
-import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import { expect, test } from '@jupyterlab/galata';
+
+import { notebook, pipfile, serverJobs, serverPython } from './workspace';
 
 /**
  * Real image builds with buildah (the server uses fresh storage each run, see
@@ -11,68 +13,6 @@ const PANEL = 'jp-overlays-panel';
 const BUILD_TIMEOUT = 5 * 60 * 1000;
 
 test.setTimeout(8 * 60 * 1000);
-
-/** The major.minor version of the server's kernel Python. */
-async function serverPython(page: IJupyterLabPageFixture): Promise<string> {
-  const response = await page.request.get(
-    '/overlays/environment?kernel=python3'
-  );
-  expect(response.ok()).toBe(true);
-  const version: string = (await response.json()).python_version;
-  return version.split('.').slice(0, 2).join('.');
-}
-
-function pipfile(python: string, packages: string[]): string {
-  return [
-    '[[source]]',
-    'url = "https://pypi.org/simple"',
-    'verify_ssl = true',
-    'name = "pypi"',
-    '',
-    '[packages]',
-    ...packages,
-    '',
-    '[requires]',
-    `python_version = "${python}"`,
-    ''
-  ].join('\n');
-}
-
-function notebook(overlay: string): string {
-  return JSON.stringify({
-    cells: [
-      {
-        cell_type: 'code',
-        execution_count: null,
-        id: 'a1',
-        metadata: {},
-        outputs: [],
-        source: ['import six\n', 'print(six.__version__)']
-      }
-    ],
-    metadata: {
-      kernelspec: {
-        display_name: 'Python 3',
-        language: 'python',
-        name: 'python3'
-      },
-      overlay: { name: overlay }
-    },
-    nbformat: 4,
-    nbformat_minor: 5
-  });
-}
-
-async function serverJobs(page: IJupyterLabPageFixture, overlay: string) {
-  const response = await page.request.get(`/overlays/jobs?overlay=${overlay}`);
-  expect(response.ok()).toBe(true);
-  return (await response.json()).jobs as {
-    id: string;
-    state: string;
-    image: string | null;
-    error: string | null;
-  }[];
-}
 
 test('build an overlay, read its log, cancel a second build', async ({
   page,
