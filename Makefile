@@ -16,7 +16,7 @@ LAB_ARGS ?=
 # repository; `make lab-reset` starts again from demo/.
 LAB_ROOT := .lab/demo
 
-.PHONY: lab lab-reset test install system-lab system-test build watch lint clean
+.PHONY: lab lab-reset test install system-lab system-test build watch lint clean elyra-venv
 
 lab: system-lab install $(LAB_ROOT)
 	jupyter lab --allow-root --no-browser --port=$(LAB_PORT) \
@@ -29,7 +29,7 @@ $(LAB_ROOT):
 lab-reset:
 	rm -rf $(LAB_ROOT)
 
-test: system-test install ui-tests/node_modules/.yarn-state.yml
+test: system-test install ui-tests/node_modules/.yarn-state.yml elyra-venv
 	python scripts/run_tests.py
 
 install: $(STAMPS)/python build
@@ -65,6 +65,11 @@ ui-tests/node_modules/.yarn-state.yml: $(BIN)/python ui-tests/package.json ui-te
 	cd ui-tests && jlpm install
 	@touch $@
 
+# Elyra beside this JupyterLab, for the hand-off tests (pytest and Galata);
+# the script does nothing when .venv-elyra is up to date.
+elyra-venv: install
+	PYTHON=$(PYTHON) scripts/elyra-venv.sh
+
 build: $(STAMPS)/python
 	jlpm build
 
@@ -77,4 +82,4 @@ lint: install
 
 clean:
 	jlpm clean:all || true
-	rm -rf $(VENV) $(STAMPS) node_modules ui-tests/node_modules .test-results .lab
+	rm -rf $(VENV) .venv-elyra .venv-thamos $(STAMPS) node_modules ui-tests/node_modules .test-results .lab

@@ -15,7 +15,6 @@ module.exports = {
   ],
   use: {
     ...baseConfig.use,
-    baseURL: 'http://localhost:8899',
     video: 'off',
     trace: 'retain-on-failure',
     launchOptions: {
@@ -32,10 +31,32 @@ module.exports = {
       ]
     }
   },
-  webServer: {
-    command: 'jlpm start',
-    url: 'http://localhost:8899/lab',
-    timeout: 120 * 1000,
-    reuseExistingServer: false
-  }
+  // Two servers: JupyterLab with this extension, and the same with Elyra
+  // (from .venv-elyra, made by scripts/elyra-venv.sh) for the hand-off tests.
+  projects: [
+    {
+      name: 'lab',
+      testIgnore: /elyra\.spec\.ts$/,
+      use: { baseURL: 'http://localhost:8899' }
+    },
+    {
+      name: 'elyra',
+      testMatch: /elyra\.spec\.ts$/,
+      use: { baseURL: 'http://localhost:8900' }
+    }
+  ],
+  webServer: [
+    {
+      command: 'jlpm start',
+      url: 'http://localhost:8899/lab',
+      timeout: 120 * 1000,
+      reuseExistingServer: false
+    },
+    {
+      command: 'jlpm start:elyra',
+      url: 'http://localhost:8900/lab',
+      timeout: 180 * 1000,
+      reuseExistingServer: false
+    }
+  ]
 };
