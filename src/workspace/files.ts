@@ -139,10 +139,19 @@ export class ContentsFiles implements IWorkspaceFiles {
     }));
   }
 
+  /**
+   * Remove a file, or a folder with everything in it (the server refuses to
+   * delete a folder that is not empty when it cannot use the trash).
+   */
   async remove(path: string): Promise<void> {
-    const entries = await this.list(path);
-    for (const entry of entries ?? []) {
-      await this.remove(entry.path);
+    const model = await this._get(path, { content: false });
+    if (!model) {
+      return;
+    }
+    if (model.type === 'directory') {
+      for (const entry of (await this.list(path)) ?? []) {
+        await this.remove(entry.path);
+      }
     }
     await this._contents.delete(path);
   }

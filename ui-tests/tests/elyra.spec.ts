@@ -1,6 +1,12 @@
 import { expect, test } from '@jupyterlab/galata';
 
-import { buildOverlay, pipelineV8, readFile } from './workspace';
+import {
+  buildOverlay,
+  notebook,
+  PANEL,
+  pipelineV8,
+  readFile
+} from './workspace';
 
 /**
  * The Elyra hand-off with a real Elyra 4.1.1 in the server (project
@@ -84,4 +90,71 @@ test('a build is listed among Elyra runtime images and set on an open pipeline',
   const select = editor.locator(`select:has(option[value="${image}"])`);
   await expect(select).toHaveValue(image, { timeout: 30 * 1000 });
   await expect(select.locator('option:checked')).toHaveText(`Overlay ${name}`);
+
+  // A new pipeline from the overlay's two notebooks, in the order picked:
+  // step2 first. It opens in Elyra's editor.
+  await page.contents.uploadContent(
+    notebook(name),
+    'text',
+    `${tmpPath}/step2.ipynb`
+  );
+  await page.sidebar.openTab('filebrowser');
+  await page.click('.jp-DirListing-content', {
+    button: 'right',
+    position: { x: 40, y: 200 }
+  });
+  await page.click('.lm-Menu-item >> text=Create Pipeline from Overlays…');
+  await dialog
+    .getByRole('button', { name: `Move ${tmpPath}/step2.ipynb up` })
+    .click();
+  await dialog.locator('.jp-OverlaysPipelineDialog-name').fill('ordered');
+  await dialog.locator('.jp-Dialog-button.jp-mod-accept').click();
+  await expect(dialog).toHaveCount(0);
+  const ordered = page.locator('.lm-DockPanel-tabBar .lm-TabBar-tab', {
+    hasText: 'ordered.pipeline'
+  });
+  await expect(ordered).toBeVisible();
+  const made = JSON.parse(
+    (await readFile(page, `${tmpPath}/ordered.pipeline`))!
+  );
+  const nodes = made.pipelines[0].nodes;
+  expect(
+    nodes.map((node: any) => node.app_data.component_parameters.filename)
+  ).toEqual(['step2.ipynb', 'step.ipynb']);
+  expect(nodes[1].inputs[0].links[0].node_id_ref).toBe(nodes[0].id);
+  expect(
+    nodes.map((node: any) => node.app_data.component_parameters.runtime_image)
+  ).toEqual([image, image]);
+  const canvas = page.locator('.lm-DockPanel-widget:visible').last();
+  await expect(canvas.getByText('step2').first()).toBeVisible({
+    timeout: 60 * 1000
+  });
+
+  // Renaming the overlay renames its runtime image; deleting removes it.
+  const runtimeImage = async (overlay: string) =>
+    (
+      await page.request.get(
+        `/elyra/metadata/runtime-images/overlay-${overlay}`
+      )
+    ).status();
+  await page.sidebar.openTab(PANEL);
+  const panel = page.locator(`#${PANEL}`);
+  const row = panel.locator(`[data-overlay="${name}"]`);
+  await row.getByTitle('Rename the overlay').click();
+  await page.locator('.jp-Dialog input').fill(`${name}-new`);
+  await page.locator('.jp-Dialog-button.jp-mod-accept').click();
+  await expect(panel.locator(`[data-overlay="${name}-new"]`)).toBeVisible();
+  await expect.poll(() => runtimeImage(`${name}-new`)).toBe(200);
+  await expect.poll(() => runtimeImage(name)).toBe(404);
+  const renamed = await page.request.get(
+    `/elyra/metadata/runtime-images/overlay-${name}-new`
+  );
+  expect((await renamed.json()).metadata.image_name).toBe(image);
+
+  await panel
+    .locator(`[data-overlay="${name}-new"]`)
+    .getByTitle('Delete the overlay')
+    .click();
+  await page.locator('.jp-Dialog-button.jp-mod-warn').click();
+  await expect.poll(() => runtimeImage(`${name}-new`)).toBe(404);
 });
