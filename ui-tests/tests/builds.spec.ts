@@ -1,6 +1,13 @@
 import { expect, test } from '@jupyterlab/galata';
 
-import { notebook, pipfile, serverJobs, serverPython } from './workspace';
+import {
+  notebook,
+  PANEL,
+  pipfile,
+  readFile,
+  serverJobs,
+  serverPython
+} from './workspace';
 
 /**
  * Real image builds with buildah (the server uses fresh storage each run, see
@@ -9,7 +16,6 @@ import { notebook, pipfile, serverJobs, serverPython } from './workspace';
  * test count small.
  */
 
-const PANEL = 'jp-overlays-panel';
 const BUILD_TIMEOUT = 5 * 60 * 1000;
 
 test.setTimeout(8 * 60 * 1000);
@@ -133,4 +139,58 @@ test('build an overlay, read its log, cancel a second build', async ({
   console.log(
     `first build ${firstBuild.toFixed(1)} s; second build cancelled after ${cancelAfter.toFixed(1)} s`
   );
+});
+
+test('lock an overlay: running in the status bar, a notification, then stale after an edit', async ({
+  page
+}) => {
+  const name = `lock-${Date.now() % 100000}`;
+  const python = await serverPython(page);
+  await page.contents.uploadContent(
+    pipfile(python, ['six = "*"']),
+    'text',
+    `overlays/${name}/Pipfile`
+  );
+  await page.sidebar.openTab(PANEL);
+  const panel = page.locator(`#${PANEL}`);
+  await panel.getByTitle('Refresh overlays and build tools').click();
+  const overlay = panel.locator(`[data-overlay="${name}"]`);
+  await expect(overlay.locator('[data-flag="lock-missing"]')).toBeVisible();
+
+  await overlay.locator('[data-action="lock"]').click();
+  const lock = overlay.locator('[data-job-kind="lock"]');
+  await expect(lock).toHaveAttribute('data-job-state', /queued|running/);
+  await expect(overlay.locator('[data-action="lock"]')).toBeDisabled();
+
+  // While it runs, the status bar says so; a click brings the panel back.
+  const status = page.locator('.jp-OverlaysJobsStatus');
+  await expect(status).toHaveText('1 lock running', { timeout: 30 * 1000 });
+  await page.sidebar.openTab('filebrowser');
+  await expect(panel).toBeHidden();
+  await status.click();
+  await expect(panel).toBeVisible();
+
+  await expect(lock).toHaveAttribute('data-job-state', 'succeeded', {
+    timeout: 3 * 60 * 1000
+  });
+  await expect(
+    page.getByText(`Locked ${name}: Pipfile.lock written`)
+  ).toBeVisible();
+  await expect(status).toBeHidden();
+  await expect(overlay.locator('[data-flag="lock-missing"]')).toHaveCount(0);
+  const locked = JSON.parse(
+    (await readFile(page, `overlays/${name}/Pipfile.lock`))!
+  );
+  expect(Object.keys(locked.default)).toEqual(['six']);
+
+  // The Pipfile changes: the lock no longer matches it.
+  await page.contents.uploadContent(
+    pipfile(python, ['six = "*"', 'idna = "*"']),
+    'text',
+    `overlays/${name}/Pipfile`
+  );
+  await panel.getByTitle('Refresh overlays and build tools').click();
+  await expect(overlay.locator('[data-flag="lock-stale"]')).toBeVisible({
+    timeout: 15 * 1000
+  });
 });
