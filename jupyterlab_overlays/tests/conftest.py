@@ -1,4 +1,5 @@
 import os
+import shutil
 import stat
 from pathlib import Path
 
@@ -35,11 +36,22 @@ def fake_tool(tmp_path: Path):
     return write
 
 
+#: The system commands fake tools may run; nothing else of /bin or /usr/bin is on PATH,
+#: so the build tools this machine happens to have (buildah, podman, docker) stay out.
+SYSTEM_COMMANDS = ("sh", "sleep", "cat", "env")
+
+
 @pytest.fixture
-def path_with(monkeypatch):
-    """Make PATH hold only the given folder (plus /bin for sh)."""
+def path_with(monkeypatch, tmp_path: Path):
+    """Make PATH hold only the given folder, plus a few system commands."""
+    system = tmp_path / "system-bin"
+    system.mkdir()
+    for name in SYSTEM_COMMANDS:
+        found = shutil.which(name)
+        assert found, f"{name} is not on this machine"
+        (system / name).symlink_to(found)
 
     def use(folder: Path) -> None:
-        monkeypatch.setenv("PATH", os.pathsep.join([str(folder), "/bin"]))
+        monkeypatch.setenv("PATH", os.pathsep.join([str(folder), str(system)]))
 
     return use
