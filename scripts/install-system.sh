@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install the Debian packages this project needs, only those missing.
 #   scripts/install-system.sh lab    build tools for `make lab`
-#   scripts/install-system.sh test   the same plus chromium for the Galata tests and
-#                                    docker-registry for the push tests
+#   scripts/install-system.sh test   the same plus chromium for the Galata tests,
+#                                    docker-registry for the push tests and podman
+#                                    for the podman builds (test_jobs_podman.py)
 set -euo pipefail
 
 # buildah builds images daemonless; runc replaces crun, which fails on these
@@ -12,8 +13,9 @@ packages=(buildah runc mmdebstrap)
 case "${1:-lab}" in
   lab) ;;
   # docker-registry (distribution 2.8): the pytest push tests start one on a free
-  # localhost port; the package's own service (port 5000) is not used.
-  test) packages+=(chromium docker-registry) ;;
+  # localhost port; the package's own service (port 5000) is not used. podman (with
+  # conmon; no recommends, so runc, not crun) shares buildah's storage and network stack.
+  test) packages+=(chromium docker-registry podman) ;;
   *) echo "usage: $0 lab|test" >&2; exit 2 ;;
 esac
 command -v node >/dev/null || packages+=(nodejs npm)
@@ -39,7 +41,7 @@ apt-get update -qq
 build_tools=() others=()
 for package in "${missing[@]}"; do
   case "$package" in
-    buildah|runc|mmdebstrap|docker-registry) build_tools+=("$package") ;;
+    buildah|runc|mmdebstrap|docker-registry|podman) build_tools+=("$package") ;;
     *) others+=("$package") ;;
   esac
 done
