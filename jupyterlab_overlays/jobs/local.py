@@ -51,6 +51,8 @@ BASE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 LABEL_BASE = "io.jupyterlab-overlays.base"
 MMDEBSTRAP_HINT = "apt-get install -y --no-install-recommends mmdebstrap"
 REDACTED = "********"
+#: podman refuses a longer --runroot ("the specified runroot is longer than 50 characters").
+PODMAN_MAX_RUNROOT = 50
 #: Name prefix of a build's temporary folder (its context, the push credentials).
 TMP_PREFIX = "overlays-build-"
 
@@ -211,6 +213,16 @@ class LocalBuildBackend:
             args += ["--storage-driver", self.config.storage_driver]
         return args
 
+    def check_tool_settings(self, tool: BuildTool) -> None:
+        """JobError (before anything is built) when the storage settings cannot work
+        with ``tool``."""
+        runroot = self.config.buildah_runroot
+        if tool.name == "podman" and len(runroot) > PODMAN_MAX_RUNROOT:
+            raise JobError(
+                f"podman refuses a runroot longer than {PODMAN_MAX_RUNROOT} characters: "
+                f"set OverlaysConfig.buildah_runroot to a shorter path than {runroot}"
+            )
+
     def command(self, tool: BuildTool, *args: str) -> list[str]:
         return [tool.path or tool.name, *self.global_args(tool), *args]
 
@@ -361,6 +373,7 @@ class LocalBuildBackend:
 
     async def run(self, context: JobContext) -> JobResult:
         tool = await self.find_tool()
+        self.check_tool_settings(tool)
         credentials = self.check_after_build_settings(tool)
         username, password = credentials
         secrets = [password]
@@ -487,7 +500,7 @@ class LocalBuildBackend:
         containers: set[str] | None,
     ) -> None:
         """After a cancel: no new tag, no working container left (buildah ends its
-        own on SIGTERM, not on SIGKILL)."""
+        own on SIGTERM, not on SIGKILL; podman on neither)."""
         now = await self.image_id(tool, image)
         if now is not None and now != before:
             context.log.write(f"Cancelled: removing the tag {image}\n")
@@ -499,7 +512,7 @@ class LocalBuildBackend:
             left = await self._containers(tool)
             for container in sorted((left or set()) - containers):
                 context.log.write(f"Cancelled: removing working container {container[:12]}\n")
-                await run_quiet(self.command(tool, "rm", container))
+                await run_quiet(_remove_container(tool.name, self.command(tool), container))
 
     # --- after a server died mid-build --------------------------------------
 
@@ -522,7 +535,7 @@ class LocalBuildBackend:
             existing = await _containers(name, command)
             for container in sorted(left & (existing or set())):
                 log.write(f"Removing working container {container[:12]}\n")
-                code, output = await run_quiet([*command, "rm", container])
+                code, output = await run_quiet(_remove_container(name, command, container))
                 if code != 0:
                     log.write(f"  could not: {output.strip()[-300:]}\n")
         image = leftovers.get("image")
@@ -658,13 +671,31 @@ async def _image_id(tool_name: str, command: list[str], reference: str) -> str |
 
 
 async def _containers(tool_name: str, command: list[str]) -> set[str] | None:
-    """Ids of buildah's working containers (None for other tools or on failure)."""
-    if tool_name != "buildah":
+    """Ids of the working containers of buildah / podman builds (None for docker or on
+    failure)."""
+    if tool_name == "buildah":
+        code, output = await run_quiet(
+            [*command, "containers", "--noheading", "--notruncate", "--format", "{{.ContainerID}}"]
+        )
+        return set(output.split()) if code == 0 else None
+    if tool_name != "podman":
         return None
-    code, output = await run_quiet(
-        [*command, "containers", "--noheading", "--notruncate", "--format", "{{.ContainerID}}"]
-    )
-    return set(output.split()) if code == 0 else None
+    # A build's working container is a buildah one, which podman lists as "external",
+    # in the state "Storage" (podman's own containers, never touched here, in others).
+    argv = [*command, "ps", "--all", "--external", "--noheading", "--no-trunc"]
+    code, output = await run_quiet([*argv, "--format", "{{.ID}} {{.State}}"])
+    if code != 0:
+        return None
+    lines = [line.split() for line in output.splitlines()]
+    return {line[0] for line in lines if len(line) == 2 and line[1].lower() == "storage"}
+
+
+def _remove_container(tool_name: str, command: list[str], container: str) -> list[str]:
+    """The command that removes a build's working container: podman leaves the one
+    of a cancelled build mounted, and removes it only with ``--force``."""
+    if tool_name == "podman":
+        return [*command, "rm", "--force", container]
+    return [*command, "rm", container]
 
 
 def write_private(path: str | os.PathLike, text: str) -> None:
