@@ -4,7 +4,9 @@ A pytest plugin (``conftest.py`` loads it). The ``storage`` fixture makes the
 base image once per session from Debian packages (mmdebstrap + buildah, no
 registry needed) through LocalBuildBackend itself; test_jobs_local.py builds
 with it directly, test_build_demo.py through a Jupyter server whose
-OverlaysConfig points at the same ``--root`` / ``--runroot``.
+OverlaysConfig points at the same ``--root`` / ``--runroot``, and
+test_jobs_podman.py with podman, which shares buildah's storage (without
+buildah, the fixture makes the base image with podman).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -23,6 +26,8 @@ from jupyterlab_overlays.jobs.local import LocalBuildBackend
 from .jobs_helpers import make_context
 
 BASE = "localhost/overlays-base:bookworm"
+#: podman refuses a longer --runroot.
+MAX_RUNROOT = 50
 
 
 class Storage:
@@ -31,17 +36,25 @@ class Storage:
     def __init__(self, root: Path):
         self.root = root / "root"
         self.runroot = root / "runroot"
+        if len(str(self.runroot)) > MAX_RUNROOT:  # for podman: a short one, removed later
+            self.runroot = Path(tempfile.mkdtemp(prefix="overlays-runroot-"))
         self.config = OverlaysConfig(
             base_image=BASE, buildah_root=str(self.root), buildah_runroot=str(self.runroot)
         )
         self.base_seconds = 0.0
         self.base_log = ""
 
-    def backend(self) -> LocalBuildBackend:
-        return LocalBuildBackend(self.config, tools=["buildah"])
+    def backend(self, tool: str = "buildah") -> LocalBuildBackend:
+        return LocalBuildBackend(self.config, tools=[tool])
 
     def buildah(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        argv = ["buildah", "--root", str(self.root), "--runroot", str(self.runroot), *args]
+        return self.run("buildah", *args, check=check)
+
+    def podman(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        return self.run("podman", *args, check=check)
+
+    def run(self, tool: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        argv = [tool, "--root", str(self.root), "--runroot", str(self.runroot), *args]
         return subprocess.run(argv, capture_output=True, text=True, check=check, timeout=300)  # noqa: S603
 
     def image_exists(self, image: str) -> bool:
@@ -49,15 +62,22 @@ class Storage:
 
     def remove_all(self) -> None:
         """Leave nothing mounted, so pytest can delete the folder later."""
-        self.buildah("rm", "--all", check=False)
-        self.buildah("rmi", "--all", "--force", check=False)
+        if (self.root / "libpod").is_dir() and shutil.which("podman"):  # podman used it
+            self.podman("rm", "--all", "--force", check=False)
+        if shutil.which("buildah"):
+            self.buildah("rm", "--all", check=False)
+            self.buildah("rmi", "--all", "--force", check=False)
+        elif shutil.which("podman"):
+            self.podman("rmi", "--all", "--force", check=False)
         mounts = [
             line.split()[4]
             for line in Path("/proc/self/mountinfo").read_text().splitlines()
-            if line.split()[4].startswith(str(self.root))
+            if line.split()[4].startswith((str(self.root), str(self.runroot)))
         ]
         for mount in sorted(mounts, reverse=True):
             subprocess.run(["umount", mount], check=False, capture_output=True)  # noqa: S603, S607
+        if self.runroot.name.startswith("overlays-runroot-"):
+            shutil.rmtree(self.runroot, ignore_errors=True)
 
     def containers(self) -> list[str]:
         out = self.buildah("containers", "--noheading", "--format", "{{.ContainerID}}").stdout
@@ -67,15 +87,16 @@ class Storage:
 @pytest.fixture(scope="session")
 def storage(tmp_path_factory):
     """The base image, made through the backend itself (mmdebstrap, ~40 s)."""
-    if not (shutil.which("buildah") and shutil.which("mmdebstrap")):
-        pytest.skip("needs buildah and mmdebstrap")
+    maker = next((name for name in ("buildah", "podman") if shutil.which(name)), None)
+    if not (maker and shutil.which("mmdebstrap")):
+        pytest.skip("needs buildah (or podman) and mmdebstrap")
     store = Storage(tmp_path_factory.mktemp("buildah"))
     folder = tmp_path_factory.mktemp("ws") / "overlays" / "base"
     folder.mkdir(parents=True)
     context, log, _ = make_context(folder)
 
     async def make():
-        backend = store.backend()
+        backend = store.backend(maker)
         tool = await backend.find_tool()
         await backend.ensure_base_image(tool, context)
         # a second call finds it and does nothing
@@ -87,6 +108,6 @@ def storage(tmp_path_factory):
     asyncio.run(make())
     store.base_seconds = time.monotonic() - start
     store.base_log = log.text
-    print(f"\nbase image (mmdebstrap + buildah): {store.base_seconds:.1f} s")
+    print(f"\nbase image (mmdebstrap + {maker}): {store.base_seconds:.1f} s")
     yield store
     store.remove_all()
