@@ -16,6 +16,7 @@ import json
 import os
 import re
 import secrets
+import stat
 from contextlib import suppress
 from pathlib import Path
 
@@ -54,7 +55,7 @@ def metadata_dir(environ: os._Environ | dict | None = None) -> Path:
 
 def check_instance_name(name: str) -> str:
     """``name`` if Elyra accepts it as an instance name; RuntimeImageError(400) otherwise."""
-    if not INSTANCE_NAME.match(name) or len(name) > 255:
+    if not INSTANCE_NAME.fullmatch(name) or len(name) > 255:
         raise RuntimeImageError(
             400,
             f"{name[:80]!r} is not a runtime image name: lower-case letters, digits, "
@@ -114,9 +115,23 @@ def parse_instance(body: bytes) -> dict:
 
 
 def _read(path: Path) -> dict | None:
-    """A runtime image file as JSON; None if it is missing."""
+    """A runtime image file as JSON; None if it is missing.
+
+    Only a regular file is read: a symbolic link or a FIFO under that name is refused
+    (409) rather than followed or waited on.
+    """
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
+        info = path.lstat()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as error:
+        raise RuntimeImageError(500, f"{path} cannot be read: {error.strerror}.") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise RuntimeImageError(
+            409, f"{path} is not a regular file (a link, a folder…); it was left alone."
+        )
+    try:
+        if info.st_size > MAX_FILE_BYTES:
             raise RuntimeImageError(422, f"{path.name} is larger than {MAX_FILE_BYTES} bytes.")
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -177,9 +192,9 @@ def write_image(folder: Path, name: str, instance: dict) -> dict:
             f"A runtime image named {name} already exists and was not made by "
             f"jupyterlab-overlays ({path}); it was left alone.",
         )
+    tmp = folder / f".{name}.{secrets.token_hex(4)}.tmp"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / f".{name}.{secrets.token_hex(4)}.tmp"
         tmp.write_text(json.dumps(instance, indent=2) + "\n", encoding="utf-8")
         os.replace(tmp, path)
     except OSError as error:

@@ -279,7 +279,7 @@ function splitOptions(args, known) {
   return { positional, options };
 }
 
-function registrar(url, pullPolicy = 'IfNotPresent') {
+function registrar(url, pullPolicy = 'IfNotPresent', current = null) {
   const { RuntimeImageRegistrar } = loadSource('elyra/registrar');
   const { findStore, serverRequest, PULL_POLICIES } = loadSource(
     'elyra/runtimeImages'
@@ -297,7 +297,8 @@ function registrar(url, pullPolicy = 'IfNotPresent') {
   return new RuntimeImageRegistrar({
     findStore: () => findStore(serverRequest(settings)),
     settings: () => ({ enabled: true, pullPolicy }),
-    folder: overlay => `overlays/${overlay}`
+    folder: overlay => `overlays/${overlay}`,
+    current: () => current
   });
 }
 
@@ -312,7 +313,7 @@ async function registerImage(args) {
       'register-image needs a server URL, an overlay and an image'
     );
   }
-  const registration = await registrar(url, options['pull-policy']).register({
+  const job = {
     id: 'cli',
     overlay,
     kind: 'build',
@@ -327,7 +328,12 @@ async function registerImage(args) {
     error: null,
     log_size: 0,
     progress: {}
-  });
+  };
+  const registration = await registrar(
+    url,
+    options['pull-policy'],
+    job
+  ).register(job);
   console.log(JSON.stringify(registration));
   return registration.outcome === 'failed' ? 1 : 0;
 }

@@ -222,12 +222,30 @@ const plugin: JupyterFrontEndPlugin<void> = {
         enabled: model!.settings.registerRuntimeImages,
         pullPolicy: model!.settings.runtimeImagePullPolicy
       }),
-      folder: overlay => `${workspace.overlaysFolder}/${overlay}`
+      folder: overlay => `${workspace.overlaysFolder}/${overlay}`,
+      current: overlay =>
+        workspace.overlay(overlay) ? jobs.lastBuilt(overlay) : null
     });
-    registrar.registered.connect((_, registration) =>
-      notifyRegistration(registration, trans)
+    registrar.registered.connect((_, registration) => {
+      notifyRegistration(registration, trans);
+      model!.setRuntimeImage(
+        registration.overlay,
+        registration.image === null && registration.outcome !== 'failed'
+          ? null
+          : {
+              name: registration.name,
+              image: registration.image,
+              store: registration.store,
+              ...(registration.outcome === 'failed'
+                ? { error: registration.error ?? '' }
+                : {})
+            }
+      );
+    });
+    // After the settings: registration may be turned off.
+    jobs.jobEnded.connect(
+      (_, job) => void settingsLoaded.then(() => registrar.register(job))
     );
-    jobs.jobEnded.connect((_, job) => void registrar.register(job));
     workspace.overlayRenamed.connect(
       (_, { name, newName }) =>
         void registrar.renamed(name, newName, jobs.lastBuilt(name))

@@ -79,6 +79,30 @@ export class OverlaysModel implements IDisposable {
   }
 
   /**
+   * An overlay's Elyra runtime image, as last registered; null when none.
+   */
+  runtimeImage(name: string): JobsModel.IRuntimeImageState | null {
+    return this._runtimeImages.get(name) ?? null;
+  }
+
+  /**
+   * Record what happened to an overlay's runtime image (null: removed).
+   */
+  setRuntimeImage(
+    overlay: string,
+    state: JobsModel.IRuntimeImageState | null
+  ): void {
+    const next = new Map(this._runtimeImages);
+    if (state) {
+      next.set(overlay, state);
+    } else {
+      next.delete(overlay);
+    }
+    this._runtimeImages = next;
+    this._changed.emit();
+  }
+
+  /**
    * Expand a collapsed overlay, collapse an expanded one.
    */
   toggle(name: string): void {
@@ -161,6 +185,7 @@ export class OverlaysModel implements IDisposable {
   };
   private _pending: Promise<void> | null = null;
   private _expanded: ReadonlySet<string> = new Set();
+  private _runtimeImages = new Map<string, JobsModel.IRuntimeImageState>();
   private _isDisposed = false;
   private _changed = new Signal<this, void>(this);
 }

@@ -246,7 +246,9 @@ def test_elyra_validates_a_pipeline_created_from_overlays(elyra_server: ElyraSer
         "invalidFilePath"
     ]
 
-    # Once every node has an image, Elyra finds nothing wrong.
+    # New images applied: the tagged notebooks' nodes get them, the other keeps none,
+    # and Elyra's validator still accepts the file (it checks images only for
+    # non-local runtimes, so the strings are checked here).
     status, report, stderr = cli(
         elyra_server,
         "apply-images",
@@ -263,5 +265,14 @@ def test_elyra_validates_a_pipeline_created_from_overlays(elyra_server: ElyraSer
         "train_model",
     ]
     assert [node["label"] for node in report["report"]["noOverlay"]] == ["preprocess_dataset"]
-    answer = validate(elyra_server, workspace / "flows" / "overlays.pipeline")
+    applied = json.loads(path.read_text())
+    assert [
+        node["app_data"]["component_parameters"].get("runtime_image")
+        for node in applied["pipelines"][0]["nodes"]
+    ] == [
+        "localhost/project-download-dataset:2",
+        None,
+        "localhost/project-train-model:2",
+    ]
+    answer = validate(elyra_server, path)
     assert [issue for issue in answer["issues"] if issue["severity"] == 1] == []

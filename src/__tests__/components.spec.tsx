@@ -179,6 +179,15 @@ describe('sameOverlayItem', () => {
     expect(sameOverlayItem(base, { ...base, overlay: { ...overlay } })).toBe(
       false
     );
+    expect(
+      sameOverlayItem(base, {
+        ...base,
+        jobs: {
+          ...base.jobs,
+          runtimeImage: { name: 'overlay-a', image: 'x:1', store: 'file' }
+        }
+      })
+    ).toBe(false);
     const running = { state: 'running' };
     expect(
       sameOverlayItem(

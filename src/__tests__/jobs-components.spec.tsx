@@ -232,3 +232,39 @@ describe('JobLogView', () => {
     ).toBe('failed');
   });
 });
+
+describe('the Elyra runtime image flag', () => {
+  it('names the runtime image, and says where it is kept', () => {
+    render({
+      runtimeImage: {
+        name: 'overlay-train',
+        image: 'localhost/demo-train:abc',
+        store: 'file'
+      }
+    });
+    const flag = container.querySelector('[data-flag="runtime-image"]')!;
+    expect(flag.textContent).toBe('Elyra: overlay-train');
+    expect(flag.getAttribute('title')).toContain('a file Elyra reads');
+    expect(flag.getAttribute('title')).toContain('localhost/demo-train:abc');
+  });
+
+  it('says when it could not be registered, with the reason', () => {
+    render({
+      runtimeImage: {
+        name: 'overlay-train',
+        image: 'x:1',
+        store: 'elyra',
+        error: 'A runtime image named overlay-train already exists'
+      }
+    });
+    expect(container.querySelector('[data-flag="runtime-image"]')).toBeNull();
+    const flag = container.querySelector('[data-flag="runtime-image-failed"]')!;
+    expect(flag.textContent).toBe('not registered with Elyra');
+    expect(flag.getAttribute('title')).toContain('already exists');
+  });
+
+  it('is absent without a registration', () => {
+    render({});
+    expect(container.querySelector('[data-flag^="runtime-image"]')).toBeNull();
+  });
+});

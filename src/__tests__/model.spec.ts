@@ -27,6 +27,19 @@ function modelWith(info: () => Promise<OverlaysAPI.IInfo>) {
 }
 
 describe('OverlaysModel', () => {
+  it('keeps the runtime image of each overlay and says when it changes', () => {
+    const { model } = modelWith(async () => INFO);
+    let changes = 0;
+    model.changed.connect(() => changes++);
+    const state = { name: 'overlay-a', image: 'x:1', store: 'elyra' as const };
+    model.setRuntimeImage('a', state);
+    expect(model.runtimeImage('a')).toEqual(state);
+    expect(model.runtimeImage('b')).toBeNull();
+    model.setRuntimeImage('a', null);
+    expect(model.runtimeImage('a')).toBeNull();
+    expect(changes).toBe(2);
+  });
+
   it('starts loading and becomes ready when the versions match', async () => {
     const { model } = modelWith(async () => INFO);
     expect(model.server.state).toBe('loading');

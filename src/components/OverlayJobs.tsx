@@ -161,6 +161,9 @@ export function OverlayJobs(props: IOverlayJobsProps): JSX.Element {
       {jobs.build && (
         <JobBadge job={jobs.build} now={jobs.now} run={run} trans={trans} />
       )}
+      {jobs.runtimeImage && (
+        <RuntimeImageFlag state={jobs.runtimeImage} trans={trans} />
+      )}
       {jobs.lock && (
         <JobBadge job={jobs.lock} now={jobs.now} run={run} trans={trans} />
       )}
@@ -245,5 +248,47 @@ export function JobBadge(props: {
         />
       </span>
     </div>
+  );
+}
+
+/**
+ * The overlay's Elyra runtime image: its name, or why it is not registered.
+ */
+export function RuntimeImageFlag(props: {
+  state: JobsModel.IRuntimeImageState;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { state, trans } = props;
+  if (state.error !== undefined) {
+    return (
+      <span
+        className="jp-OverlaysPanel-badge jp-mod-warning"
+        data-flag="runtime-image-failed"
+        title={state.error}
+      >
+        {trans.__('not registered with Elyra')}
+      </span>
+    );
+  }
+  return (
+    <span
+      className="jp-OverlaysPanel-flag"
+      data-flag="runtime-image"
+      title={
+        state.store === 'elyra'
+          ? trans.__(
+              'Elyra runtime image %1: %2',
+              state.name,
+              state.image ?? ''
+            )
+          : trans.__(
+              'Elyra runtime image %1 (a file Elyra reads when installed): %2',
+              state.name,
+              state.image ?? ''
+            )
+      }
+    >
+      {trans.__('Elyra: %1', state.name)}
+    </span>
   );
 }

@@ -133,6 +133,7 @@ export function sameOverlayItem(
     x.lock === y.lock &&
     x.lastBuilt === y.lastBuilt &&
     x.status === y.status &&
+    x.runtimeImage === y.runtimeImage &&
     (!ticking || x.now === y.now)
   );
 }

@@ -75,7 +75,8 @@ interface ITextFile {
   text: string;
   /** Whether it is open in an editor (its document is what changes). */
   open: boolean;
-  write(text: string): Promise<void>;
+  /** Write the text; false when it stays unsaved in the editor. */
+  write(text: string): Promise<boolean>;
 }
 
 export function addPipelineCommands(context: IPipelineCommandContext): void {
@@ -85,6 +86,18 @@ export function addPipelineCommands(context: IPipelineCommandContext): void {
   if (!workspace || !jobs) {
     return;
   }
+
+  /**
+   * An overlay's latest image: its newest successful build, else (renamed
+   * since) the image its runtime image names.
+   */
+  const imageOf = (overlay: string): string | null => {
+    const registered = model.runtimeImage(overlay);
+    return (
+      jobs.lastBuilt(overlay)?.image ??
+      (registered && registered.error === undefined ? registered.image : null)
+    );
+  };
 
   app.commands.addCommand(CommandIDs.applyImages, {
     label: trans.__('Apply Overlay Images to Pipeline'),
@@ -121,7 +134,7 @@ export function addPipelineCommands(context: IPipelineCommandContext): void {
         : applyOverlayImages(parsed.pipeline, {
             pipelinePath: path,
             overlayOf: notebook => workspace.overlayOf(notebook),
-            imageOf: overlay => jobs.lastBuilt(overlay)?.image ?? null
+            imageOf: overlay => imageOf(overlay)
           });
     if (!result.ok) {
       await showDialog({
@@ -131,10 +144,16 @@ export function addPipelineCommands(context: IPipelineCommandContext): void {
       });
       return;
     }
-    if (result.changed) {
-      await file.write(serializePipeline(result.pipeline));
-    }
+    const saved = result.changed
+      ? await file.write(serializePipeline(result.pipeline))
+      : true;
     const summary = applySummary(result.report, trans);
+    if (!saved) {
+      summary.headline = trans.__(
+        '%1 The pipeline had unsaved changes in its editor: the change is there too, not saved yet.',
+        summary.headline
+      );
+    }
     await showDialog({
       title: trans.__('Overlay images in %1', PathExt.basename(path)),
       body: <ApplySummary {...summary} />,
@@ -167,7 +186,7 @@ export function addPipelineCommands(context: IPipelineCommandContext): void {
         overlay.members.map(path => ({
           path,
           overlay: overlay.name,
-          image: jobs.lastBuilt(overlay.name)?.image ?? null
+          image: imageOf(overlay.name)
         }))
       )
       .sort((a, b) => a.path.localeCompare(b.path));
@@ -297,7 +316,8 @@ namespace Private {
     context: IPipelineCommandContext,
     path: string
   ): Promise<ITextFile> {
-    const widget = context.docManager?.findWidget(path);
+    // Any widget open on the file, not only the default factory's.
+    const widget = context.docManager?.findWidget(path, null);
     const document = widget
       ? context.docManager?.contextForWidget(widget)
       : undefined;
@@ -312,6 +332,7 @@ namespace Private {
           if (!dirty) {
             await document.save();
           }
+          return !dirty;
         }
       };
     }
@@ -326,6 +347,7 @@ namespace Private {
           format: 'text',
           content: text
         });
+        return true;
       }
     };
   }

@@ -11,6 +11,8 @@ import type { OverlaysAPI } from '../tokens';
 import {
   IRuntimeImage,
   IRuntimeImageStore,
+  isOverlayImage,
+  ownerOf,
   PullPolicy,
   runtimeImageFor,
   runtimeImageName,
@@ -38,6 +40,7 @@ export class RuntimeImageRegistrar implements IDisposable {
     this._findStore = options.findStore;
     this._settings = options.settings;
     this._folder = options.folder;
+    this._current = options.current;
   }
 
   /**
@@ -70,15 +73,18 @@ export class RuntimeImageRegistrar implements IDisposable {
   }
 
   /**
-   * Register the image of a successful build; nothing when turned off, or
-   * for a job that is not a successful build.
+   * Register the image of a successful build; nothing when turned off, for
+   * a job that is not a successful build, or for one that is no longer its
+   * overlay's newest successful build (an older build seen ending after a
+   * newer one, or a build of an overlay renamed or deleted meanwhile).
    */
   register(job: OverlaysAPI.IJob): Promise<IRegistration | null> {
     if (
       !this._settings().enabled ||
       job.kind !== 'build' ||
       job.state !== 'succeeded' ||
-      !job.image
+      !job.image ||
+      this._current(job.overlay)?.id !== job.id
     ) {
       return Promise.resolve(null);
     }
@@ -88,22 +94,39 @@ export class RuntimeImageRegistrar implements IDisposable {
   /**
    * Register each overlay's newest successful build when its runtime image is
    * missing or names another image (at start: builds that ended while no
-   * JupyterLab was open). One listing of the store for all of them.
+   * JupyterLab was open). One listing of the store for all of them. Images
+   * already right are announced as `unchanged` (not in the result).
    */
   reconcile(builds: OverlaysAPI.IJob[]): Promise<IRegistration[]> {
     if (!this._settings().enabled || !builds.length) {
       return Promise.resolve([]);
     }
     return this._serial(async () => {
-      const store = await this.store();
-      const existing = new Map(
-        (await store.list()).map(image => [image.name, image])
-      );
+      let store: IRuntimeImageStore;
+      let existing: Map<string, IRuntimeImage>;
+      try {
+        store = await this.store();
+        existing = new Map(
+          (await store.list()).map(image => [image.name, image])
+        );
+      } catch (error) {
+        // Not worth a notification per overlay at start; the next build says.
+        console.warn('jupyterlab-overlays: cannot list runtime images', error);
+        return [];
+      }
       const results: IRegistration[] = [];
       for (const job of builds) {
         const wanted = this._wanted(job.overlay, job);
         const current = existing.get(wanted.name);
         if (current && sameRuntimeImage(current, wanted)) {
+          // Nothing to write; still known, for the sidebar.
+          this._emit({
+            overlay: job.overlay,
+            name: wanted.name,
+            image: wanted.metadata.image_name,
+            outcome: 'unchanged',
+            store: store.kind
+          });
           continue;
         }
         results.push(await this._save(job.overlay, job));
@@ -135,7 +158,7 @@ export class RuntimeImageRegistrar implements IDisposable {
         results.push(await this._remove(name));
       }
       if (newName !== null && build?.image) {
-        results.push(await this._save(newName, build));
+        results.push(await this._save(newName, build, name));
       }
       return results;
     });
@@ -163,7 +186,8 @@ export class RuntimeImageRegistrar implements IDisposable {
 
   private async _save(
     overlay: string,
-    job: OverlaysAPI.IJob
+    job: OverlaysAPI.IJob,
+    previousOwner: string = overlay
   ): Promise<IRegistration> {
     const wanted = this._wanted(overlay, job);
     let store: IRuntimeImageStore | null = null;
@@ -172,6 +196,18 @@ export class RuntimeImageRegistrar implements IDisposable {
       const current = (await store.list()).find(
         image => image.name === wanted.name
       );
+      if (current && isOverlayImage(current)) {
+        const owner = ownerOf(current);
+        if (owner !== null && owner !== previousOwner && owner !== overlay) {
+          throw new Error(
+            `The runtime image ${wanted.name} belongs to the overlay ${owner}; rename one of the two overlays.`
+          );
+        }
+        // What the user set in Elyra and this extension does not manage.
+        if (current.metadata.pull_secret) {
+          wanted.metadata.pull_secret = current.metadata.pull_secret;
+        }
+      }
       let outcome: IRegistration['outcome'] = current ? 'updated' : 'created';
       if (current && sameRuntimeImage(current, wanted)) {
         outcome = 'unchanged';
@@ -202,12 +238,18 @@ export class RuntimeImageRegistrar implements IDisposable {
     let store: IRuntimeImageStore | null = null;
     try {
       store = await this.store();
-      await store.remove(name);
+      const current = (await store.list()).find(image => image.name === name);
+      const owner = current ? ownerOf(current) : null;
+      // Nothing there, or another overlay's (same name once lower-cased).
+      const removed =
+        current !== undefined &&
+        (owner === null || owner === overlay) &&
+        (await store.remove(name));
       return this._emit({
         overlay,
         name,
         image: null,
-        outcome: 'removed',
+        outcome: removed ? 'removed' : 'unchanged',
         store: store.kind
       });
     } catch (error) {
@@ -223,7 +265,7 @@ export class RuntimeImageRegistrar implements IDisposable {
   }
 
   private _emit(registration: IRegistration): IRegistration {
-    if (registration.outcome === 'removed') {
+    if (registration.image === null && registration.outcome !== 'failed') {
       this._registrations.delete(registration.overlay);
     } else {
       this._registrations.set(registration.overlay, registration);
@@ -242,6 +284,7 @@ export class RuntimeImageRegistrar implements IDisposable {
   private _findStore: () => Promise<IRuntimeImageStore>;
   private _settings: () => RuntimeImageRegistrar.ISettings;
   private _folder: (overlay: string) => string;
+  private _current: (overlay: string) => OverlaysAPI.IJob | null;
   private _store: Promise<IRuntimeImageStore> | null = null;
   private _queue: Promise<unknown> = Promise.resolve();
   private _registrations = new Map<string, IRegistration>();
@@ -261,5 +304,10 @@ export namespace RuntimeImageRegistrar {
     settings: () => ISettings;
     /** The overlay's folder, for the description. */
     folder: (overlay: string) => string;
+    /**
+     * The build whose image an overlay's runtime image should name: its
+     * newest successful build; null for an overlay that does not exist.
+     */
+    current: (overlay: string) => OverlaysAPI.IJob | null;
   }
 }

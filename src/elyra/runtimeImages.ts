@@ -62,6 +62,20 @@ export function isOverlayImage(
 }
 
 /**
+ * The overlay a runtime image of this extension names in its tags (the tag
+ * other than `overlay`; `overlay` itself for an overlay of that name); null
+ * when it cannot tell.
+ */
+export function ownerOf(image: Pick<IRuntimeImage, 'metadata'>): string | null {
+  const tags = image.metadata?.tags ?? [];
+  if (!tags.includes(OVERLAY_TAG)) {
+    return null;
+  }
+  const others = tags.filter(tag => tag !== OVERLAY_TAG);
+  return others.length === 1 ? others[0] : others.length ? null : OVERLAY_TAG;
+}
+
+/**
  * What was built, as the runtime image describes it.
  */
 export interface IBuiltImage {
@@ -285,10 +299,8 @@ export class FileStore implements IRuntimeImageStore {
       `${FILE_PATH}/${encodeURIComponent(name)}`,
       { method: 'PUT', body: JSON.stringify(instance) }
     );
-    if (response.status === 409) {
-      throw new NotOurImageError(name);
-    }
     if (!response.ok) {
+      // 409: an image not ours, or a file that is not JSON (the server says).
       throw await failure(response);
     }
   }
@@ -301,9 +313,6 @@ export class FileStore implements IRuntimeImageStore {
     if (response.status === 404) {
       return false;
     }
-    if (response.status === 409) {
-      throw new NotOurImageError(name);
-    }
     if (!response.ok) {
       throw await failure(response);
     }
@@ -313,14 +322,18 @@ export class FileStore implements IRuntimeImageStore {
 
 /**
  * Elyra's REST store when the server answers `elyra/metadata/runtime-images`,
- * else the file store.
+ * the file store when it has no such route (404); otherwise (Elyra failing,
+ * the server unreachable) it rejects.
  */
 export async function findStore(request: Request): Promise<IRuntimeImageStore> {
-  let response: Response | null = null;
-  try {
-    response = await request(ELYRA_PATH);
-  } catch {
-    response = null;
+  const response = await request(ELYRA_PATH);
+  if (response.ok) {
+    return new ElyraRestStore(request);
   }
-  return response?.ok ? new ElyraRestStore(request) : new FileStore(request);
+  if (response.status === 404) {
+    return new FileStore(request);
+  }
+  // Elyra is there but failing (or a proxy is): try again next time rather
+  // than writing files behind its back.
+  throw await failure(response);
 }

@@ -309,5 +309,20 @@ export namespace JobsModel {
     status: OverlaysAPI.IOverlayStatus | null;
     /** The time of the last refresh (ms), to measure running times. */
     now: number;
+    /** Its Elyra runtime image, as last registered in this session. */
+    runtimeImage?: IRuntimeImageState | null;
+  }
+
+  /**
+   * What the sidebar shows about an overlay's Elyra runtime image.
+   */
+  export interface IRuntimeImageState {
+    /** `overlay-<name>`. */
+    name: string;
+    image: string | null;
+    /** Where it is kept: Elyra's API or a runtime-image file. */
+    store: 'elyra' | 'file' | null;
+    /** Why it could not be registered; absent when it was. */
+    error?: string;
   }
 }

@@ -64,7 +64,10 @@ export class OverlaysPanel extends ReactWidget {
 
   // Stable callbacks, so memoised overlay rows are not re-rendered for nothing.
   private _onToggle = (name: string): void => this.model.toggle(name);
-  private _jobsOf = (name: string) => this.model.jobs!.summary(name);
+  private _jobsOf = (name: string) => ({
+    ...this.model.jobs!.summary(name),
+    runtimeImage: this.model.runtimeImage(name)
+  });
   private _trans: TranslationBundle;
   private _run: RunCommand;
 }

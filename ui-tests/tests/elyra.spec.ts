@@ -38,10 +38,52 @@ test('a build is listed among Elyra runtime images and set on an open pipeline',
     metadata: { image_name: image, tags: ['overlay', name] }
   });
 
+  // The sidebar says so.
+  const flag = page.locator(
+    `#${PANEL} [data-overlay="${name}"] [data-flag="runtime-image"]`
+  );
+  await expect(flag).toHaveText(`Elyra: overlay-${name}`);
+
   // Listed in Elyra's Runtime Images panel.
   await page.sidebar.openTab('elyra-metadata:runtime-images');
   const images = page.locator('#elyra-metadata\\:runtime-images');
   await expect(images.getByText(`Overlay ${name}`)).toBeVisible();
+
+  // A pipeline open in the text editor (Open With), not Elyra's: changed
+  // through that editor's document too.
+  await page.contents.uploadContent(
+    pipelineV8([
+      { id: 'n1', op: 'execute-notebook-node', filename: 'step.ipynb' }
+    ]),
+    'text',
+    `${tmpPath}/as-text.pipeline`
+  );
+  await page.sidebar.openTab('filebrowser');
+  await page.filebrowser.openDirectory(tmpPath);
+  await page.click('.jp-DirListing-item >> text=as-text.pipeline', {
+    button: 'right'
+  });
+  await page.click('.lm-Menu-item >> text=Open With');
+  await page
+    .locator('.lm-Menu-itemLabel')
+    .filter({ hasText: /^Editor$/ })
+    .click();
+  const textTab = page.locator('.lm-DockPanel-tabBar .lm-TabBar-tab', {
+    hasText: 'as-text.pipeline'
+  });
+  await expect(textTab).toBeVisible();
+  await page.click('.jp-DirListing-item >> text=as-text.pipeline', {
+    button: 'right'
+  });
+  await page.click('.lm-Menu-item >> text=Apply Overlay Images to Pipeline');
+  const textDialog = page.locator('.jp-Dialog');
+  await expect(textDialog).toContainText('Changed 1 node.');
+  await textDialog.locator('.jp-Dialog-button.jp-mod-accept').click();
+  await expect(
+    page.locator('.jp-FileEditor:visible .cm-content')
+  ).toContainText(`"runtime_image": "${image}"`);
+  await expect(textTab).not.toHaveClass(/jp-mod-dirty/);
+  await textTab.locator('.lm-TabBar-tabCloseIcon').click();
 
   // A pipeline open in Elyra's Pipeline Editor gets the image.
   await page.contents.uploadContent(

@@ -3,6 +3,7 @@ import { expect, test } from '@jupyterlab/galata';
 import {
   buildOverlay,
   notebook,
+  PANEL,
   pipelineV8,
   readFile,
   serverJobs
@@ -48,6 +49,12 @@ test('a build is registered, applied to an open pipeline, and used by a new pipe
   expect(entry.metadata.description).toBe(
     `Built by jupyterlab-overlays from overlays/${name} (source hash ${built.source_hash!.slice(0, 12)})`
   );
+
+  await expect(
+    page.locator(
+      `#${PANEL} [data-overlay="${name}"] [data-flag="runtime-image"]`
+    )
+  ).toHaveAttribute('title', /a file Elyra reads/);
 
   // A pipeline: our notebook, an untagged one, a script node.
   await page.contents.uploadContent(
@@ -119,6 +126,28 @@ test('a build is registered, applied to an open pipeline, and used by a new pipe
     (node: any) => node.app_data.component_parameters.runtime_image ?? null
   );
   expect(params).toEqual([image, null, null]);
+
+  // With unsaved edits, the change goes into the editor and stays unsaved.
+  await page.contents.uploadContent(flow, 'text', `${tmpPath}/edited.pipeline`);
+  await page.filebrowser.open(`${tmpPath}/edited.pipeline`);
+  const edited = page.locator('.lm-DockPanel-tabBar .lm-TabBar-tab', {
+    hasText: 'edited.pipeline'
+  });
+  await page.locator('.jp-FileEditor:visible .cm-content').click();
+  await page.keyboard.press('Control+Home');
+  await page.keyboard.type(' ');
+  await expect(edited).toHaveClass(/jp-mod-dirty/);
+  await page.click('.jp-DirListing-item >> text=edited.pipeline', {
+    button: 'right'
+  });
+  await page.click('.lm-Menu-item >> text=Apply Overlay Images to Pipeline');
+  await expect(dialog).toContainText('unsaved changes');
+  await dialog.locator('.jp-Dialog-button.jp-mod-accept').click();
+  await expect(
+    page.locator('.jp-FileEditor:visible .cm-content')
+  ).toContainText(`"runtime_image": "${image}"`);
+  await expect(edited).toHaveClass(/jp-mod-dirty/);
+  expect(await readFile(page, `${tmpPath}/edited.pipeline`)).toBe(flow);
 
   // An older format is explained and left alone.
   await page.click('.jp-DirListing-item >> text=old.pipeline', {

@@ -234,9 +234,18 @@ describe('FileStore and findStore', () => {
   it('uses Elyra when the server answers its API, else the files', async () => {
     expect((await findStore(new FakeServer(true).request)).kind).toBe('elyra');
     expect((await findStore(new FakeServer(false).request)).kind).toBe('file');
-    const failing: Request = () => Promise.reject(new TypeError('offline'));
-    expect((await findStore(failing)).kind).toBe('file');
   });
+
+  it.each([403, 500, 502])(
+    'rejects when Elyra answers %i, rather than writing files behind it',
+    async status => {
+      const failing: Request = async () =>
+        new Response(JSON.stringify({ message: 'broken' }), { status });
+      await expect(findStore(failing)).rejects.toThrow('broken');
+      const offline: Request = () => Promise.reject(new TypeError('offline'));
+      await expect(findStore(offline)).rejects.toThrow('offline');
+    }
+  );
 
   it('writes without the name in the body; 409 is an image not ours', async () => {
     const server = new FakeServer(false);
@@ -251,7 +260,7 @@ describe('FileStore and findStore', () => {
     server.images.set('overlay-other', USERS_IMAGE);
     await expect(
       store.save({ ...image, name: 'overlay-other' })
-    ).rejects.toBeInstanceOf(NotOurImageError);
+    ).rejects.toThrow('not ours');
     expect(await store.remove('overlay-train')).toBe(true);
     expect(await store.remove('overlay-train')).toBe(false);
   });
@@ -268,7 +277,9 @@ describe('RuntimeImageRegistrar', () => {
     return new RuntimeImageRegistrar({
       findStore: () => findStore(server.request),
       settings: () => settings,
-      folder: overlay => `overlays/${overlay}`
+      folder: overlay => `overlays/${overlay}`,
+      // Every job of these tests is its overlay's newest build (id j1).
+      current: overlay => job({ overlay })
     });
   }
 
@@ -324,6 +335,10 @@ describe('RuntimeImageRegistrar', () => {
     const r = registrar(server);
     await r.register(job());
     server.calls = [];
+    const events: string[] = [];
+    r.registered.connect((_, reg) =>
+      events.push(`${reg.overlay} ${reg.outcome}`)
+    );
     const results = await r.reconcile([
       job(),
       job({ overlay: 'prep', image: 'localhost/demo-prep:1' })
@@ -334,6 +349,24 @@ describe('RuntimeImageRegistrar', () => {
     expect(server.calls.filter(call => call.startsWith('PUT'))).toEqual([
       'PUT overlays/runtime-images/overlay-prep'
     ]);
+    // The one already right is announced too (the sidebar shows it).
+    expect(events).toEqual(['train unchanged', 'prep created']);
+  });
+
+  it('reconciles nothing, without throwing, when the store cannot be listed', async () => {
+    const failing: Request = async () => new Response('boom', { status: 500 });
+    const r = new RuntimeImageRegistrar({
+      findStore: async () => new FileStore(failing),
+      settings: () => ({ enabled: true, pullPolicy: 'IfNotPresent' }),
+      folder: overlay => `overlays/${overlay}`,
+      current: () => job()
+    });
+    const warn = jest
+      .spyOn(console, 'warn')
+      .mockImplementation(() => undefined);
+    expect(await r.reconcile([job()])).toEqual([]);
+    expect(warn).toHaveBeenCalled();
+    warn.mockRestore();
   });
 
   it('follows a rename and a delete', async () => {
@@ -367,6 +400,59 @@ describe('RuntimeImageRegistrar', () => {
       r.register(job({ image: 'a:3' }))
     ]);
     expect(server.images.get('overlay-train')!.metadata.image_name).toBe('a:3');
+  });
+
+  it('registers only the newest build of an overlay that exists', async () => {
+    const server = new FakeServer(true);
+    let current: OverlaysAPI.IJob | null = job({ id: 'j2', image: 'a:2' });
+    const r = new RuntimeImageRegistrar({
+      findStore: () => findStore(server.request),
+      settings: () => ({ enabled: true, pullPolicy: 'IfNotPresent' }),
+      folder: overlay => `overlays/${overlay}`,
+      current: () => current
+    });
+    // Seen ending after the newer one: ignored.
+    expect(await r.register(job({ id: 'j1', image: 'a:1' }))).toBeNull();
+    expect((await r.register(current!))!.outcome).toBe('created');
+    // The overlay was renamed or deleted while it built.
+    current = null;
+    expect(await r.register(job({ id: 'j3', image: 'a:3' }))).toBeNull();
+    expect(server.images.get('overlay-train')!.metadata.image_name).toBe('a:2');
+  });
+
+  it("never takes another overlay's image of the same name", async () => {
+    const server = new FakeServer(true);
+    const r = registrar(server);
+    await r.register(job({ overlay: 'data' }));
+    const clash = await r.register(job({ overlay: 'data-', image: 'other:1' }));
+    expect(clash!.outcome).toBe('failed');
+    expect(clash!.error).toContain('belongs to the overlay data');
+    expect(server.images.get('overlay-data')!.metadata.tags).toEqual([
+      'overlay',
+      'data'
+    ]);
+    // Deleting "data-" leaves "data"'s image alone.
+    const [removed] = await r.renamed('data-', null, null);
+    expect(removed.outcome).toBe('unchanged');
+    expect(server.images.has('overlay-data')).toBe(true);
+  });
+
+  it('keeps the pull secret the user set in Elyra', async () => {
+    const server = new FakeServer(true);
+    const r = registrar(server);
+    await r.register(job());
+    server.images.get('overlay-train')!.metadata.pull_secret = 'my-secret';
+    await r.register(job({ image: 'localhost/demo-train:new' }));
+    const image = server.images.get('overlay-train')!;
+    expect(image.metadata.image_name).toBe('localhost/demo-train:new');
+    expect(image.metadata.pull_secret).toBe('my-secret');
+  });
+
+  it('says nothing was removed when there was no image', async () => {
+    const server = new FakeServer(false);
+    const [result] = await registrar(server).renamed('never-built', null, null);
+    expect(result.outcome).toBe('unchanged');
+    expect(result.image).toBeNull();
   });
 
   it('compares runtime images field by field', () => {
