@@ -146,18 +146,29 @@ export namespace CreateOverlayBody {
 }
 
 /**
- * Ask for a new overlay's name and Python version; null when cancelled.
- * An invalid name (Enter pressed anyway) asks again.
+ * A dialog body that can say what stops it from being accepted.
  */
-export async function askCreateOverlay(
-  options: CreateOverlayBody.IOptions
-): Promise<ICreateOverlayValue | null> {
-  const { trans } = options;
-  let current = options;
+export interface IValidatedBody<T> extends Dialog.IBodyWidget<T> {
+  /** Why the dialog cannot be accepted, or null. */
+  readonly problem: string | null;
+}
+
+/**
+ * Show a dialog with a Create button until it is cancelled (null) or
+ * accepted with no problem. The body disables the button while there is a
+ * problem, but Enter accepts anyway: the dialog is then asked again, with a
+ * new body made from the last one.
+ */
+export async function askUntilValid<T, B extends IValidatedBody<T>>(
+  title: string,
+  trans: TranslationBundle,
+  makeBody: (previous: B | null) => B
+): Promise<T | null> {
+  let previous: B | null = null;
   for (;;) {
-    const body = new CreateOverlayBody(current);
+    const body = makeBody(previous);
     const result = await showDialog({
-      title: trans.__('Create Overlay'),
+      title,
       body,
       buttons: [
         Dialog.cancelButton({ label: trans.__('Cancel') }),
@@ -171,8 +182,25 @@ export async function askCreateOverlay(
     if (body.problem === null) {
       return result.value;
     }
-    current = { ...current, ...result.value };
+    previous = body;
   }
+}
+
+/**
+ * Ask for a new overlay's name and Python version; null when cancelled.
+ * An invalid name (Enter pressed anyway) asks again.
+ */
+export function askCreateOverlay(
+  options: CreateOverlayBody.IOptions
+): Promise<ICreateOverlayValue | null> {
+  return askUntilValid(
+    options.trans.__('Create Overlay'),
+    options.trans,
+    (previous: CreateOverlayBody | null) =>
+      new CreateOverlayBody(
+        previous ? { ...options, ...previous.getValue() } : options
+      )
+  );
 }
 
 /**

@@ -1,8 +1,9 @@
-import { Dialog, ReactWidget, showDialog } from '@jupyterlab/apputils';
+import { Dialog, ReactWidget } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
 import type { ISummarySection } from '../elyra/messages';
+import { askUntilValid } from './dialogs';
 
 /**
  * A notebook the Create Pipeline dialog offers.
@@ -254,30 +255,17 @@ export namespace CreatePipelineBody {
  * Ask which notebooks, in which order, and the file name; null when
  * cancelled.
  */
-export async function askCreatePipeline(
+export function askCreatePipeline(
   options: CreatePipelineBody.IOptions
 ): Promise<ICreatePipelineValue | null> {
-  const { trans } = options;
-  let current = options;
-  for (;;) {
-    const body = new CreatePipelineBody(current);
-    const result = await showDialog({
-      title: trans.__('Create Pipeline from Overlays'),
-      body,
-      buttons: [
-        Dialog.cancelButton({ label: trans.__('Cancel') }),
-        Dialog.okButton({ label: trans.__('Create') })
-      ],
-      focusNodeSelector: 'input'
-    });
-    if (!result.button.accept || !result.value) {
-      return null;
-    }
-    if (body.problem === null) {
-      return result.value;
-    }
-    current = { ...current, initial: body.state };
-  }
+  return askUntilValid(
+    options.trans.__('Create Pipeline from Overlays'),
+    options.trans,
+    (previous: CreatePipelineBody | null) =>
+      new CreatePipelineBody(
+        previous ? { ...options, initial: previous.state } : options
+      )
+  );
 }
 
 /**

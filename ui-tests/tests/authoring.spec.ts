@@ -1,19 +1,9 @@
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import * as path from 'path';
 
-const DEMO = path.resolve(__dirname, '..', '..', 'demo');
-const PANEL = 'jp-overlays-panel';
+import { PANEL, readFile } from './workspace';
 
-/** A text file of the server's workspace, through the contents API. */
-async function readFile(
-  page: IJupyterLabPageFixture,
-  file: string
-): Promise<string | null> {
-  const response = await page.request.get(
-    `/api/contents/${file}?type=file&format=text&content=1`
-  );
-  return response.ok() ? (await response.json()).content : null;
-}
+const DEMO = path.resolve(__dirname, '..', '..', 'demo');
 
 /** `.thoth.yaml` / `.aicoe-ci.yaml`, which the contents API hides. */
 async function readConfig(
