@@ -16,10 +16,15 @@ LAB_ARGS ?=
 # repository; `make lab-reset` starts again from demo/.
 LAB_ROOT := .lab/demo
 
-.PHONY: lab lab-reset test install system-lab system-test build watch lint clean elyra-venv
+.PHONY: lab lab-elyra lab-reset test install system-lab system-test build watch lint clean elyra-venv
 
 lab: system-lab install $(LAB_ROOT)
 	jupyter lab --allow-root --no-browser --port=$(LAB_PORT) \
+	  --ServerApp.root_dir="$(CURDIR)/$(LAB_ROOT)" $(LAB_ARGS)
+
+# The same with Elyra (its pipeline editor and runtime images) in .venv-elyra.
+lab-elyra: system-lab elyra-venv $(LAB_ROOT)
+	.venv-elyra/bin/jupyter lab --allow-root --no-browser --port=$(LAB_PORT) \
 	  --ServerApp.root_dir="$(CURDIR)/$(LAB_ROOT)" $(LAB_ARGS)
 
 $(LAB_ROOT):
