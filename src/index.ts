@@ -20,7 +20,7 @@ import { importEnvironment, OverlaysClient } from './api';
 import { addCommands, addJobCommands } from './commands';
 import { addPipelineCommands } from './elyra/commands';
 import { notifyRegistration } from './elyra/notify';
-import { RuntimeImageRegistrar } from './elyra/registrar';
+import { RuntimeImageRegistrar, sidebarState } from './elyra/registrar';
 import { findStore, serverRequest } from './elyra/runtimeImages';
 import type { IImportEnvironment } from './imports/resolve';
 import { JobsModel } from './jobs/model';
@@ -228,19 +228,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     });
     registrar.registered.connect((_, registration) => {
       notifyRegistration(registration, trans);
-      model!.setRuntimeImage(
-        registration.overlay,
-        registration.image === null && registration.outcome !== 'failed'
-          ? null
-          : {
-              name: registration.name,
-              image: registration.image,
-              store: registration.store,
-              ...(registration.outcome === 'failed'
-                ? { error: registration.error ?? '' }
-                : {})
-            }
-      );
+      model!.setRuntimeImage(registration.overlay, sidebarState(registration));
     });
     // After the settings: registration may be turned off.
     jobs.jobEnded.connect(

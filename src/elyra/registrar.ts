@@ -7,6 +7,7 @@
 import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
+import type { JobsModel } from '../jobs/model';
 import type { OverlaysAPI } from '../tokens';
 import {
   IRuntimeImage,
@@ -33,6 +34,31 @@ export interface IRegistration {
   store: 'elyra' | 'file' | null;
   /** Why it failed. */
   error?: string;
+}
+
+/**
+ * What the sidebar shows of a registration: null once the runtime image is
+ * gone (or was never there).
+ */
+export function sidebarState(
+  registration: IRegistration
+): JobsModel.IRuntimeImageState | null {
+  if (registration.outcome === 'failed') {
+    return {
+      name: registration.name,
+      image: registration.image,
+      store: registration.store,
+      error: registration.error ?? ''
+    };
+  }
+  if (registration.image === null) {
+    return null;
+  }
+  return {
+    name: registration.name,
+    image: registration.image,
+    store: registration.store
+  };
 }
 
 export class RuntimeImageRegistrar implements IDisposable {

@@ -1,4 +1,4 @@
-import { RuntimeImageRegistrar } from '../registrar';
+import { RuntimeImageRegistrar, sidebarState } from '../registrar';
 import {
   ElyraRestStore,
   FileStore,
@@ -467,5 +467,42 @@ describe('RuntimeImageRegistrar', () => {
         metadata: { ...a.metadata, pull_policy: 'Always' }
       })
     ).toBe(false);
+  });
+});
+
+describe('sidebarState', () => {
+  const base = {
+    overlay: 'train',
+    name: 'overlay-train',
+    image: 'x:1',
+    store: 'elyra' as const
+  };
+
+  it('shows a registered image, and the reason of a failure', () => {
+    expect(sidebarState({ ...base, outcome: 'created' })).toEqual({
+      name: 'overlay-train',
+      image: 'x:1',
+      store: 'elyra'
+    });
+    expect(
+      sidebarState({ ...base, outcome: 'failed', error: 'refused' })
+    ).toEqual({
+      name: 'overlay-train',
+      image: 'x:1',
+      store: 'elyra',
+      error: 'refused'
+    });
+  });
+
+  it('shows nothing once removed or when there was none', () => {
+    expect(
+      sidebarState({ ...base, image: null, outcome: 'removed' })
+    ).toBeNull();
+    expect(
+      sidebarState({ ...base, image: null, outcome: 'unchanged' })
+    ).toBeNull();
+    expect(
+      sidebarState({ ...base, image: null, outcome: 'failed', error: 'e' })
+    ).toMatchObject({ error: 'e' });
   });
 });
