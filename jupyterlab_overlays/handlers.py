@@ -21,6 +21,7 @@ from .config_files import (
 from .environment import EnvironmentProbeError, EnvironmentService
 from .info import server_info
 from .jobs.service import JobRequestError, JobService, check_overlay_name
+from .jobs.store import MAX_PAGE
 from .runtime_images import (
     RuntimeImageError,
     delete_image,
@@ -126,12 +127,26 @@ class JobsBaseHandler(OverlaysHandler):
 
 
 class JobsHandler(JobsBaseHandler):
-    """``GET overlays/jobs[?overlay=<name>]``: ``{"jobs": [...]}``, newest first.
+    """``GET overlays/jobs``: ``{"jobs": [...], "next": <id> | null}``, newest first.
+
+    Query parameters, all optional:
+
+    - ``overlay=<name>``: only that overlay's jobs.
+    - ``limit=N`` (1 to 500): at most N jobs; without it, all of them.
+    - ``before=<job id>``: only jobs created before that job. ``next`` is the id to pass
+      as ``before`` for the next page, null when there is none (always null without
+      ``limit``). A ``before`` that is not a job id is 400; one no job has is 404.
+    - ``view=current``: only what the sidebar needs: every queued or running job and, per
+      overlay, its newest job of each kind and its newest succeeded build (bounded by
+      3 per overlay + the active jobs); ``next`` is null. Not with ``limit`` or ``before``
+      (400). ``view=all`` is the default.
 
     ``POST overlays/jobs`` ``{"overlay": <name>, "kind": "build" | "lock"}``: ``202`` with
     ``Location`` and the job. When a queued or running job of that overlay and kind has the
     same source hash, that job is the answer (still ``202``, its own ``Location``).
     """
+
+    VIEWS = ("all", "current")
 
     @web.authenticated
     @authorized
@@ -140,10 +155,30 @@ class JobsHandler(JobsBaseHandler):
             overlay = self.get_query_argument("overlay", None)
             if overlay is not None:
                 check_overlay_name(overlay)
-            jobs = self.service().list(overlay=overlay)
-            self.finish({"jobs": [job.to_json() for job in jobs]})
+            view = self.get_query_argument("view", "all")
+            if view not in self.VIEWS:
+                raise JobRequestError(400, f"view must be 'all' or 'current', not {view[:50]!r}.")
+            limit = self._limit()
+            before = self.get_query_argument("before", None)
+            if view == "current":
+                if limit is not None or before is not None:
+                    raise JobRequestError(400, "view=current takes no limit or before.")
+                jobs, next_id = self.service().current(overlay=overlay), None
+            else:
+                jobs, next_id = self.service().page(overlay=overlay, limit=limit, before=before)
+            self.finish({"jobs": [job.to_json() for job in jobs], "next": next_id})
         except JobRequestError as error:
             self.fail(error.status, error.message)
+
+    def _limit(self) -> int | None:
+        raw = self.get_query_argument("limit", None)
+        if raw is None:
+            return None
+        if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MAX_PAGE):
+            raise JobRequestError(
+                400, f"limit must be a whole number from 1 to {MAX_PAGE}, not {raw[:50]!r}."
+            )
+        return int(raw)
 
     @web.authenticated
     @authorized

@@ -63,11 +63,32 @@ export class OverlaysClient {
   }
 
   /**
-   * `GET overlays/jobs[?overlay=]`: jobs, newest first.
+   * `GET overlays/jobs`: jobs, newest first; every one, a page of them
+   * (`limit`, `before`), or the current ones (`view: 'current'`). A string
+   * is the overlay whose jobs to list.
    */
-  jobs(overlay?: string): Promise<OverlaysAPI.IJobList> {
-    const query = overlay ? URLExt.objectToQueryString({ overlay }) : '';
-    return this._request<OverlaysAPI.IJobList>(`jobs${query}`);
+  jobs(
+    query: OverlaysAPI.JobsQuery | string = {}
+  ): Promise<OverlaysAPI.IJobList> {
+    const { overlay, view, limit, before } =
+      typeof query === 'string' ? { overlay: query } : query;
+    const params: Record<string, string> = {};
+    if (overlay) {
+      params.overlay = overlay;
+    }
+    if (view && view !== 'all') {
+      params.view = view;
+    }
+    if (limit !== undefined) {
+      params.limit = String(limit);
+    }
+    if (before) {
+      params.before = before;
+    }
+    const search = Object.keys(params).length
+      ? URLExt.objectToQueryString(params)
+      : '';
+    return this._request<OverlaysAPI.IJobList>(`jobs${search}`);
   }
 
   /**

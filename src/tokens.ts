@@ -133,10 +133,47 @@ export namespace OverlaysAPI {
   }
 
   /**
-   * `GET overlays/jobs[?overlay=]`: newest first.
+   * `GET overlays/jobs`: newest first.
    */
   export interface IJobList {
     jobs: IJob[];
+    /**
+     * The id to pass as `before` for the next page; null on the last page,
+     * without `limit`, and for `view: 'current'`.
+     */
+    next: string | null;
+  }
+
+  /**
+   * The query of `GET overlays/jobs`: every job (`view: 'all'`, the default),
+   * optionally in pages; or only the current ones (`view: 'current'`).
+   */
+  export type JobsQuery = IJobsPageQuery | IJobsCurrentQuery;
+
+  /**
+   * Jobs newest first, in pages when `limit` is given.
+   */
+  export interface IJobsPageQuery {
+    view?: 'all';
+    /** Only this overlay's jobs. */
+    overlay?: string;
+    /** At most this many jobs, 1 to 500; default: all of them. */
+    limit?: number;
+    /** Only jobs created before this job (the `next` of the previous page). */
+    before?: string;
+  }
+
+  /**
+   * What the sidebar shows: every queued or running job and, per overlay, its
+   * newest job of each kind and its newest succeeded build; newest first,
+   * each once. Bounded by the overlays, not by the history.
+   */
+  export interface IJobsCurrentQuery {
+    view: 'current';
+    /** Only this overlay's jobs. */
+    overlay?: string;
+    limit?: never;
+    before?: never;
   }
 
   /**

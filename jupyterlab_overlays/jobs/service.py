@@ -60,7 +60,7 @@ from .base import (
     process_start_time,
 )
 from .process import end_leftover_groups
-from .store import JobStore, valid_job_id
+from .store import MAX_PAGE, JobStore, valid_job_id
 
 NAME_RE = re.compile(r"^[a-zA-Z0-9_-]+$")
 MAX_NAME_LENGTH = 63
@@ -380,6 +380,37 @@ class JobService:
     def list(self, overlay: str | None = None) -> list[Job]:
         """Jobs, newest first, optionally of one overlay."""
         return [self._active(job.id) or job for job in self.store.list(overlay=overlay)]
+
+    def page(
+        self,
+        overlay: str | None = None,
+        limit: int | None = None,
+        before: str | None = None,
+    ) -> tuple[list[Job], str | None]:
+        """``GET jobs``: jobs newest first, optionally of one overlay, at most ``limit``
+        (1 to ``MAX_PAGE``; None: all), created before the job ``before``; and the id to
+        pass as ``before`` for the next page, or None.
+
+        JobRequestError 400 for a bad limit or a ``before`` that is not a job id, 404 for
+        a ``before`` no job has.
+        """
+        if limit is not None and (
+            isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE
+        ):
+            raise JobRequestError(400, f"limit must be from 1 to {MAX_PAGE}, not {limit!r}.")
+        if before is not None and not valid_job_id(before):
+            raise JobRequestError(400, f"before must be a job id, not {str(before)[:100]!r}.")
+        try:
+            jobs, next_id = self.store.page(overlay=overlay, limit=limit, before=before)
+        except KeyError:
+            raise JobRequestError(404, f"No job {before!r} (the before parameter).") from None
+        return [self._active(job.id) or job for job in jobs], next_id
+
+    def current(self, overlay: str | None = None) -> list[Job]:
+        """``GET jobs?view=current``: every queued or running job and, per overlay, its
+        newest job of each kind and its newest succeeded build; newest first, each once.
+        Bounded by 3 per overlay + the active jobs, however long the history."""
+        return [self._active(job.id) or job for job in self.store.current(overlay=overlay)]
 
     def read_log(self, job_id: str, offset: int = 0) -> dict:
         """``{"text", "offset" (to read from next), "ended"}``; ended: nothing more will come."""

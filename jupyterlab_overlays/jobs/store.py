@@ -5,7 +5,16 @@ the server dies mid-job), removed when it ends.
 
 One table, ``jobs``; its schema version is SQLite's ``PRAGMA user_version``. A database
 written by a newer version of this extension (a higher ``user_version``) is refused rather
-than misread. Logs are append-only UTF-8 files; ``read_log`` reads them by byte offset, for
+than misread. Indexes added since version 1 (``_INDEXES``) are made with ``CREATE INDEX IF
+NOT EXISTS`` whenever a store is opened: a database made before them gets them, the schema
+version stays 1, and an older extension still reads the database (it ignores them).
+
+``seq``, the INTEGER PRIMARY KEY, is the rowid: it orders jobs by creation ("newest
+first" is ``seq DESC``), and every index ends with it, so ``jobs_overlay`` on ``(overlay,
+kind)`` is in effect ``(overlay, kind, seq)``: the newest job of an overlay and kind is
+one index seek. Which index each query uses is tested with ``EXPLAIN QUERY PLAN``.
+
+Logs are append-only UTF-8 files; ``read_log`` reads them by byte offset, for
 incremental tailing, and never splits a character.
 """
 
@@ -59,6 +68,55 @@ CREATE TABLE jobs (
 );
 CREATE INDEX jobs_overlay ON jobs (overlay, kind);
 CREATE INDEX jobs_state ON jobs (state);
+"""
+
+# Added after version 1; made on every open (see the module's docstring).
+_INDEXES = """
+CREATE INDEX IF NOT EXISTS jobs_overlay_seq ON jobs (overlay, seq);
+CREATE INDEX IF NOT EXISTS jobs_built ON jobs (overlay)
+    WHERE kind = 'build' AND state = 'succeeded';
+"""
+
+# The most jobs one page of ``page`` holds.
+MAX_PAGE = 500
+
+# The active states and the kinds, as SQL literals: made from the enums, never from input.
+_ACTIVE = ", ".join(f"'{state.value}'" for state in (JobState.QUEUED, JobState.RUNNING))
+_KINDS = tuple(kind.value for kind in JobKind)
+
+# ``current``: the seqs of every active job and, per overlay, of its newest job of each
+# kind and its newest succeeded build. The overlays are found by a skip-scan of an index
+# (one seek per overlay, not a scan of every job); each pick is one seek backwards. The
+# newest succeeded build comes from the partial index ``jobs_built`` (named: the planner
+# would otherwise walk back through every build of the overlay), the active jobs from
+# ``jobs_state`` (named: with one overlay asked for, it would walk that overlay's jobs).
+# ``{overlays}`` is either that scan or the single overlay asked for (a parameter).
+_ALL_OVERLAYS = """
+    SELECT MIN(overlay) FROM jobs
+    UNION ALL
+    SELECT (SELECT MIN(overlay) FROM jobs WHERE overlay > name) FROM names WHERE name IS NOT NULL
+"""
+_ONE_OVERLAY = "SELECT ?"
+_NEWEST_OF_KIND = """
+    SELECT (SELECT seq FROM jobs WHERE overlay = name AND kind = '{kind}'
+            ORDER BY seq DESC LIMIT 1)
+    FROM names WHERE name IS NOT NULL
+"""
+_CURRENT = """
+WITH RECURSIVE
+names(name) AS ({overlays}),
+picked(seq) AS (
+    {newest}
+    UNION
+    SELECT (SELECT seq FROM jobs INDEXED BY jobs_built
+            WHERE overlay = name AND kind = 'build' AND state = 'succeeded'
+            ORDER BY seq DESC LIMIT 1)
+    FROM names WHERE name IS NOT NULL
+    UNION
+    SELECT seq FROM jobs INDEXED BY jobs_state WHERE state IN ({active}) {active_overlay}
+)
+SELECT * FROM jobs WHERE seq IN (SELECT seq FROM picked WHERE seq IS NOT NULL)
+ORDER BY seq DESC
 """
 
 # Built from the constant column names above, never from input.
@@ -137,6 +195,7 @@ class JobStore:
                 self._db.executescript(
                     f"BEGIN; {_SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
                 )
+            self._db.executescript(f"BEGIN; {_INDEXES} COMMIT;")
 
     def close(self) -> None:
         with self._lock:
@@ -201,6 +260,83 @@ class JobStore:
         with self._lock:
             rows = self._db.execute(sql + " ORDER BY seq DESC", params).fetchall()
         return [self._job(row) for row in rows]
+
+    def page(
+        self,
+        overlay: str | None = None,
+        limit: int | None = None,
+        before: str | None = None,
+    ) -> tuple[list[Job], str | None]:
+        """A page of records, newest first, and the id to pass as ``before`` for the next
+        page (None: there is none).
+
+        ``before``: only jobs created before that job (KeyError if there is no such job).
+        ``limit``: at most that many (1 to ``MAX_PAGE``); None: all of them.
+        """
+        if limit is not None and not 1 <= limit <= MAX_PAGE:
+            raise ValueError(f"limit must be from 1 to {MAX_PAGE}, not {limit}")
+        with self._lock:
+            before_seq = None
+            if before is not None:
+                row = self._db.execute("SELECT seq FROM jobs WHERE id = ?", (before,)).fetchone()
+                if row is None:
+                    raise KeyError(before)
+                before_seq = row["seq"]
+            rows = self._db.execute(*self._page_sql(overlay, limit, before_seq)).fetchall()
+        jobs = [self._job(row) for row in rows]
+        if limit is not None and len(jobs) > limit:
+            return jobs[:limit], jobs[limit - 1].id
+        return jobs, None
+
+    @staticmethod
+    def _page_sql(
+        overlay: str | None, limit: int | None, before_seq: int | None
+    ) -> tuple[str, list]:
+        """The query of ``page``, with the ``seq`` of its ``before`` job."""
+        where, params = [], []
+        if overlay is not None:
+            where.append("overlay = ?")
+            params.append(overlay)
+        if before_seq is not None:
+            where.append("seq < ?")
+            params.append(before_seq)
+        sql = "SELECT * FROM jobs"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY seq DESC"
+        if limit is not None:
+            # One more than asked: whether there is a next page.
+            sql += " LIMIT ?"
+            params.append(limit + 1)
+        return sql, params
+
+    def current(self, overlay: str | None = None) -> list[Job]:
+        """What the sidebar shows, newest first, each job once: every queued or running
+        job and, per overlay, its newest job of each kind and its newest succeeded build.
+
+        At most (kinds + 1) per overlay, plus the active jobs, whatever the history holds.
+        """
+        sql, params = self._current_sql(overlay)
+        with self._lock:
+            rows = self._db.execute(sql, params).fetchall()
+        return [self._job(row) for row in rows]
+
+    @staticmethod
+    def _current_sql(overlay: str | None) -> tuple[str, list]:
+        newest = "\n    UNION\n".join(_NEWEST_OF_KIND.format(kind=kind) for kind in _KINDS)
+        sql = _CURRENT.format(
+            overlays=_ALL_OVERLAYS if overlay is None else _ONE_OVERLAY,
+            newest=newest,
+            active=_ACTIVE,
+            active_overlay="" if overlay is None else "AND overlay = ?",
+        )
+        return sql, [] if overlay is None else [overlay, overlay]
+
+    def query_plan(self, sql: str, params: list) -> list[str]:
+        """SQLite's ``EXPLAIN QUERY PLAN`` of a query, one line per step (for tests)."""
+        with self._lock:
+            rows = self._db.execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()
+        return [row["detail"] for row in rows]
 
     # What running jobs would leave behind (base.Leftovers).
 

@@ -143,7 +143,7 @@ async def test_list_newest_first_and_by_overlay(jp_fetch, fake, overlay):
     only_a = json.loads((await jp_fetch("overlays", "jobs", params={"overlay": "wait-a"})).body)
     assert [job["id"] for job in only_a["jobs"]] == [a["id"]]
     none = json.loads((await jp_fetch("overlays", "jobs", params={"overlay": "other"})).body)
-    assert none == {"jobs": []}
+    assert none == {"jobs": [], "next": None}
     status, _ = await error_of(jp_fetch("overlays", "jobs", params={"overlay": "../x"}))
     assert status == 400
 
@@ -238,7 +238,7 @@ async def test_bad_names_are_400_and_touch_nothing(jp_fetch, fake, jp_root_dir, 
     assert status == 400
     assert message
     assert tree(jp_root_dir.parent) == before
-    assert json.loads((await jp_fetch("overlays", "jobs")).body) == {"jobs": []}
+    assert json.loads((await jp_fetch("overlays", "jobs")).body) == {"jobs": [], "next": None}
     assert list((jobs_dir / "logs").iterdir()) == []
     assert fake.made == 0
 

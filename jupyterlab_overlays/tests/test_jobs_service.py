@@ -511,6 +511,46 @@ def test_read_log_never_splits_a_character(tmp_path):
     store.close()
 
 
+async def test_page_and_current_views(services, workspace, fake):
+    """``page`` and ``current`` answer live jobs from memory; bad paging is 400 / 404."""
+    for name in ("wait-a", "wait-b"):
+        make_overlay(workspace, name)
+    service = services()
+    a, _ = await service.submit("wait-a", "build")
+    lock, _ = await service.submit("wait-a", "lock")
+    b, _ = await service.submit("wait-b", "build")
+    await wait_until(lambda: a.id in fake.started)
+    await wait_until(lambda: service.get(a.id).progress == {"step": 1, "steps": 2})
+
+    jobs, next_id = service.page(limit=2)
+    assert [job.id for job in jobs] == [b.id, lock.id] and next_id == lock.id
+    jobs, next_id = service.page(limit=2, before=next_id)
+    assert [job.id for job in jobs] == [a.id] and next_id is None
+    assert jobs[0] is service.get(a.id)  # the live record, with its progress
+    assert [job.id for job in service.current()] == [b.id, lock.id, a.id]
+    assert [job.id for job in service.current(overlay="wait-b")] == [b.id]
+
+    for limit in (0, 501, True, "5", 2.0):
+        with pytest.raises(JobRequestError) as error:
+            service.page(limit=limit)
+        assert error.value.status == 400 and "limit" in error.value.message
+    with pytest.raises(JobRequestError) as error:
+        service.page(before="../x")
+    assert error.value.status == 400
+    with pytest.raises(JobRequestError) as error:
+        service.page(before="e" * 32)
+    assert error.value.status == 404
+
+    for job in (a, lock, b):
+        fake.release(job.id)
+        await wait_until(lambda job=job: state(service, job).ended)
+    assert [(job.id, job.state) for job in service.current()] == [
+        (b.id, JobState.SUCCEEDED),
+        (lock.id, JobState.SUCCEEDED),
+        (a.id, JobState.SUCCEEDED),
+    ]
+
+
 # Persistence and recovery.
 
 

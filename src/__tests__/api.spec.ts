@@ -109,4 +109,36 @@ describe('OverlaysClient jobs', () => {
       kind: 'build'
     });
   });
+
+  it('puts the paging and view parameters of GET jobs in the query', async () => {
+    const { client, calls } = recording({ jobs: [], next: null });
+    await client.jobs({});
+    await client.jobs({ view: 'current' });
+    await client.jobs({ view: 'current', overlay: 'train' });
+    await client.jobs({ limit: 50 });
+    await client.jobs({ limit: 20, before: 'f00d' });
+    await client.jobs({ overlay: 'a b', limit: 1, view: 'all' });
+    expect(calls.map(call => call.url)).toEqual([
+      '/overlays/jobs',
+      '/overlays/jobs?view=current',
+      '/overlays/jobs?overlay=train&view=current',
+      '/overlays/jobs?limit=50',
+      '/overlays/jobs?limit=20&before=f00d',
+      '/overlays/jobs?overlay=a+b&limit=1'
+    ]);
+  });
+
+  it('does not type paging with view=current', () => {
+    const { client } = recording({ jobs: [], next: null });
+    // Compiled, never run: ts-jest fails the test file if an error is missing.
+    const untyped = () => [
+      // @ts-expect-error: view=current takes no limit
+      client.jobs({ view: 'current', limit: 5 }),
+      // @ts-expect-error: nor before
+      client.jobs({ view: 'current', before: 'f00d' }),
+      // @ts-expect-error: only 'all' and 'current'
+      client.jobs({ view: 'everything' })
+    ];
+    expect(typeof untyped).toBe('function');
+  });
 });

@@ -2,7 +2,7 @@ import { IDisposable } from '@lumino/disposable';
 import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { OverlaysClient } from '../api';
+import { isNotFound, OverlaysClient } from '../api';
 import { isActive, OverlaysAPI } from '../tokens';
 
 /**
@@ -50,7 +50,9 @@ export class JobsModel implements IDisposable {
   }
 
   /**
-   * Every job, newest first.
+   * The current jobs, newest first: every queued or running one and, per
+   * overlay, the newest of each kind and the newest successful build (the
+   * server's `view=current`), not the whole history.
    */
   get jobs(): readonly OverlaysAPI.IJob[] {
     return this._jobs;
@@ -134,14 +136,20 @@ export class JobsModel implements IDisposable {
   }
 
   /**
-   * Ask the server for the jobs; the statuses too when polling slowly or when
-   * a job has ended (it may have written a lock). Rejects when the jobs
-   * cannot be read, so the poll backs off.
+   * Ask the server for the current jobs (`view: 'current'`: every active job
+   * and, per overlay, the newest of each kind and the newest good build); the
+   * statuses too when polling slowly or when a job has ended (it may have
+   * written a lock). A job seen active at the last refresh that the answer no
+   * longer holds (say an older build that ended while a newer one waited) is
+   * asked for by id, so `jobEnded` misses no end. Rejects when the jobs cannot
+   * be read, so the poll backs off.
    */
   async refresh(): Promise<void> {
     let list: OverlaysAPI.IJob[];
+    let dropped: Map<string, OverlaysAPI.IJob | null>;
     try {
-      list = (await this._client.jobs()).jobs;
+      list = (await this._client.jobs({ view: 'current' })).jobs;
+      dropped = await this._dropped(list);
     } catch (error) {
       this._error = error instanceof Error ? error.message : String(error);
       this._changed.emit();
@@ -154,8 +162,29 @@ export class JobsModel implements IDisposable {
     const ended = list.filter(
       job => isActive(before.get(job.id)) && !isActive(job)
     );
+    // Active jobs the answer does not hold: ended ones are reported, and
+    // active ones (submitted after the list was read) stay, so the poll keeps
+    // its pace and sees them end. One the server no longer has goes.
+    const answered = new Set(list.map(job => job.id));
+    const stillActive: OverlaysAPI.IJob[] = [];
+    for (const job of this._jobs) {
+      if (!isActive(job) || answered.has(job.id)) {
+        continue;
+      }
+      const now = dropped.has(job.id) ? dropped.get(job.id)! : job;
+      if (now === null) {
+        continue;
+      } else if (isActive(now)) {
+        stillActive.push(now);
+      } else {
+        ended.push(now);
+      }
+    }
     const wasFast = this.activeCount > 0;
-    this._jobs = list;
+    this._jobs =
+      stillActive.length > 0
+        ? Private.newestFirst([...list, ...stillActive])
+        : list;
     this._error = null;
     this._now = this._clock();
     this._updateFrequency();
@@ -239,6 +268,32 @@ export class JobsModel implements IDisposable {
     }
   }
 
+  /**
+   * The jobs active at the last refresh that `list` does not hold, as the
+   * server has them now (`GET jobs/<id>`); null for one it no longer has.
+   * Other failures reject, and the refresh with them (nothing is lost: the
+   * next refresh asks again).
+   */
+  private async _dropped(
+    list: readonly OverlaysAPI.IJob[]
+  ): Promise<Map<string, OverlaysAPI.IJob | null>> {
+    const answered = new Set(list.map(job => job.id));
+    const missing = this._jobs.filter(
+      job => isActive(job) && !answered.has(job.id)
+    );
+    const found = await Promise.all(
+      missing.map(job =>
+        this._client.job(job.id).catch(error => {
+          if (isNotFound(error)) {
+            return null;
+          }
+          throw error;
+        })
+      )
+    );
+    return new Map(missing.map((job, index) => [job.id, found[index]]));
+  }
+
   private _frequency() {
     const interval = this.activeCount > 0 ? this._fast : this._slow;
     return { interval, backoff: true, max: Math.max(interval, this._slow) * 6 };
@@ -275,7 +330,7 @@ export namespace JobsModel {
    */
   export type IClient = Pick<
     OverlaysClient,
-    'jobs' | 'submitJob' | 'cancelJob' | 'overlayStatus'
+    'jobs' | 'job' | 'submitJob' | 'cancelJob' | 'overlayStatus'
   >;
 
   /**
@@ -324,5 +379,18 @@ export namespace JobsModel {
     store: 'elyra' | 'file' | null;
     /** Why it could not be registered; absent when it was. */
     error?: string;
+  }
+}
+
+namespace Private {
+  /**
+   * Jobs newest first by creation time; the order given among equal times.
+   */
+  export function newestFirst(
+    jobs: readonly OverlaysAPI.IJob[]
+  ): OverlaysAPI.IJob[] {
+    return [...jobs].sort((a, b) =>
+      a.created < b.created ? 1 : a.created > b.created ? -1 : 0
+    );
   }
 }

@@ -1,5 +1,7 @@
+import { ServerConnection } from '@jupyterlab/services';
+
 import { JobsModel } from '../model';
-import { OverlaysAPI } from '../../tokens';
+import { isActive, OverlaysAPI } from '../../tokens';
 
 function job(
   id: string,
@@ -24,19 +26,60 @@ function job(
   };
 }
 
+/**
+ * `view=current` as the server makes it from every job (newest first): each
+ * active job and, per overlay, the newest of each kind and the newest
+ * succeeded build, each once.
+ */
+function currentView(jobs: OverlaysAPI.IJob[]): OverlaysAPI.IJob[] {
+  const seen = new Set<string>();
+  return jobs.filter(job => {
+    const keys = [`newest ${job.overlay} ${job.kind}`];
+    if (isActive(job)) {
+      keys.push(`active ${job.id}`);
+    }
+    if (job.kind === 'build' && job.state === 'succeeded') {
+      keys.push(`built ${job.overlay}`);
+    }
+    const fresh = keys.filter(key => !seen.has(key));
+    keys.forEach(key => seen.add(key));
+    return fresh.length > 0;
+  });
+}
+
 /** A client whose answers the test sets. */
 class FakeClient implements JobsModel.IClient {
+  /** Every job the server has, newest first. */
   list: OverlaysAPI.IJob[] = [];
   statuses: Record<string, OverlaysAPI.IOverlayStatus> = {};
   submitted: [string, string][] = [];
   cancelled: string[] = [];
   failJobs: Error | null = null;
+  failJob: Error | null = null;
 
-  jobs = jest.fn(async () => {
+  jobs = jest.fn(async (query: OverlaysAPI.JobsQuery | string = {}) => {
     if (this.failJobs) {
       throw this.failJobs;
     }
-    return { jobs: [...this.list] };
+    const current = typeof query !== 'string' && query.view === 'current';
+    return {
+      jobs: current ? currentView(this.list) : [...this.list],
+      next: null
+    };
+  });
+
+  job = jest.fn(async (id: string) => {
+    if (this.failJob) {
+      throw this.failJob;
+    }
+    const found = this.list.find(item => item.id === id);
+    if (!found) {
+      throw new ServerConnection.ResponseError(
+        new Response('{"message": "No job"}', { status: 404 }),
+        `No job ${id}`
+      );
+    }
+    return found;
   });
 
   overlayStatus = jest.fn(async (name: string) => {
@@ -147,6 +190,149 @@ describe('JobsModel', () => {
     expect(model.status('train')?.lock).toBe('current');
     await model.refresh();
     expect(ended).toEqual(['b1']);
+  });
+
+  it('asks the server for the current view only', async () => {
+    makeModel();
+    await model.refresh();
+    expect(client.jobs).toHaveBeenCalledTimes(1);
+    expect(client.jobs).toHaveBeenCalledWith({ view: 'current' });
+    expect(client.job).not.toHaveBeenCalled();
+  });
+
+  it('keeps only the current jobs of a long history', async () => {
+    makeModel();
+    const old = Array.from({ length: 50 }, (_, index) =>
+      job(`old${index}`, {
+        overlay: index % 2 ? 'train' : 'prep',
+        kind: index % 3 ? 'build' : 'lock',
+        state: index % 5 ? 'failed' : 'succeeded'
+      })
+    );
+    client.list = [job('b9', { state: 'running' }), ...old];
+    await model.refresh();
+    expect(model.jobs.length).toBeLessThanOrEqual(2 * 3 + 1);
+    expect(model.jobs.map(item => item.id)).toEqual(
+      currentView(client.list).map(item => item.id)
+    );
+    expect(model.latest('train', 'build')?.id).toBe('b9');
+    expect(model.lastBuilt('prep')?.state).toBe('succeeded');
+    expect(model.activeCount).toBe(1);
+  });
+
+  it('emits jobEnded for an active job that dropped out of the current view', async () => {
+    makeModel();
+    const ended: OverlaysAPI.IJob[] = [];
+    model.jobEnded.connect((_, item) => ended.push(item));
+    // An older build runs while a newer one of the same overlay waits.
+    client.list = [
+      job('b2', { state: 'queued', source_hash: 'b'.repeat(64) }),
+      job('b1', { state: 'running' }),
+      job('b0', { state: 'failed' })
+    ];
+    await model.refresh();
+    expect(model.jobs.map(item => item.id)).toEqual(['b2', 'b1']);
+    expect(model.activeCount).toBe(2);
+
+    // b1 fails and b2 starts: b1 is neither active, nor the newest build, nor
+    // a good one, so the current view leaves it out.
+    client.list = [
+      job('b2', { state: 'running', source_hash: 'b'.repeat(64) }),
+      job('b1', { state: 'failed', error: 'no space left' }),
+      job('b0', { state: 'failed' })
+    ];
+    await model.refresh();
+    expect(client.job).toHaveBeenCalledTimes(1);
+    expect(client.job).toHaveBeenCalledWith('b1');
+    expect(ended.map(item => [item.id, item.state, item.error])).toEqual([
+      ['b1', 'failed', 'no space left']
+    ]);
+    expect(model.jobs.map(item => item.id)).toEqual(['b2']);
+    expect(model.job('b1')).toBeNull();
+    expect(model.latest('train', 'build')?.id).toBe('b2');
+    expect(model.runningCount).toBe(1);
+
+    // Once reported, never again, and not asked for again.
+    client.job.mockClear();
+    await model.refresh();
+    expect(client.job).not.toHaveBeenCalled();
+    expect(ended).toHaveLength(1);
+  });
+
+  it('also reports jobs that ended in the view and out of it at once', async () => {
+    makeModel();
+    const ended: string[] = [];
+    model.jobEnded.connect((_, item) => ended.push(item.id));
+    client.list = [
+      job('b2', { state: 'queued' }),
+      job('b1', { state: 'running' }),
+      job('l1', { kind: 'lock', overlay: 'prep', state: 'running' })
+    ];
+    await model.refresh();
+    client.list = [
+      job('b2', { state: 'succeeded', image: 'localhost/w-train:b2' }),
+      job('b1', { state: 'cancelled' }),
+      job('l1', { kind: 'lock', overlay: 'prep', state: 'succeeded' })
+    ];
+    await model.refresh();
+    expect(ended.sort()).toEqual(['b1', 'b2', 'l1']);
+    expect(model.activeCount).toBe(0);
+    expect(model.lastBuilt('train')?.id).toBe('b2');
+  });
+
+  it('forgets an active job the server no longer has, without an end', async () => {
+    makeModel();
+    const ended = jest.fn();
+    model.jobEnded.connect(ended);
+    client.list = [job('b1', { state: 'running' })];
+    await model.refresh();
+    client.list = [];
+    await model.refresh();
+    expect(client.job).toHaveBeenCalledWith('b1');
+    expect(model.jobs).toEqual([]);
+    expect(model.activeCount).toBe(0);
+    expect(ended).not.toHaveBeenCalled();
+  });
+
+  it('rejects and keeps the job active when it cannot be asked for', async () => {
+    makeModel();
+    const ended: string[] = [];
+    model.jobEnded.connect((_, item) => ended.push(item.id));
+    client.list = [
+      job('b2', { state: 'queued' }),
+      job('b1', { state: 'running' })
+    ];
+    await model.refresh();
+    client.list = [
+      job('b2', { state: 'running' }),
+      job('b1', { state: 'failed' })
+    ];
+    client.failJob = new Error('server gone');
+    await expect(model.refresh()).rejects.toThrow('server gone');
+    expect(model.error).toBe('server gone');
+    expect(model.activeCount).toBe(2);
+    expect(ended).toEqual([]);
+    client.failJob = null;
+    await model.refresh();
+    expect(ended).toEqual(['b1']);
+    expect(model.error).toBeNull();
+  });
+
+  it('keeps a job submitted while the list was on its way', async () => {
+    makeModel();
+    // The server read its list before the job was made: it is not in it.
+    let release!: () => void;
+    const gate = new Promise<void>(resolve => (release = resolve));
+    client.jobs.mockImplementationOnce(async () => {
+      await gate;
+      return { jobs: [], next: null };
+    });
+    const refreshing = model.refresh();
+    const submitted = await model.submit('train', 'build');
+    release();
+    await refreshing;
+    expect(model.job(submitted.id)?.state).toBe('queued');
+    expect(model.activeCount).toBe(1);
   });
 
   it('does not ask for statuses on every fast tick', async () => {
