@@ -31,21 +31,19 @@ import contextlib
 import json
 import math
 import os
-import secrets
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from labserver import Server  # noqa: E402 - benchmarks/ is on sys.path
 
 from jupyterlab_overlays.config import OverlaysConfig  # noqa: E402
 from jupyterlab_overlays.jobs.base import Job, JobContext, JobKind, JobState  # noqa: E402
@@ -299,93 +297,6 @@ async def builds(config: OverlaysConfig, workspace: Path, tmp: Path, buildah: Bu
 # --- (b) status endpoint latency --------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    """`jupyter server` of this venv on 127.0.0.1, with this extension."""
-
-    def __init__(self, workspace: Path, tmp: Path, config: OverlaysConfig) -> None:
-        self.port = free_port()
-        self.token = secrets.token_hex(16)
-        self.base = f"http://127.0.0.1:{self.port}/"
-        settings = {
-            "ServerApp": {
-                "ip": "127.0.0.1",
-                "port": self.port,
-                "port_retries": 0,
-                "open_browser": False,
-                "allow_root": True,
-                "root_dir": str(workspace),
-                "jpserver_extensions": {"jupyterlab_overlays": True},
-                "log_level": "WARN",
-            },
-            "IdentityProvider": {"token": self.token},
-            "OverlaysConfig": {
-                # The store of part (a): the list holds its jobs too.
-                "jobs_dir": str(tmp / "jobs-a"),
-                "build_tools": ["buildah"],
-                "base_image": config.base_image,
-                "buildah_root": config.buildah_root,
-                "buildah_runroot": config.buildah_runroot,
-            },
-        }
-        config_file = tmp / "jupyter_server_config.json"
-        config_file.write_text(json.dumps(settings))
-        env = dict(os.environ)
-        env.update(
-            JUPYTER_CONFIG_DIR=str(tmp / "jupyter-config"),
-            JUPYTER_DATA_DIR=str(tmp / "jupyter-data"),
-            JUPYTER_RUNTIME_DIR=str(tmp / "jupyter-runtime"),
-        )
-        jupyter = Path(sys.executable).parent / "jupyter"
-        self.output = open(tmp / "server.log", "wb")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(  # noqa: S603 - our own arguments
-            [str(jupyter), "server", f"--config={config_file}"],
-            cwd=workspace,
-            env=env,
-            stdout=self.output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self.log_file = tmp / "server.log"
-
-    def request(self, method: str, path: str, body: dict | None = None) -> dict:
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(  # noqa: S310 - http://127.0.0.1 only
-            self.base + path,
-            data=data,
-            method=method,
-            headers={"Authorization": f"token {self.token}"},
-        )
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-            return json.loads(response.read() or b"{}")
-
-    def wait_ready(self, seconds: float = 60) -> float:
-        start = time.monotonic()
-        while time.monotonic() - start < seconds:
-            if self.process.poll() is not None:
-                raise SystemExit(f"jupyter server ended:\n{self.log_file.read_text()[-3000:]}")
-            with contextlib.suppress(OSError):
-                self.request("GET", "overlays/jobs")
-                return time.monotonic() - start
-            time.sleep(0.2)
-        raise SystemExit(f"jupyter server not ready:\n{self.log_file.read_text()[-3000:]}")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(10)
-        self.output.close()
-
-
 async def poller(port: int, request: bytes, deadline: float, latencies: list[float]) -> int:
     """GET over one keep-alive connection until ``deadline``; returns the errors."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -466,7 +377,18 @@ def wait_ended(server: Server, job_id: str) -> dict:
 
 def latency(config: OverlaysConfig, workspace: Path, tmp: Path, buildah: Buildah, args) -> dict:
     section(f"status endpoints: {POLLERS} concurrent pollers, {args.window:g} s windows")
-    server = Server(workspace, tmp, config)
+    server = Server(
+        workspace,
+        tmp,
+        {
+            # The store of part (a): the list holds its jobs too.
+            "jobs_dir": str(tmp / "jobs-a"),
+            "build_tools": ["buildah"],
+            "base_image": config.base_image,
+            "buildah_root": config.buildah_root,
+            "buildah_runroot": config.buildah_runroot,
+        },
+    )
     results: dict = {}
     # What the sidebar polls: one job's record, and the current view of the jobs.
     paths = {"job": "overlays/jobs/{id}", "list": "overlays/jobs?view=current"}

@@ -16,16 +16,11 @@ JSON, HTTP). It reports; it never fails on a figure.
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import random
-import secrets
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,16 +29,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from labserver import Server  # noqa: E402 - benchmarks/ is on sys.path
+
 from jupyterlab_overlays.jobs.base import Job, JobKind, JobState  # noqa: E402
 from jupyterlab_overlays.jobs.store import JobStore  # noqa: E402
 
 ENDED = (JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def fill(folder: Path, count: int, overlays: int) -> None:
@@ -79,82 +70,6 @@ def fill(folder: Path, count: int, overlays: int) -> None:
         store.close()
 
 
-class Server:
-    """`jupyter server` of this venv on 127.0.0.1 with this extension, over ``jobs_dir``."""
-
-    def __init__(self, tmp: Path, jobs_dir: Path) -> None:
-        self.port = free_port()
-        self.token = secrets.token_hex(16)
-        workspace = tmp / "workspace"
-        workspace.mkdir()
-        settings = {
-            "ServerApp": {
-                "ip": "127.0.0.1",
-                "port": self.port,
-                "port_retries": 0,
-                "open_browser": False,
-                "allow_root": True,
-                "root_dir": str(workspace),
-                "jpserver_extensions": {"jupyterlab_overlays": True},
-                "log_level": "WARN",
-            },
-            "IdentityProvider": {"token": self.token},
-            "OverlaysConfig": {"jobs_dir": str(jobs_dir)},
-        }
-        config_file = tmp / "jupyter_server_config.json"
-        config_file.write_text(json.dumps(settings))
-        env = dict(os.environ)
-        env.update(
-            JUPYTER_CONFIG_DIR=str(tmp / "jupyter-config"),
-            JUPYTER_DATA_DIR=str(tmp / "jupyter-data"),
-            JUPYTER_RUNTIME_DIR=str(tmp / "jupyter-runtime"),
-        )
-        self.log_file = tmp / "server.log"
-        self.output = open(self.log_file, "wb")  # noqa: SIM115 - closed in stop()
-        jupyter = Path(sys.executable).parent / "jupyter"
-        self.process = subprocess.Popen(  # noqa: S603 - our own arguments
-            [str(jupyter), "server", f"--config={config_file}"],
-            cwd=workspace,
-            env=env,
-            stdout=self.output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self.connection: http.client.HTTPConnection | None = None
-
-    def get(self, path: str) -> tuple[int, bytes]:
-        if self.connection is None:
-            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        self.connection.request("GET", "/" + path, headers={"Authorization": f"token {self.token}"})
-        response = self.connection.getresponse()
-        return response.status, response.read()
-
-    def wait_ready(self, seconds: float = 60) -> None:
-        start = time.monotonic()
-        while time.monotonic() - start < seconds:
-            if self.process.poll() is not None:
-                raise SystemExit(f"jupyter server ended:\n{self.log_file.read_text()[-3000:]}")
-            try:
-                if self.get("overlays/info")[0] == 200:
-                    return
-            except OSError:
-                self.connection = None
-            time.sleep(0.2)
-        raise SystemExit(f"jupyter server not ready:\n{self.log_file.read_text()[-3000:]}")
-
-    def stop(self) -> None:
-        if self.connection is not None:
-            self.connection.close()
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(10)
-        self.output.close()
-
-
 def measure(server: Server, path: str, requests: int) -> dict:
     for _ in range(5):  # warm up: connection, caches, SQLite pages
         server.get(path)
@@ -186,7 +101,9 @@ def main() -> int:
     server = None
     try:
         fill(tmp / "jobs", args.jobs, args.overlays)
-        server = Server(tmp, tmp / "jobs")
+        workspace = tmp / "workspace"
+        workspace.mkdir()
+        server = Server(workspace, tmp, {"jobs_dir": str(tmp / "jobs")})
         server.wait_ready()
         urls = {
             "GET overlays/jobs (all)": "overlays/jobs",
