@@ -134,7 +134,7 @@ export function addPipelineCommands(context: IPipelineCommandContext): void {
         : applyOverlayImages(parsed.pipeline, {
             pipelinePath: path,
             overlayOf: notebook => workspace.overlayOf(notebook),
-            imageOf: overlay => imageOf(overlay)
+            imageOf
           });
     if (!result.ok) {
       await showDialog({
