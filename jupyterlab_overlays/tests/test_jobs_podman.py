@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from jupyterlab_overlays.config import PASSWORD_ENV, OverlaysConfig
+from jupyterlab_overlays.config import PASSWORD_ENV
 from jupyterlab_overlays.jobs.base import JobError, JobKind, JobState
 from jupyterlab_overlays.jobs.context import (
     LABEL_LOCK_HASH,
@@ -43,6 +43,7 @@ from .test_jobs_push import PIPFILE as TINY_PIPFILE
 from .test_jobs_push import (
     assert_nowhere,
     build_with_service,
+    push_config,
     registry,  # noqa: F401 (a fixture: docker-registry on a free port)
     secret_forms,
 )
@@ -260,15 +261,11 @@ async def test_export_and_push_with_podman(
 ):
     folder = make_tiny_overlay(tmp_path / "ws")
     monkeypatch.setenv(PASSWORD_ENV, registry.password)
-    config = OverlaysConfig(
-        build_tools=["podman"],
-        buildah_root=str(podman_storage.root),
-        buildah_runroot=str(podman_storage.runroot),
-        image_registry=registry.host,
+    config = push_config(
+        "podman",
+        podman_storage,
+        registry,
         image_org="team",
-        push=True,
-        registry_username="ci",
-        registry_tls_verify=False,
         export_dir=str(tmp_path / "archives"),
     )
     start = time.monotonic()
@@ -324,16 +321,7 @@ async def test_a_wrong_password_fails_the_podman_push_clearly(
     make_tiny_overlay(tmp_path / "ws")
     wrong = "wrong-" + secrets.token_hex(8)
     monkeypatch.delenv(PASSWORD_ENV, raising=False)
-    config = OverlaysConfig(
-        build_tools=["podman"],
-        buildah_root=str(podman_storage.root),
-        buildah_runroot=str(podman_storage.runroot),
-        image_registry=registry.host,
-        push=True,
-        registry_username="ci",
-        registry_password=wrong,
-        registry_tls_verify=False,
-    )
+    config = push_config("podman", podman_storage, registry, registry_password=wrong)
     job, service = await build_with_service(config, tmp_path / "ws", tmp_path / "jobs")
     assert job.state == JobState.FAILED
     assert job.error.startswith(f"push of {job.image} to {registry.host} failed: ")

@@ -397,6 +397,21 @@ def assert_nowhere(secret_list: list[str], service: JobService, job) -> None:
             assert secret not in text, f"the secret is in {where}"
 
 
+def push_config(tool: str, storage, registry, **settings) -> OverlaysConfig:
+    """Settings of a build with ``tool`` in ``storage`` that pushes to the test registry
+    as user ``ci`` (the password: from the environment unless ``settings`` give one)."""
+    return OverlaysConfig(
+        build_tools=[tool],
+        buildah_root=str(storage.root),
+        buildah_runroot=str(storage.runroot),
+        image_registry=registry.host,
+        push=True,
+        registry_username="ci",
+        registry_tls_verify=False,
+        **settings,
+    )
+
+
 @slow
 @needs_tools
 async def test_push_to_a_registry_and_export_an_archive(
@@ -404,15 +419,11 @@ async def test_push_to_a_registry_and_export_an_archive(
 ):
     folder = make_overlay(tmp_path / "ws")
     monkeypatch.setenv(PASSWORD_ENV, registry.password)  # the password from the environment
-    config = OverlaysConfig(
-        build_tools=["buildah"],
-        buildah_root=str(light_storage.root),
-        buildah_runroot=str(light_storage.runroot),
-        image_registry=registry.host,
+    config = push_config(
+        "buildah",
+        light_storage,
+        registry,
         image_org="team",
-        push=True,
-        registry_username="ci",
-        registry_tls_verify=False,
         export_dir=str(tmp_path / "archives"),
     )
     start = time.monotonic()
@@ -475,16 +486,8 @@ async def test_a_wrong_password_fails_the_job_clearly(
     make_overlay(tmp_path / "ws")
     wrong = "wrong-" + secrets.token_hex(8)
     monkeypatch.delenv(PASSWORD_ENV, raising=False)
-    config = OverlaysConfig(
-        build_tools=["buildah"],
-        buildah_root=str(light_storage.root),
-        buildah_runroot=str(light_storage.runroot),
-        image_registry=registry.host,
-        push=True,
-        registry_username="ci",
-        registry_password=wrong,  # from the config this time
-        registry_tls_verify=False,
-    )
+    # The password from the config this time.
+    config = push_config("buildah", light_storage, registry, registry_password=wrong)
     job, service = await build_with_service(config, tmp_path / "ws", tmp_path / "jobs")
     assert job.state == JobState.FAILED
     assert job.error.startswith(f"push of {job.image} to {registry.host} failed: ")
