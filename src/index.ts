@@ -224,7 +224,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
       }),
       folder: overlay => `${workspace.overlaysFolder}/${overlay}`,
       current: overlay =>
-        workspace.overlay(overlay) ? jobs.lastBuilt(overlay) : null
+        workspace.overlay(overlay) ? jobs.lastBuilt(overlay) : null,
+      trans
     });
     registrar.registered.connect((_, registration) => {
       notifyRegistration(registration, trans);

@@ -4,6 +4,7 @@
  * newest successful build not registered yet), renames and removes the
  * runtime image with its overlay. State and signals only; no React.
  */
+import { nullTranslator, TranslationBundle } from '@jupyterlab/translation';
 import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
@@ -13,6 +14,7 @@ import {
   IRuntimeImage,
   IRuntimeImageStore,
   isOverlayImage,
+  NotOurImageError,
   ownerOf,
   PullPolicy,
   runtimeImageFor,
@@ -67,6 +69,7 @@ export class RuntimeImageRegistrar implements IDisposable {
     this._settings = options.settings;
     this._folder = options.folder;
     this._current = options.current;
+    this._trans = options.trans ?? nullTranslator.load('jupyterlab_overlays');
   }
 
   /**
@@ -226,7 +229,11 @@ export class RuntimeImageRegistrar implements IDisposable {
         const owner = ownerOf(current);
         if (owner !== null && owner !== previousOwner && owner !== overlay) {
           throw new Error(
-            `The runtime image ${wanted.name} belongs to the overlay ${owner}; rename one of the two overlays.`
+            this._trans.__(
+              'The runtime image %1 belongs to the overlay %2; rename one of the two overlays.',
+              wanted.name,
+              owner
+            )
           );
         }
         // What the user set in Elyra and this extension does not manage.
@@ -254,7 +261,7 @@ export class RuntimeImageRegistrar implements IDisposable {
         image: wanted.metadata.image_name,
         outcome: 'failed',
         store: store?.kind ?? null,
-        error: (error as Error).message ?? String(error)
+        error: this._message(error)
       });
     }
   }
@@ -285,7 +292,7 @@ export class RuntimeImageRegistrar implements IDisposable {
         image: null,
         outcome: 'failed',
         store: store?.kind ?? null,
-        error: (error as Error).message ?? String(error)
+        error: this._message(error)
       });
     }
   }
@@ -300,6 +307,17 @@ export class RuntimeImageRegistrar implements IDisposable {
     return registration;
   }
 
+  /** What the user reads about a failure. */
+  private _message(error: unknown): string {
+    if (error instanceof NotOurImageError) {
+      return this._trans.__(
+        'A runtime image named %1 already exists and was not made by jupyterlab-overlays; it was left alone.',
+        error.imageName
+      );
+    }
+    return error instanceof Error ? error.message : String(error);
+  }
+
   /** One change to the store at a time, in the order asked. */
   private _serial<T>(work: () => Promise<T>): Promise<T> {
     const next = this._queue.then(work, work);
@@ -311,6 +329,7 @@ export class RuntimeImageRegistrar implements IDisposable {
   private _settings: () => RuntimeImageRegistrar.ISettings;
   private _folder: (overlay: string) => string;
   private _current: (overlay: string) => OverlaysAPI.IJob | null;
+  private _trans: TranslationBundle;
   private _store: Promise<IRuntimeImageStore> | null = null;
   private _queue: Promise<unknown> = Promise.resolve();
   private _registrations = new Map<string, IRegistration>();
@@ -335,5 +354,7 @@ export namespace RuntimeImageRegistrar {
      * newest successful build; null for an overlay that does not exist.
      */
     current: (overlay: string) => OverlaysAPI.IJob | null;
+    /** Messages of failures the user reads. */
+    trans?: TranslationBundle;
   }
 }
