@@ -20,21 +20,14 @@ from datetime import datetime, timezone
 
 from jupyter_server.services.contents.fileio import FileManagerMixin
 
+from .errors import RequestError
+
 CONFIG_FILES = (".thoth.yaml", ".aicoe-ci.yaml")
 MAX_CONTENT_BYTES = 1024 * 1024
 # JSON may spell one byte of content with up to six (``\u0000``), plus the other keys.
 MAX_BODY_BYTES = 6 * MAX_CONTENT_BYTES + 4096
 
 _BODY_KEYS = frozenset({"content", "expected_last_modified"})
-
-
-class ConfigFileError(Exception):
-    """A request for a config file that cannot be served, with the HTTP status to answer."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 class _Unchecked:
@@ -47,9 +40,9 @@ UNCHECKED = _Unchecked()
 
 
 def check_name(name: str) -> str:
-    """``name`` if it is one of the two config files; ConfigFileError(400) otherwise."""
+    """``name`` if it is one of the two config files; RequestError(400) otherwise."""
     if name not in CONFIG_FILES:
-        raise ConfigFileError(
+        raise RequestError(
             400,
             f"{name!r} is not a file this endpoint serves: only {CONFIG_FILES[0]} and "
             f"{CONFIG_FILES[1]}, at the workspace root.",
@@ -58,14 +51,14 @@ def check_name(name: str) -> str:
 
 
 def root_dir_of(contents_manager) -> str:
-    """The folder a file-system contents manager serves; ConfigFileError(501) otherwise.
+    """The folder a file-system contents manager serves; RequestError(501) otherwise.
 
     Every ContentsManager has a ``root_dir`` (``"/"`` by default), so the attribute alone
     does not say the contents live on this disk: only the file managers' does.
     """
     root_dir = getattr(contents_manager, "root_dir", None)
     if not isinstance(contents_manager, FileManagerMixin) or not isinstance(root_dir, str):
-        raise ConfigFileError(
+        raise RequestError(
             501,
             f"The contents manager {type(contents_manager).__name__} is not supported for "
             f"{CONFIG_FILES[0]} and {CONFIG_FILES[1]}: they are read and written only "
@@ -77,7 +70,7 @@ def root_dir_of(contents_manager) -> str:
 def resolve(root_dir: str, name: str) -> str:
     """The real path of config file ``name`` in ``root_dir``, which may not exist yet.
 
-    ConfigFileError(400) if it is a symbolic link out of ``root_dir``, a folder, or any
+    RequestError(400) if it is a symbolic link out of ``root_dir``, a folder, or any
     other thing than a regular file.
     """
     check_name(name)
@@ -85,13 +78,13 @@ def resolve(root_dir: str, name: str) -> str:
     path = os.path.join(root, name)
     real = os.path.realpath(path)
     if os.path.commonpath([root, real]) != root:
-        raise ConfigFileError(
+        raise RequestError(
             400, f"{name} is a symbolic link to a file outside the workspace; it is not served."
         )
     if os.path.isdir(real):
-        raise ConfigFileError(400, f"{name} is a folder, not a file.")
+        raise RequestError(400, f"{name} is a folder, not a file.")
     if os.path.exists(real) and not os.path.isfile(real):
-        raise ConfigFileError(400, f"{name} is not a regular file.")
+        raise RequestError(400, f"{name} is not a regular file.")
     return real
 
 
@@ -121,10 +114,10 @@ def model(name: str, content: str | None, mtime_ns: int | None) -> dict:
     }
 
 
-def _os_error(name: str, doing: str, error: OSError) -> ConfigFileError:
+def _os_error(name: str, doing: str, error: OSError) -> RequestError:
     reason = error.strerror or str(error)
     status = 403 if isinstance(error, PermissionError) else 500
-    return ConfigFileError(status, f"{name} cannot be {doing}: {reason}.")
+    return RequestError(status, f"{name} cannot be {doing}: {reason}.")
 
 
 def read_config_file(root_dir: str, name: str) -> dict:
@@ -134,7 +127,7 @@ def read_config_file(root_dir: str, name: str) -> dict:
         with open(path, "rb") as file:
             size = os.fstat(file.fileno()).st_size
             if size > MAX_CONTENT_BYTES:
-                raise ConfigFileError(
+                raise RequestError(
                     422, f"{name} is larger than {MAX_CONTENT_BYTES} bytes ({size} bytes)."
                 )
             data = file.read()
@@ -146,7 +139,7 @@ def read_config_file(root_dir: str, name: str) -> dict:
     try:
         content = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise ConfigFileError(
+        raise RequestError(
             422,
             f"{name} is not UTF-8 text (invalid byte at offset {error.start}); "
             "convert it to UTF-8 to edit it here.",
@@ -157,43 +150,43 @@ def read_config_file(root_dir: str, name: str) -> dict:
 def parse_write_body(body: bytes) -> tuple[str, str | _Unchecked | None]:
     """The ``content`` and ``expected_last_modified`` (UNCHECKED if absent) of a PUT body.
 
-    ConfigFileError(400) for anything but a JSON object with a string ``content`` and an
+    RequestError(400) for anything but a JSON object with a string ``content`` and an
     optional ISO 8601 (or null) ``expected_last_modified``; 413 for a body too large.
     """
     if len(body) > MAX_BODY_BYTES:
-        raise ConfigFileError(413, f"The body is larger than {MAX_BODY_BYTES} bytes.")
+        raise RequestError(413, f"The body is larger than {MAX_BODY_BYTES} bytes.")
     try:
         payload = json.loads(body)
     except (ValueError, RecursionError):
-        raise ConfigFileError(
+        raise RequestError(
             400, 'The body is not JSON; send {"content": "<the file\'s text>"}.'
         ) from None
     if not isinstance(payload, dict):
-        raise ConfigFileError(
+        raise RequestError(
             400, 'The body is not a JSON object; send {"content": "<the file\'s text>"}.'
         )
     unknown = sorted(set(payload) - _BODY_KEYS)
     if unknown:
-        raise ConfigFileError(
+        raise RequestError(
             400,
             f"Unknown key(s) in the body: {', '.join(unknown)} "
             "(known: content, expected_last_modified).",
         )
     content = payload.get("content")
     if not isinstance(content, str):
-        raise ConfigFileError(400, 'The body has no "content" string (the file\'s text).')
+        raise RequestError(400, 'The body has no "content" string (the file\'s text).')
     expected = payload.get("expected_last_modified", UNCHECKED)
     if isinstance(expected, str):
         try:
             parse_timestamp(expected)
         except ValueError:
-            raise ConfigFileError(
+            raise RequestError(
                 400,
                 f'"expected_last_modified" is not an ISO 8601 time with a time zone: '
                 f"{expected[:60]!r}.",
             ) from None
     elif expected is not None and expected is not UNCHECKED:
-        raise ConfigFileError(
+        raise RequestError(
             400,
             '"expected_last_modified" must be the last_modified the file was read with '
             "(a string, or null for a file that did not exist).",
@@ -202,15 +195,15 @@ def parse_write_body(body: bytes) -> tuple[str, str | _Unchecked | None]:
 
 
 def encode_content(name: str, content: str) -> bytes:
-    """``content`` as UTF-8: ConfigFileError 400 if it cannot be, 413 if too large."""
+    """``content`` as UTF-8: RequestError 400 if it cannot be, 413 if too large."""
     try:
         data = content.encode("utf-8")
     except UnicodeEncodeError:
-        raise ConfigFileError(
+        raise RequestError(
             400, f"The content for {name} is not valid Unicode text (it has lone surrogates)."
         ) from None
     if len(data) > MAX_CONTENT_BYTES:
-        raise ConfigFileError(
+        raise RequestError(
             413,
             f"The content for {name} is {len(data)} bytes of UTF-8; "
             f"at most {MAX_CONTENT_BYTES} are accepted.",
@@ -219,7 +212,7 @@ def encode_content(name: str, content: str) -> bytes:
 
 
 def check_unchanged(name: str, expected: str | None, mtime_ns: int | None) -> None:
-    """ConfigFileError(409) unless the file is as it was read: missing or of mtime ``expected``."""
+    """RequestError(409) unless the file is as it was read: missing or of mtime ``expected``."""
     if expected is None and mtime_ns is None:
         return
     if expected is None:
@@ -230,7 +223,7 @@ def check_unchanged(name: str, expected: str | None, mtime_ns: int | None) -> No
         how = f"last modified {isoformat_mtime(mtime_ns)}, not {expected}"
     else:
         return
-    raise ConfigFileError(
+    raise RequestError(
         409,
         f"{name} changed on disk since it was read ({how}); nothing was written. "
         "Read it again and reapply the edit.",
@@ -251,7 +244,7 @@ def write_config_file(
     """Write ``content`` to config file ``name`` in ``root_dir``, atomically; its new model.
 
     With ``expected`` (a last_modified, or None for a file that did not exist), refuse with
-    ConfigFileError(409) and write nothing if the file on disk is not as it was read.
+    RequestError(409) and write nothing if the file on disk is not as it was read.
     """
     path = resolve(root_dir, name)
     data = encode_content(name, content)

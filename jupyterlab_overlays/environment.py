@@ -19,6 +19,7 @@ from jupyter_client.kernelspec import NoSuchKernel
 from jupyter_core.utils import ensure_async
 
 from .config import OverlaysConfig
+from .errors import RequestError
 
 # The program the kernelspec's Python runs with ``-c``.
 PROBE = files(__package__).joinpath("_probe.py").read_text(encoding="utf-8")
@@ -37,27 +38,18 @@ _STDERR_LINES = 10
 _STDERR_CHARS = 2000
 
 
-class EnvironmentProbeError(Exception):
-    """A request the probe cannot answer, with the HTTP status to report it with."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
 def interpreter_of(name: str, spec) -> str:
     """The Python of kernelspec ``name``: its ``argv[0]``, as jupyter_client would run it."""
     language = (spec.language or "").strip()
     if not _PYTHON_LANGUAGE_RE.match(language):
-        raise EnvironmentProbeError(
+        raise RequestError(
             400,
             f"Kernelspec {name!r} is not a Python kernel "
             f"(its language is {language or 'not set'}).",
         )
     argv = list(spec.argv or [])
     if not argv or not argv[0]:
-        raise EnvironmentProbeError(502, f"Kernelspec {name!r} has no command (empty argv).")
+        raise RequestError(502, f"Kernelspec {name!r} has no command (empty argv).")
     return sys.executable if argv[0] in _SERVER_PYTHON_NAMES else argv[0]
 
 
@@ -133,7 +125,7 @@ def parse_probe_output(stdout: str) -> dict:
 async def probe_python(
     python: str, env: dict[str, str], timeout: float, *, name: str | None = None
 ) -> dict:
-    """Run the probe with ``python``; EnvironmentProbeError(502) when it fails."""
+    """Run the probe with ``python``; RequestError(502) when it fails."""
     who = f"The Python of kernelspec {name!r} ({python})" if name else f"The Python {python}"
     try:
         proc = await asyncio.create_subprocess_exec(
@@ -146,23 +138,23 @@ async def probe_python(
             env=env,
         )
     except OSError as error:
-        raise EnvironmentProbeError(502, f"{who} cannot be run: {error}") from error
+        raise RequestError(502, f"{who} cannot be run: {error}") from error
     try:
         out, err = await asyncio.wait_for(proc.communicate(), timeout)
     except asyncio.TimeoutError:
         proc.kill()
         await proc.wait()
-        raise EnvironmentProbeError(502, f"{who} did not answer within {timeout:g} s.") from None
+        raise RequestError(502, f"{who} did not answer within {timeout:g} s.") from None
 
     stderr = stderr_tail(err.decode(errors="replace"))
     if proc.returncode != 0:
         message = f"{who} failed with exit code {proc.returncode}"
-        raise EnvironmentProbeError(502, f"{message}:\n{stderr}" if stderr else f"{message}.")
+        raise RequestError(502, f"{message}:\n{stderr}" if stderr else f"{message}.")
     try:
         return parse_probe_output(out.decode(errors="replace"))
     except ValueError as error:
         message = f"{who} gave no usable answer: {error}"
-        raise EnvironmentProbeError(502, f"{message}\n{stderr}" if stderr else message) from None
+        raise RequestError(502, f"{message}\n{stderr}" if stderr else message) from None
 
 
 class EnvironmentService:
@@ -176,18 +168,16 @@ class EnvironmentService:
 
     async def _spec(self, name: str):
         if not _KERNEL_NAME_RE.match(name):
-            raise EnvironmentProbeError(
+            raise RequestError(
                 400,
                 f"{name!r} is not a kernelspec name (letters, digits, '.', '_' and '-' only).",
             )
         try:
             return await ensure_async(self._kernel_specs.get_kernel_spec(name))
         except NoSuchKernel:
-            raise EnvironmentProbeError(404, f"No kernelspec named {name!r}.") from None
+            raise RequestError(404, f"No kernelspec named {name!r}.") from None
         except (OSError, ValueError) as error:
-            raise EnvironmentProbeError(
-                502, f"Kernelspec {name!r} cannot be read: {error}"
-            ) from None
+            raise RequestError(502, f"Kernelspec {name!r} cannot be read: {error}") from None
 
     async def environment(self, name: str, refresh: bool = False) -> dict:
         """The environment of kernelspec ``name``, from the cache unless ``refresh``."""

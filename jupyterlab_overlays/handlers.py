@@ -1,4 +1,8 @@
-"""REST handlers: parse, authorize, call a service module, answer JSON."""
+"""REST handlers: parse, authorize, call a service module, answer JSON.
+
+Every handler raises ``RequestError`` for what it refuses; ``OverlaysHandler`` answers
+it, once for all, as ``{"message": …}`` with the error's status.
+"""
 
 from __future__ import annotations
 
@@ -11,31 +15,32 @@ from tornado import web
 
 from .config import OverlaysConfig
 from .config_files import (
-    ConfigFileError,
     check_name,
     parse_write_body,
     read_config_file,
     root_dir_of,
     write_config_file,
 )
-from .environment import EnvironmentProbeError, EnvironmentService
+from .environment import EnvironmentService
+from .errors import RequestError
 from .info import server_info
-from .jobs.service import JobRequestError, JobService, check_overlay_name
+from .jobs.service import JobService
 from .jobs.store import MAX_PAGE
 from .runtime_images import (
-    RuntimeImageError,
     delete_image,
     list_images,
     metadata_dir,
     parse_instance,
     write_image,
 )
+from .workspace import check_overlay_name
 
 NAMESPACE = "overlays"
 
 
 class OverlaysHandler(APIHandler):
-    """Base handler: authorization resource, the extension's settings and services."""
+    """Base handler: authorization resource, the extension's settings and services, and
+    the one place a ``RequestError`` becomes an answer."""
 
     auth_resource = NAMESPACE
 
@@ -49,15 +54,31 @@ class OverlaysHandler(APIHandler):
         self.environments = environments
         self.jobs = jobs
 
-    def fail(self, status: int, message: str) -> None:
-        """Answer ``{"message": message}`` with an error status.
+    def write_error(self, status_code: int, **kwargs) -> None:
+        """A ``RequestError`` is answered as ``{"message": …}`` with its status; anything
+        else as jupyter_server answers it."""
+        error = kwargs.get("exc_info", (None, None, None))[1]
+        if isinstance(error, RequestError):
+            self.set_status(error.status)
+            self.finish({"message": error.message})
+            return
+        super().write_error(status_code, **kwargs)
 
-        Written here rather than raised as ``web.HTTPError``: APIHandler.write_error would
-        also log the message as a %-format string, and the message may quote stderr.
-        """
-        self.log.warning("%s %s: %d %s", self.request.method, self.request.path, status, message)
-        self.set_status(status)
-        self.finish({"message": message})
+    def log_exception(self, typ, value, tb) -> None:
+        # Not APIHandler's for a RequestError: it would log the message as a %-format
+        # string, and the message may quote stderr.
+        if isinstance(value, RequestError):
+            self.log.warning(
+                "%s %s: %d %s", self.request.method, self.request.path, value.status, value.message
+            )
+            return
+        super().log_exception(typ, value, tb)
+
+    def service(self) -> JobService:
+        """The job service; 503 when its store could not be opened at start."""
+        if self.jobs is None:
+            raise RequestError(503, "The job service is not available on this server.")
+        return self.jobs
 
 
 class InfoHandler(OverlaysHandler):
@@ -79,12 +100,8 @@ class EnvironmentHandler(OverlaysHandler):
         kernel = self.get_query_argument("kernel", "")
         refresh = self.get_query_argument("refresh", "0").lower() in {"1", "true", "yes"}
         if not kernel:
-            self.fail(400, "Missing the kernel parameter (a kernelspec name).")
-            return
-        try:
-            self.finish(await self.environments.environment(kernel, refresh=refresh))
-        except EnvironmentProbeError as error:
-            self.fail(error.status, error.message)
+            raise RequestError(400, "Missing the kernel parameter (a kernelspec name).")
+        self.finish(await self.environments.environment(kernel, refresh=refresh))
 
 
 class ConfigFileHandler(OverlaysHandler):
@@ -96,37 +113,19 @@ class ConfigFileHandler(OverlaysHandler):
     @web.authenticated
     @authorized
     async def get(self, name: str) -> None:
-        try:
-            check_name(name)
-            self.finish(read_config_file(root_dir_of(self.contents_manager), name))
-        except ConfigFileError as error:
-            self.fail(error.status, error.message)
+        check_name(name)
+        self.finish(read_config_file(root_dir_of(self.contents_manager), name))
 
     @web.authenticated
     @authorized
     async def put(self, name: str) -> None:
-        try:
-            check_name(name)
-            root_dir = root_dir_of(self.contents_manager)
-            content, expected = parse_write_body(self.request.body)
-            self.finish(write_config_file(root_dir, name, content, expected))
-        except ConfigFileError as error:
-            self.fail(error.status, error.message)
+        check_name(name)
+        root_dir = root_dir_of(self.contents_manager)
+        content, expected = parse_write_body(self.request.body)
+        self.finish(write_config_file(root_dir, name, content, expected))
 
 
-class JobsBaseHandler(OverlaysHandler):
-    """Jobs handlers: JobRequestError becomes its status and message."""
-
-    def service(self) -> JobService:
-        if self.jobs is None:
-            raise JobRequestError(503, "The job service is not available on this server.")
-        return self.jobs
-
-    def job_url(self, job_id: str) -> str:
-        return url_path_join(self.base_url, NAMESPACE, "jobs", job_id)
-
-
-class JobsHandler(JobsBaseHandler):
+class JobsHandler(OverlaysHandler):
     """``GET overlays/jobs``: ``{"jobs": [...], "next": <id> | null}``, newest first.
 
     Query parameters, all optional:
@@ -151,31 +150,28 @@ class JobsHandler(JobsBaseHandler):
     @web.authenticated
     @authorized
     async def get(self) -> None:
-        try:
-            overlay = self.get_query_argument("overlay", None)
-            if overlay is not None:
-                check_overlay_name(overlay)
-            view = self.get_query_argument("view", "all")
-            if view not in self.VIEWS:
-                raise JobRequestError(400, f"view must be 'all' or 'current', not {view[:50]!r}.")
-            limit = self._limit()
-            before = self.get_query_argument("before", None)
-            if view == "current":
-                if limit is not None or before is not None:
-                    raise JobRequestError(400, "view=current takes no limit or before.")
-                jobs, next_id = self.service().current(overlay=overlay), None
-            else:
-                jobs, next_id = self.service().page(overlay=overlay, limit=limit, before=before)
-            self.finish({"jobs": [job.to_json() for job in jobs], "next": next_id})
-        except JobRequestError as error:
-            self.fail(error.status, error.message)
+        overlay = self.get_query_argument("overlay", None)
+        if overlay is not None:
+            check_overlay_name(overlay)
+        view = self.get_query_argument("view", "all")
+        if view not in self.VIEWS:
+            raise RequestError(400, f"view must be 'all' or 'current', not {view[:50]!r}.")
+        limit = self._limit()
+        before = self.get_query_argument("before", None)
+        if view == "current":
+            if limit is not None or before is not None:
+                raise RequestError(400, "view=current takes no limit or before.")
+            jobs, next_id = self.service().current(overlay=overlay), None
+        else:
+            jobs, next_id = self.service().page(overlay=overlay, limit=limit, before=before)
+        self.finish({"jobs": [job.to_json() for job in jobs], "next": next_id})
 
     def _limit(self) -> int | None:
         raw = self.get_query_argument("limit", None)
         if raw is None:
             return None
         if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MAX_PAGE):
-            raise JobRequestError(
+            raise RequestError(
                 400, f"limit must be a whole number from 1 to {MAX_PAGE}, not {raw[:50]!r}."
             )
         return int(raw)
@@ -184,57 +180,44 @@ class JobsHandler(JobsBaseHandler):
     @authorized
     async def post(self) -> None:
         try:
-            try:
-                body = json.loads(self.request.body or b"")
-            except ValueError:
-                raise JobRequestError(400, "The body is not JSON.") from None
-            if not isinstance(body, dict):
-                raise JobRequestError(400, 'The body must be {"overlay": …, "kind": …}.')
-            job, _created = await self.service().submit(body.get("overlay"), body.get("kind"))
-        except JobRequestError as error:
-            self.fail(error.status, error.message)
-            return
+            body = json.loads(self.request.body or b"")
+        except ValueError:
+            raise RequestError(400, "The body is not JSON.") from None
+        if not isinstance(body, dict):
+            raise RequestError(400, 'The body must be {"overlay": …, "kind": …}.')
+        job, _created = await self.service().submit(body.get("overlay"), body.get("kind"))
         self.set_status(202)
-        self.set_header("Location", self.job_url(job.id))
+        self.set_header("Location", url_path_join(self.base_url, NAMESPACE, "jobs", job.id))
         self.finish(job.to_json())
 
 
-class JobHandler(JobsBaseHandler):
+class JobHandler(OverlaysHandler):
     """``GET overlays/jobs/<id>``: the job. ``DELETE``: cancel it (409 once it has ended)."""
 
     @web.authenticated
     @authorized
     async def get(self, job_id: str) -> None:
-        try:
-            self.finish(self.service().get(job_id).to_json())
-        except JobRequestError as error:
-            self.fail(error.status, error.message)
+        self.finish(self.service().get(job_id).to_json())
 
     @web.authenticated
     @authorized
     async def delete(self, job_id: str) -> None:
-        try:
-            self.finish((await self.service().cancel(job_id)).to_json())
-        except JobRequestError as error:
-            self.fail(error.status, error.message)
+        self.finish((await self.service().cancel(job_id)).to_json())
 
 
-class JobLogHandler(JobsBaseHandler):
+class JobLogHandler(OverlaysHandler):
     """``GET overlays/jobs/<id>/log?offset=N``: ``{"text", "offset" (next), "ended"}``."""
 
     @web.authenticated
     @authorized
     async def get(self, job_id: str) -> None:
-        try:
-            raw = self.get_query_argument("offset", "0")
-            if not raw.isdigit():
-                raise JobRequestError(400, f"offset must be a number of bytes, not {raw[:50]!r}.")
-            self.finish(self.service().read_log(job_id, int(raw)))
-        except JobRequestError as error:
-            self.fail(error.status, error.message)
+        raw = self.get_query_argument("offset", "0")
+        if not raw.isdigit():
+            raise RequestError(400, f"offset must be a number of bytes, not {raw[:50]!r}.")
+        self.finish(self.service().read_log(job_id, int(raw)))
 
 
-class OverlayStatusHandler(JobsBaseHandler):
+class OverlayStatusHandler(OverlaysHandler):
     """``GET overlays/overlay-status?overlay=<name>``: source hash and lock state.
 
     The folder is found as the job service finds it, so the hash is the one a build of
@@ -244,11 +227,8 @@ class OverlayStatusHandler(JobsBaseHandler):
     @web.authenticated
     @authorized
     async def get(self) -> None:
-        try:
-            name = check_overlay_name(self.get_query_argument("overlay", ""))
-            self.finish(self.service().overlay_status(name))
-        except JobRequestError as error:
-            self.fail(error.status, error.message)
+        name = check_overlay_name(self.get_query_argument("overlay", ""))
+        self.finish(self.service().overlay_status(name))
 
 
 class RuntimeImagesHandler(OverlaysHandler):
@@ -270,20 +250,13 @@ class RuntimeImageHandler(OverlaysHandler):
     @web.authenticated
     @authorized
     async def put(self, name: str) -> None:
-        try:
-            instance = parse_instance(self.request.body)
-            self.finish(write_image(metadata_dir(), name, instance))
-        except RuntimeImageError as error:
-            self.fail(error.status, error.message)
+        instance = parse_instance(self.request.body)
+        self.finish(write_image(metadata_dir(), name, instance))
 
     @web.authenticated
     @authorized
     async def delete(self, name: str) -> None:
-        try:
-            delete_image(metadata_dir(), name)
-        except RuntimeImageError as error:
-            self.fail(error.status, error.message)
-            return
+        delete_image(metadata_dir(), name)
         self.set_status(204)
         self.finish()
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from . import __version__
 from .config import OverlaysConfig
-from .jobs.context import project_name
 from .tools import probe_tools
+from .workspace import project_name
 
 
 async def server_info(config: OverlaysConfig, root_dir: str) -> dict:

@@ -22,6 +22,8 @@ from pathlib import Path
 
 from jupyter_core.paths import jupyter_data_dir
 
+from .errors import RequestError
+
 SCHEMASPACE = "runtime-images"
 SCHEMA_NAME = "runtime-image"
 OVERLAY_TAG = "overlay"
@@ -35,15 +37,6 @@ _TOP_KEYS = frozenset({"schema_name", "display_name", "metadata", "name"})
 _METADATA_KEYS = frozenset({"image_name", "description", "pull_policy", "pull_secret", "tags"})
 
 
-class RuntimeImageError(Exception):
-    """A request that cannot be served, with the HTTP status to answer."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
 def metadata_dir(environ: os._Environ | dict | None = None) -> Path:
     """The folder Elyra writes runtime images to."""
     environ = os.environ if environ is None else environ
@@ -54,9 +47,9 @@ def metadata_dir(environ: os._Environ | dict | None = None) -> Path:
 
 
 def check_instance_name(name: str) -> str:
-    """``name`` if Elyra accepts it as an instance name; RuntimeImageError(400) otherwise."""
+    """``name`` if Elyra accepts it as an instance name; RequestError(400) otherwise."""
     if not INSTANCE_NAME.fullmatch(name) or len(name) > 255:
-        raise RuntimeImageError(
+        raise RequestError(
             400,
             f"{name[:80]!r} is not a runtime image name: lower-case letters, digits, "
             "'-' and '_', starting with a letter and ending with a letter or digit.",
@@ -65,47 +58,47 @@ def check_instance_name(name: str) -> str:
 
 
 def parse_instance(body: bytes) -> dict:
-    """The runtime image in a PUT body, as it will be written; RuntimeImageError(400) if bad."""
+    """The runtime image in a PUT body, as it will be written; RequestError(400) if bad."""
     if len(body) > MAX_BODY_BYTES:
-        raise RuntimeImageError(413, f"The body is larger than {MAX_BODY_BYTES} bytes.")
+        raise RequestError(413, f"The body is larger than {MAX_BODY_BYTES} bytes.")
     try:
         payload = json.loads(body)
     except (ValueError, RecursionError):
-        raise RuntimeImageError(400, "The body is not JSON.") from None
+        raise RequestError(400, "The body is not JSON.") from None
     if not isinstance(payload, dict):
-        raise RuntimeImageError(400, "The body is not a JSON object.")
+        raise RequestError(400, "The body is not a JSON object.")
     unknown = sorted(set(payload) - _TOP_KEYS)
     if unknown:
-        raise RuntimeImageError(400, f"Unknown key(s) in the body: {', '.join(unknown)}.")
+        raise RequestError(400, f"Unknown key(s) in the body: {', '.join(unknown)}.")
     if payload.get("schema_name", SCHEMA_NAME) != SCHEMA_NAME:
-        raise RuntimeImageError(400, f'"schema_name" must be "{SCHEMA_NAME}".')
+        raise RequestError(400, f'"schema_name" must be "{SCHEMA_NAME}".')
     display_name = payload.get("display_name")
     if not isinstance(display_name, str) or not display_name.strip():
-        raise RuntimeImageError(400, 'The body has no "display_name".')
+        raise RequestError(400, 'The body has no "display_name".')
     metadata = payload.get("metadata")
     if not isinstance(metadata, dict):
-        raise RuntimeImageError(400, 'The body has no "metadata" object.')
+        raise RequestError(400, 'The body has no "metadata" object.')
     unknown = sorted(set(metadata) - _METADATA_KEYS)
     if unknown:
-        raise RuntimeImageError(400, f"Unknown key(s) in metadata: {', '.join(unknown)}.")
+        raise RequestError(400, f"Unknown key(s) in metadata: {', '.join(unknown)}.")
     image_name = metadata.get("image_name")
     if not isinstance(image_name, str) or not image_name or any(c.isspace() for c in image_name):
-        raise RuntimeImageError(400, '"metadata.image_name" must be an image reference.')
+        raise RequestError(400, '"metadata.image_name" must be an image reference.')
     policy = metadata.get("pull_policy", "IfNotPresent")
     if policy not in PULL_POLICIES:
-        raise RuntimeImageError(
+        raise RequestError(
             400, f'"metadata.pull_policy" must be one of {", ".join(PULL_POLICIES)}.'
         )
     tags = metadata.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(tag, str) and tag for tag in tags):
-        raise RuntimeImageError(400, '"metadata.tags" must be a list of strings.')
+        raise RequestError(400, '"metadata.tags" must be a list of strings.')
     if OVERLAY_TAG not in tags:
-        raise RuntimeImageError(
+        raise RequestError(
             400, f'"metadata.tags" must include "{OVERLAY_TAG}": only overlay images are written.'
         )
     for key in ("description", "pull_secret"):
         if key in metadata and not isinstance(metadata[key], str):
-            raise RuntimeImageError(400, f'"metadata.{key}" must be a string.')
+            raise RequestError(400, f'"metadata.{key}" must be a string.')
     return {
         "schema_name": SCHEMA_NAME,
         "display_name": display_name,
@@ -125,25 +118,25 @@ def _read(path: Path) -> dict | None:
     except (FileNotFoundError, NotADirectoryError):
         return None
     except OSError as error:
-        raise RuntimeImageError(500, f"{path} cannot be read: {error.strerror}.") from None
+        raise RequestError(500, f"{path} cannot be read: {error.strerror}.") from None
     if not stat.S_ISREG(info.st_mode):
-        raise RuntimeImageError(
+        raise RequestError(
             409, f"{path} is not a regular file (a link, a folder…); it was left alone."
         )
     try:
         if info.st_size > MAX_FILE_BYTES:
-            raise RuntimeImageError(422, f"{path.name} is larger than {MAX_FILE_BYTES} bytes.")
+            raise RequestError(422, f"{path.name} is larger than {MAX_FILE_BYTES} bytes.")
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
     except (ValueError, UnicodeDecodeError):
-        raise RuntimeImageError(
+        raise RequestError(
             409, f"{path} is not valid JSON; it was left alone (fix or remove it)."
         ) from None
     except OSError as error:
-        raise RuntimeImageError(500, f"{path} cannot be read: {error.strerror}.") from None
+        raise RequestError(500, f"{path} cannot be read: {error.strerror}.") from None
     if not isinstance(data, dict):
-        raise RuntimeImageError(409, f"{path} is not a runtime image; it was left alone.")
+        raise RequestError(409, f"{path} is not a runtime image; it was left alone.")
     return data
 
 
@@ -165,7 +158,7 @@ def list_images(folder: Path) -> list[dict]:
             name = path.stem
             try:
                 data = _read(path)
-            except RuntimeImageError as error:
+            except RequestError as error:
                 images.append({"name": name, "error": error.message})
                 continue
             if data is None:
@@ -187,7 +180,7 @@ def write_image(folder: Path, name: str, instance: dict) -> dict:
     path = folder / f"{name}.json"
     existing = _read(path)
     if existing is not None and not is_ours(existing):
-        raise RuntimeImageError(
+        raise RequestError(
             409,
             f"A runtime image named {name} already exists and was not made by "
             f"jupyterlab-overlays ({path}); it was left alone.",
@@ -200,9 +193,7 @@ def write_image(folder: Path, name: str, instance: dict) -> dict:
     except OSError as error:
         with suppress(OSError):
             tmp.unlink()
-        raise RuntimeImageError(
-            500, f"{path} cannot be written: {error.strerror or error}."
-        ) from None
+        raise RequestError(500, f"{path} cannot be written: {error.strerror or error}.") from None
     return {"name": name, **instance, "ours": True}
 
 
@@ -212,9 +203,9 @@ def delete_image(folder: Path, name: str) -> None:
     path = folder / f"{name}.json"
     existing = _read(path)
     if existing is None:
-        raise RuntimeImageError(404, f"No runtime image named {name}.")
+        raise RequestError(404, f"No runtime image named {name}.")
     if not is_ours(existing):
-        raise RuntimeImageError(
+        raise RequestError(
             409, f"The runtime image {name} was not made by jupyterlab-overlays; it was left alone."
         )
     try:
@@ -222,4 +213,4 @@ def delete_image(folder: Path, name: str) -> None:
     except FileNotFoundError:
         pass
     except OSError as error:
-        raise RuntimeImageError(500, f"{path} cannot be removed: {error.strerror}.") from None
+        raise RequestError(500, f"{path} cannot be removed: {error.strerror}.") from None

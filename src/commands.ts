@@ -247,10 +247,17 @@ export function addCommands(context: ICommandContext): void {
     execute: args =>
       run(async () => {
         const name = String(args['name']);
+        // A name no longer accepted gets a valid one proposed.
+        const text = workspace.overlay(name)?.nameProblem
+          ? proposeName(
+              name,
+              workspace.overlays.map(overlay => overlay.name)
+            )
+          : name;
         const result = await InputDialog.getText({
           title: trans.__('Rename Overlay'),
           label: trans.__('New name of "%1"', name),
-          text: name,
+          text,
           okLabel: trans.__('Rename'),
           cancelLabel: trans.__('Cancel')
         });

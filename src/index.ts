@@ -109,7 +109,11 @@ const plugin: JupyterFrontEndPlugin<void> = {
     });
     const jobs = new JobsModel({
       client,
-      overlays: () => workspace.overlays.map(overlay => overlay.name)
+      // Overlays whose names the server refuses have no jobs to ask about.
+      overlays: () =>
+        workspace.overlays
+          .filter(overlay => !overlay.nameProblem)
+          .map(overlay => overlay.name)
     });
     model = new OverlaysModel({ client, workspace, jobs });
     const run = (command: string, args: Record<string, any>) =>

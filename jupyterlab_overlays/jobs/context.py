@@ -15,6 +15,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..workspace import PATH_COMPONENT_RE, image_repository
+
 try:
     import tomllib
 except ImportError:  # Python 3.10
@@ -426,30 +428,7 @@ def containerfile(
 _REGISTRY_RE = re.compile(
     r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::[0-9]+)?"
 )
-_PATH_COMPONENT_RE = re.compile(r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*")
 _TAG_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
-
-
-def repository_component(name: str) -> str:
-    """A string made into a valid image path component (for a folder's name:
-    ``My Project!`` → ``my-project``). Raises ValueError when nothing is left."""
-    slug = re.sub(r"[^a-z0-9._-]+", "-", name.lower())
-    slug = re.sub(r"[-._]*([._])[-._]*", r"\1", slug)  # no separator runs
-    slug = slug.strip("-._")
-    if not slug or not _PATH_COMPONENT_RE.fullmatch(slug):
-        raise ValueError(f"cannot make an image name out of {name!r}")
-    return slug
-
-
-def project_name(configured: str, workspace_dir: Path) -> str:
-    """The project part of image names: the configured one, else the workspace
-    folder's name made fit for an image name, else ``workspace``."""
-    if configured:
-        return configured
-    try:
-        return repository_component(Path(workspace_dir).resolve().name)
-    except ValueError:
-        return "workspace"
 
 
 def image_name(registry: str, org: str | None, project: str, overlay: str, tag: str) -> str:
@@ -462,11 +441,11 @@ def image_name(registry: str, org: str | None, project: str, overlay: str, tag: 
     parts = [registry]
     org = (org or "").strip().lower().strip("/")
     for component in org.split("/") if org else []:
-        if not _PATH_COMPONENT_RE.fullmatch(component):
+        if not PATH_COMPONENT_RE.fullmatch(component):
             raise ValueError(f"invalid organisation {org!r}")
         parts.append(component)
-    repository = f"{project}-{overlay}".strip().lower()
-    if not _PATH_COMPONENT_RE.fullmatch(repository):
+    repository = image_repository(project, overlay)
+    if not PATH_COMPONENT_RE.fullmatch(repository):
         raise ValueError(f"invalid image repository name {repository!r}")
     parts.append(repository)
     if not _TAG_RE.fullmatch(tag):
@@ -495,10 +474,6 @@ class BuildContext:
     user_containerfile: bool
     from_lock: bool
     warnings: list[str] = field(default_factory=list)
-
-    @property
-    def tag(self) -> str:
-        return image_tag(self.source_hash)
 
 
 @dataclass

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from ..config import PASSWORD_ENV, USERNAME_ENV, OverlaysConfig
 from ..tools import INSTALL_HINTS, BuildTool, probe_tools
+from ..workspace import project_name
 from .base import JobContext, JobError, JobResult, LogWriter
 from .context import (
     LABEL_LOCK_HASH,
@@ -42,7 +43,7 @@ from .context import (
     BuildContext,
     build_context,
     image_name,
-    project_name,
+    image_tag,
 )
 from .process import run_logged, run_quiet
 
@@ -405,7 +406,15 @@ class LocalBuildBackend:
                 raise JobError(str(error)) from error
             for warning in built.warnings:
                 context.log.write(f"warning: {warning}\n")
-            image = context.job.image or self.image_for(context, built.tag)
+            recorded = context.job.source_hash
+            if recorded and built.source_hash != recorded:
+                # The job and the tag name what was asked for; the files changed since.
+                raise JobError(
+                    "the overlay's files changed after this build was queued: build again"
+                )
+            image = context.job.image or self.image_for(
+                context, image_tag(recorded or built.source_hash)
+            )
             if self._uses_base_image(built):
                 await self.ensure_base_image(tool, context)
 

@@ -35,11 +35,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
-import inspect
 import logging
 import os
-import re
 import signal
 import threading
 import time
@@ -49,6 +46,9 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ..errors import RequestError
+from ..status import overlay_status
+from ..workspace import overlay_dir, overlays_dir_from_thoth
 from .base import (
     Job,
     JobContext,
@@ -59,18 +59,12 @@ from .base import (
     Leftovers,
     process_start_time,
 )
+from .context import source_hash
 from .process import end_leftover_groups
 from .store import MAX_PAGE, JobStore, valid_job_id
 
-NAME_RE = re.compile(r"^[a-zA-Z0-9_-]+$")
-MAX_NAME_LENGTH = 63
-DEFAULT_OVERLAYS_DIR = "overlays"
-
 RESTART_REASON = "interrupted by server restart"
 SHUTDOWN_REASON = "interrupted by server shutdown"
-
-# Files whose contents make the source hash when jobs.context is not available.
-SOURCE_FILES = ("Containerfile", "Pipfile", "Pipfile.lock")
 
 # How long, at most, a backend may take to tidy up after a job a dead server left.
 CLEAN_UP_TIMEOUT = 120.0
@@ -84,32 +78,10 @@ BackendFactory = Callable[[], object]
 _log = logging.getLogger(__name__)
 
 
-class JobRequestError(ValueError):
-    """A request the service refuses, with the HTTP status to answer it with."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
 def now() -> str:
     """The current time, ISO 8601 UTC with milliseconds."""
     stamp = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
     return stamp.replace("+00:00", "Z")
-
-
-def check_overlay_name(name: object) -> str:
-    """``name`` if it is an overlay name; JobRequestError(400) otherwise."""
-    if not isinstance(name, str) or not name:
-        raise JobRequestError(400, "Missing the overlay name.")
-    if len(name) > MAX_NAME_LENGTH or name in {".", ".."} or not NAME_RE.match(name):
-        raise JobRequestError(
-            400,
-            f"{name[:100]!r} is not an overlay name: letters, digits, '_' and '-' only, "
-            f"at most {MAX_NAME_LENGTH} characters.",
-        )
-    return name
 
 
 def check_kind(kind: object) -> JobKind:
@@ -117,85 +89,17 @@ def check_kind(kind: object) -> JobKind:
         return JobKind(kind)
     except ValueError:
         kinds = " or ".join(repr(k.value) for k in JobKind)
-        raise JobRequestError(400, f"Unknown job kind {kind!r}: {kinds}.") from None
-
-
-_THOTH_OVERLAYS_DIR_RE = re.compile(r"^overlays_dir[ \t]*:[ \t]*(?P<value>.*?)[ \t]*$")
-
-
-def overlays_dir_from_thoth(workspace_dir: Path) -> str:
-    """The ``overlays_dir`` of the workspace's ``.thoth.yaml``, else ``overlays``.
-
-    Only that top-level scalar is read (plain, single- or double-quoted, with an optional
-    comment), so the server needs no YAML library.
-    """
-    try:
-        text = (Path(workspace_dir) / ".thoth.yaml").read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return DEFAULT_OVERLAYS_DIR
-    for line in text.splitlines():
-        match = _THOTH_OVERLAYS_DIR_RE.match(line)
-        if not match:
-            continue
-        value = match.group("value")
-        if value[:1] in {'"', "'"}:
-            quote = value[0]
-            end = value.find(quote, 1)
-            value = value[1:end] if end > 0 else ""
-        else:
-            value = re.sub(r"\s+#.*$", "", value).strip()
-            if value.startswith("#"):
-                value = ""
-        return value or DEFAULT_OVERLAYS_DIR
-    return DEFAULT_OVERLAYS_DIR
-
-
-def _inside(path: str, folder: str) -> bool:
-    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
-
-
-def fallback_source_hash(overlay_dir: Path) -> str:
-    """sha256 over the overlay's Containerfile, Pipfile and Pipfile.lock (names and bytes)."""
-    digest = hashlib.sha256()
-    for name in sorted(SOURCE_FILES):
-        path = Path(overlay_dir) / name
-        if path.is_file():
-            data = path.read_bytes()
-            digest.update(f"{name}\0{len(data)}\0".encode())
-            digest.update(data)
-    return digest.hexdigest()
-
-
-def compute_source_hash(overlay_dir: Path, base_image: str | None = None) -> str:
-    """``jobs.context.source_hash`` (with ``base_image``, else the default base image)
-    when that module exists, else the fallback."""
-    try:
-        from .context import source_hash
-    except ImportError:
-        return fallback_source_hash(overlay_dir)
-    return source_hash(overlay_dir) if base_image is None else source_hash(overlay_dir, base_image)
+        raise RequestError(400, f"Unknown job kind {kind!r}: {kinds}.") from None
 
 
 def default_backends(config) -> dict[JobKind, BackendFactory]:
-    """The real backends: ``jobs.local.LocalBuildBackend`` and ``jobs.lock.LockBackend``.
-
-    Imported when a job needs one, so that a missing or broken module makes that job fail
-    ("no backend for …") instead of the server extension.
-    """
-
-    def factory(module: str, name: str) -> BackendFactory:
-        def make():
-            from importlib import import_module
-
-            cls = getattr(import_module(f"{__package__}.{module}"), name)
-            parameters = inspect.signature(cls).parameters
-            return cls(config=config) if "config" in parameters else cls()
-
-        return make
+    """The real backends: ``jobs.local.LocalBuildBackend`` and ``jobs.lock.LockBackend``."""
+    from .local import LocalBuildBackend
+    from .lock import LockBackend
 
     return {
-        JobKind.BUILD: factory("local", "LocalBuildBackend"),
-        JobKind.LOCK: factory("lock", "LockBackend"),
+        JobKind.BUILD: lambda: LocalBuildBackend(config=config),
+        JobKind.LOCK: lambda: LockBackend(config=config),
     }
 
 
@@ -371,10 +275,10 @@ class JobService:
     # Queries.
 
     def get(self, job_id: str) -> Job:
-        """The job ``job_id``; JobRequestError(404) if there is none."""
+        """The job ``job_id``; RequestError(404) if there is none."""
         job = self._active(job_id) or (self.store.get(job_id) if valid_job_id(job_id) else None)
         if job is None:
-            raise JobRequestError(404, f"No job {job_id[:100]!r}.")
+            raise RequestError(404, f"No job {job_id[:100]!r}.")
         return job
 
     def list(self, overlay: str | None = None) -> list[Job]:
@@ -391,19 +295,19 @@ class JobService:
         (1 to ``MAX_PAGE``; None: all), created before the job ``before``; and the id to
         pass as ``before`` for the next page, or None.
 
-        JobRequestError 400 for a bad limit or a ``before`` that is not a job id, 404 for
+        RequestError 400 for a bad limit or a ``before`` that is not a job id, 404 for
         a ``before`` no job has.
         """
         if limit is not None and (
             isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE
         ):
-            raise JobRequestError(400, f"limit must be from 1 to {MAX_PAGE}, not {limit!r}.")
+            raise RequestError(400, f"limit must be from 1 to {MAX_PAGE}, not {limit!r}.")
         if before is not None and not valid_job_id(before):
-            raise JobRequestError(400, f"before must be a job id, not {str(before)[:100]!r}.")
+            raise RequestError(400, f"before must be a job id, not {str(before)[:100]!r}.")
         try:
             jobs, next_id = self.store.page(overlay=overlay, limit=limit, before=before)
         except KeyError:
-            raise JobRequestError(404, f"No job {before!r} (the before parameter).") from None
+            raise RequestError(404, f"No job {before!r} (the before parameter).") from None
         return [self._active(job.id) or job for job in jobs], next_id
 
     def current(self, overlay: str | None = None) -> list[Job]:
@@ -430,43 +334,27 @@ class JobService:
     # Source hashes (what a build of an overlay would record).
 
     def source_hash(self, folder: Path) -> str:
-        """The source hash of the overlay in ``folder``, with this server's base image."""
-        return compute_source_hash(folder, getattr(self.config, "base_image", None))
+        """The source hash of the overlay in ``folder``, with this server's base image:
+        computed once per job, at submit, and recorded; the build tags with it."""
+        return source_hash(folder, self.config.base_image)
 
     def overlay_status(self, overlay: str) -> dict:
         """``GET overlay-status``: the source hash a build would record, the lock's state."""
-        from ..status import overlay_status
-
-        folder = self.overlay_dir(overlay)
-        return overlay_status(overlay, folder, getattr(self.config, "base_image", None))
+        return overlay_status(overlay, self.overlay_dir(overlay), self.config.base_image)
 
     # Submit.
 
     def overlay_dir(self, overlay: str) -> Path:
-        """The real path of ``<overlays_dir>/<overlay>``; JobRequestError 400/404."""
-        check_overlay_name(overlay)
-        workspace = os.path.realpath(self.workspace_dir)
-        folder_name = self.overlays_dir_resolver(Path(workspace)) or DEFAULT_OVERLAYS_DIR
-        overlays = os.path.realpath(os.path.join(workspace, folder_name))
-        if not _inside(overlays, workspace) or overlays == workspace:
-            raise JobRequestError(
-                400, f"The overlays folder {folder_name!r} is not inside the workspace."
-            )
-        folder = os.path.realpath(os.path.join(overlays, overlay))
-        if not _inside(folder, overlays) or folder == overlays:
-            raise JobRequestError(400, f"The overlay {overlay!r} is not inside {folder_name}/.")
-        if not os.path.isdir(folder):
-            raise JobRequestError(
-                404, f"No overlay {overlay!r} (no folder {folder_name}/{overlay})."
-            )
-        return Path(folder)
+        """The real path of ``<overlays_dir>/<overlay>``; RequestError 400/404/409."""
+        workspace = Path(os.path.realpath(self.workspace_dir))
+        return overlay_dir(workspace, self.overlays_dir_resolver(workspace), overlay)
 
     async def submit(
         self, overlay: str, kind: JobKind | str, source_hash: str | None = None
     ) -> tuple[Job, bool]:
         """Queue a job; ``(job, created)``: ``created`` is False for an existing active job."""
         if self._stopping:
-            raise JobRequestError(503, "The server is shutting down.")
+            raise RequestError(503, "The server is shutting down.")
         kind = check_kind(kind)
         folder = self.overlay_dir(overlay)
         if source_hash is None:
@@ -565,7 +453,7 @@ class JobService:
         except JobError as failure:
             error = str(failure) or "failed"
             result = failure.result  # what it made before failing, if anything
-        except JobRequestError as failure:
+        except RequestError as failure:
             error = failure.message
         except Exception as failure:  # never crash the service
             error = f"internal error: {failure!r}"
@@ -614,7 +502,7 @@ class JobService:
     # Cancel.
 
     async def cancel(self, job_id: str) -> Job:
-        """Cancel a queued or running job; JobRequestError 404, or 409 if it has ended."""
+        """Cancel a queued or running job; RequestError 404, or 409 if it has ended."""
         job = self.get(job_id)
         if job in self._queue:
             self._queue.remove(job)
@@ -623,7 +511,7 @@ class JobService:
             return job
         run = self._running.get(job.id)
         if run is None:
-            raise JobRequestError(409, f"Job {job.id} has already ended ({job.state.value}).")
+            raise RequestError(409, f"Job {job.id} has already ended ({job.state.value}).")
         await self._stop_run(run, "cancelled")
         return run.job
 

@@ -20,7 +20,6 @@ from jupyterlab_overlays.config_files import (
     MAX_BODY_BYTES,
     MAX_CONTENT_BYTES,
     UNCHECKED,
-    ConfigFileError,
     check_name,
     check_unchanged,
     encode_content,
@@ -32,6 +31,7 @@ from jupyterlab_overlays.config_files import (
     root_dir_of,
     write_config_file,
 )
+from jupyterlab_overlays.errors import RequestError
 
 THOTH = (
     "# Thoth configuration, edited by hand\r\n"
@@ -482,7 +482,7 @@ def test_check_name_accepts_the_two_files(name):
 
 @pytest.mark.parametrize("name", REFUSED_NAMES + REFUSED_NESTED_NAMES)
 def test_check_name_refuses_others(name):
-    with pytest.raises(ConfigFileError) as error:
+    with pytest.raises(RequestError) as error:
         check_name(name)
     assert error.value.status == 400
     assert repr(name) in error.value.message
@@ -499,7 +499,7 @@ def test_root_dir_of_file_managers(tmp_path):
     ids=["no-root-dir", "not-a-file-manager", "base-class"],
 )
 def test_root_dir_of_other_managers_is_501(manager):
-    with pytest.raises(ConfigFileError) as error:
+    with pytest.raises(RequestError) as error:
         root_dir_of(manager)
     assert error.value.status == 501
     assert "not supported" in error.value.message
@@ -530,7 +530,7 @@ def test_check_unchanged():
         (None, mtime),
         ("2023-11-14T22:13:20.123456Z", None),
     ]:
-        with pytest.raises(ConfigFileError) as error:
+        with pytest.raises(RequestError) as error:
             check_unchanged(".thoth.yaml", expected, current)
         assert error.value.status == 409
         assert "changed on disk since it was read" in error.value.message
@@ -557,17 +557,17 @@ def test_parse_write_body():
     ],
 )
 def test_parse_write_body_refuses(body, status):
-    with pytest.raises(ConfigFileError) as error:
+    with pytest.raises(RequestError) as error:
         parse_write_body(body)
     assert error.value.status == status
 
 
 def test_encode_content():
     assert encode_content(".thoth.yaml", "é\r\n") == "é\r\n".encode()
-    with pytest.raises(ConfigFileError) as error:
+    with pytest.raises(RequestError) as error:
         encode_content(".thoth.yaml", "\udc80")
     assert error.value.status == 400
-    with pytest.raises(ConfigFileError) as error:
+    with pytest.raises(RequestError) as error:
         encode_content(".thoth.yaml", "x" * (MAX_CONTENT_BYTES + 1))
     assert error.value.status == 413
 
@@ -577,10 +577,10 @@ def test_resolve(tmp_path):
     root.mkdir()
     assert resolve(str(root), ".thoth.yaml") == str(root.resolve() / ".thoth.yaml")
     (root / ".aicoe-ci.yaml").symlink_to(tmp_path / "elsewhere.yaml")
-    with pytest.raises(ConfigFileError) as error:
+    with pytest.raises(RequestError) as error:
         resolve(str(root), ".aicoe-ci.yaml")
     assert error.value.status == 400
-    with pytest.raises(ConfigFileError) as error:
+    with pytest.raises(RequestError) as error:
         resolve(str(root), "Pipfile")
     assert error.value.status == 400
 
@@ -609,7 +609,7 @@ def test_a_failed_write_leaves_the_file_and_no_temporary(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(config_files.os, "replace", refuse)
-    with pytest.raises(ConfigFileError) as error:
+    with pytest.raises(RequestError) as error:
         write_config_file(str(tmp_path), ".thoth.yaml", "new: true\n")
     assert error.value.status == 500
     assert "No space left on device" in error.value.message
@@ -622,7 +622,7 @@ def test_permission_denied_is_403(tmp_path, monkeypatch):
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(config_files.os, "open", refuse)
-    with pytest.raises(ConfigFileError) as error:
+    with pytest.raises(RequestError) as error:
         write_config_file(str(tmp_path), ".thoth.yaml", "a: 1\n")
     assert error.value.status == 403
     assert "Permission denied" in error.value.message

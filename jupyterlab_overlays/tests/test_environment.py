@@ -15,7 +15,6 @@ from jupyterlab_overlays import _probe
 from jupyterlab_overlays.config import OverlaysConfig
 from jupyterlab_overlays.environment import (
     PROBE,
-    EnvironmentProbeError,
     EnvironmentService,
     interpreter_of,
     kernel_env,
@@ -23,6 +22,7 @@ from jupyterlab_overlays.environment import (
     probe_python,
     stderr_tail,
 )
+from jupyterlab_overlays.errors import RequestError
 
 
 @pytest.fixture
@@ -252,14 +252,14 @@ async def test_service_caches_per_kernelspec(tmp_path):
     assert (first["kernel"], first["cached"]) == ("here", False)
     assert (await service.environment("HERE"))["cached"] is True
     assert (await service.environment("here", refresh=True))["cached"] is False
-    with pytest.raises(EnvironmentProbeError) as error:
+    with pytest.raises(RequestError) as error:
         await service.environment("elsewhere")
     assert error.value.status == 404
 
 
 async def test_probe_times_out(fake_tool):
     python = fake_tool("python", "exec sleep 30\n")
-    with pytest.raises(EnvironmentProbeError) as error:
+    with pytest.raises(RequestError) as error:
         await probe_python(str(python), {}, 0.2)
     assert error.value.status == 502
     assert "did not answer within 0.2 s" in error.value.message
@@ -297,7 +297,7 @@ def test_python_languages(language):
 
 @pytest.mark.parametrize("language", ["R", "julia", "", None, "pythonic"])
 def test_other_languages_are_400(language):
-    with pytest.raises(EnvironmentProbeError) as error:
+    with pytest.raises(RequestError) as error:
         interpreter_of("k", spec(["/bin/py"], language))
     assert error.value.status == 400
     assert "'k'" in error.value.message
@@ -305,7 +305,7 @@ def test_other_languages_are_400(language):
 
 @pytest.mark.parametrize("argv", [[], [""], None])
 def test_a_kernelspec_without_command_is_502(argv):
-    with pytest.raises(EnvironmentProbeError) as error:
+    with pytest.raises(RequestError) as error:
         interpreter_of("k", spec(argv))
     assert error.value.status == 502
 

@@ -55,7 +55,7 @@ async def test_info_reports_the_version_a_tool_prints(jp_fetch, fake_tool, path_
     [("/home/me/My Project", "my-project"), ("/srv/demo", "demo"), ("/srv/___", "workspace")],
 )
 def test_project_name_fits_image_names(folder, project):
-    from jupyterlab_overlays.jobs.context import project_name
+    from jupyterlab_overlays.workspace import project_name
 
     assert project_name("", Path(folder)) == project
     assert project_name("configured", Path(folder)) == "configured"

@@ -29,6 +29,7 @@ from jupyterlab_overlays.jobs.context import (
 )
 from jupyterlab_overlays.jobs.local import LocalBuildBackend, failure_reason, step_of
 from jupyterlab_overlays.jobs.lock import LockBackend
+from jupyterlab_overlays.tools import BuildTool
 
 from .buildah_storage import BASE
 from .jobs_helpers import cancel, make_context
@@ -86,6 +87,24 @@ async def test_no_tool_says_what_to_install(tmp_path, monkeypatch):
     (folder / "Pipfile").write_text(PIPFILE)
     context, _, _ = make_context(folder)
     with pytest.raises(JobError, match="apt-get install -y --no-install-recommends buildah"):
+        await backend.run(context)
+
+
+async def test_a_build_tags_the_hash_recorded_at_submit_or_fails(tmp_path, monkeypatch):
+    """The job's source hash is computed once, when it is asked for; if the files changed
+    while it was queued, the build says so instead of tagging other content with it."""
+    folder = tmp_path / "ws" / "overlays" / "o"
+    folder.mkdir(parents=True)
+    (folder / "Pipfile").write_text(PIPFILE)
+    backend = LocalBuildBackend(OverlaysConfig(build_tools=["buildah"]))
+
+    async def buildah():
+        return BuildTool("buildah", True, "/usr/bin/buildah", "1.28", True, None, "")
+
+    monkeypatch.setattr(backend, "find_tool", buildah)
+    context, _, _ = make_context(folder)
+    context.job.source_hash = "0" * 64  # what submit recorded, before the Pipfile changed
+    with pytest.raises(JobError, match="changed after this build was queued"):
         await backend.run(context)
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from tornado.httpclient import HTTPClientError
 
+from jupyterlab_overlays.errors import RequestError
 from jupyterlab_overlays.runtime_images import (
-    RuntimeImageError,
     check_instance_name,
     delete_image,
     list_images,
@@ -59,7 +59,7 @@ def test_elyra_instance_names_are_accepted(name):
 
 @pytest.mark.parametrize("name", ["Overlay", "overlay-", "-a", "1a", "../x", "a/b", "a.json", ""])
 def test_other_names_are_refused(name):
-    with pytest.raises(RuntimeImageError) as error:
+    with pytest.raises(RequestError) as error:
         check_instance_name(name)
     assert error.value.status == 400
 
@@ -91,7 +91,7 @@ def test_parse_keeps_the_fields_elyra_knows_and_defaults_the_pull_policy():
 def test_parse_refuses_bad_bodies(change, words):
     body = instance()
     change(body)
-    with pytest.raises(RuntimeImageError) as error:
+    with pytest.raises(RequestError) as error:
         parse_instance(json.dumps(body).encode())
     assert error.value.status == 400
     assert words in error.value.message
@@ -99,7 +99,7 @@ def test_parse_refuses_bad_bodies(change, words):
 
 def test_parse_refuses_non_json():
     for body in (b"{", b"[]", b"null"):
-        with pytest.raises(RuntimeImageError):
+        with pytest.raises(RequestError):
             parse_instance(body)
 
 
@@ -132,7 +132,7 @@ def test_an_image_the_user_made_is_never_replaced_nor_removed(tmp_path):
         lambda: write_image(folder, "overlay-train", instance()),
         lambda: delete_image(folder, "overlay-train"),
     ):
-        with pytest.raises(RuntimeImageError) as error:
+        with pytest.raises(RequestError) as error:
             action()
         assert error.value.status == 409
         assert json.loads((folder / "overlay-train.json").read_text()) == mine
@@ -143,7 +143,7 @@ def test_a_broken_file_is_reported_and_left_alone(tmp_path):
     folder = tmp_path / "runtime-images"
     folder.mkdir()
     (folder / "overlay-train.json").write_text("{not json")
-    with pytest.raises(RuntimeImageError) as error:
+    with pytest.raises(RequestError) as error:
         write_image(folder, "overlay-train", instance())
     assert error.value.status == 409
     assert (folder / "overlay-train.json").read_text() == "{not json"
@@ -151,7 +151,7 @@ def test_a_broken_file_is_reported_and_left_alone(tmp_path):
 
 
 def test_deleting_a_missing_image_is_404(tmp_path):
-    with pytest.raises(RuntimeImageError) as error:
+    with pytest.raises(RequestError) as error:
         delete_image(tmp_path, "overlay-train")
     assert error.value.status == 404
 
@@ -206,10 +206,10 @@ def test_links_and_other_special_files_are_left_alone(tmp_path):
     (folder / "overlay-train.json").symlink_to(target)
     os.mkfifo(folder / "overlay-fifo.json")
     for name in ("overlay-train", "overlay-fifo"):
-        with pytest.raises(RuntimeImageError) as error:
+        with pytest.raises(RequestError) as error:
             write_image(folder, name, instance())
         assert error.value.status == 409
-        with pytest.raises(RuntimeImageError):
+        with pytest.raises(RequestError):
             delete_image(folder, name)
     assert target.read_text() == json.dumps(instance())
     assert {item["name"] for item in list_images(folder)} == {"overlay-train", "overlay-fifo"}
@@ -219,7 +219,7 @@ def test_links_and_other_special_files_are_left_alone(tmp_path):
 def test_a_folder_that_cannot_be_made_is_a_clear_error(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("")
-    with pytest.raises(RuntimeImageError) as error:
+    with pytest.raises(RequestError) as error:
         write_image(blocker / "runtime-images", "overlay-train", instance())
     assert error.value.status == 500
     assert "cannot be written" in error.value.message

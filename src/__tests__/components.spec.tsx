@@ -7,10 +7,10 @@ import {
   IOverlaysPanelProps,
   OverlaysPanelView
 } from '../components/OverlaysPanel';
-import { sameOverlayItem } from '../components/OverlayList';
+import { OverlayItemView, sameOverlayItem } from '../components/OverlayList';
 import { OverlaysModel } from '../model';
 import { DEFAULT_SETTINGS } from '../settings';
-import { OverlaysAPI } from '../tokens';
+import { CommandIDs, OverlaysAPI } from '../tokens';
 
 (globalThis as any).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -195,5 +195,62 @@ describe('sameOverlayItem', () => {
         { ...base, jobs: { ...base.jobs, build: running, now: 2 } }
       )
     ).toBe(false);
+  });
+});
+
+describe('OverlayItemView', () => {
+  const overlay: any = {
+    name: 'train_',
+    nameProblem: 'separators',
+    folder: 'overlays/train_',
+    hasPipfile: true,
+    pipfileError: null,
+    members: [],
+    packages: []
+  };
+  const jobs: any = {
+    build: null,
+    lock: null,
+    lastBuilt: null,
+    status: null,
+    now: 1
+  };
+
+  it('asks to rename an overlay whose name an earlier version accepted, and offers no build', () => {
+    const run = jest.fn();
+    act(() =>
+      root.render(
+        <OverlayItemView
+          overlay={overlay}
+          expanded={false}
+          onToggle={() => undefined}
+          jobs={jobs}
+          run={run}
+          trans={trans}
+        />
+      )
+    );
+    const notice = container.querySelector('[role="alert"]');
+    expect(notice?.textContent).toContain('rename the overlay');
+    expect(container.querySelector('.jp-OverlaysPanel-jobs')).toBeNull();
+    act(() => notice!.querySelector('button')!.click());
+    expect(run).toHaveBeenCalledWith(CommandIDs.rename, { name: 'train_' });
+  });
+
+  it('shows the jobs of an overlay with a valid name', () => {
+    act(() =>
+      root.render(
+        <OverlayItemView
+          overlay={{ ...overlay, name: 'train', nameProblem: null }}
+          expanded={false}
+          onToggle={() => undefined}
+          jobs={jobs}
+          run={jest.fn()}
+          trans={trans}
+        />
+      )
+    );
+    expect(container.querySelector('[role="alert"]')).toBeNull();
+    expect(container.querySelector('.jp-OverlaysPanel-jobs')).not.toBeNull();
   });
 });

@@ -188,7 +188,21 @@ export function OverlayItemView(props: IOverlayItemProps): JSX.Element {
           />
         </span>
       </div>
-      {props.jobs && (
+      {overlay.nameProblem && (
+        <p className="jp-OverlaysPanel-notice jp-mod-warning" role="alert">
+          {trans.__(
+            'The name "%1" cannot be used for an image or a runtime image: rename the overlay to lock or build it.',
+            name
+          )}{' '}
+          <button
+            className="jp-OverlaysPanel-link"
+            onClick={() => run(CommandIDs.rename, { name })}
+          >
+            {trans.__('Rename…')}
+          </button>
+        </p>
+      )}
+      {props.jobs && !overlay.nameProblem && (
         <OverlayJobs
           name={name}
           jobs={props.jobs}

@@ -9,6 +9,7 @@ import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import type { JobsModel } from '../jobs/model';
+import { runtimeImageName } from '../overlay/names';
 import type { OverlaysAPI } from '../tokens';
 import {
   IRuntimeImage,
@@ -18,7 +19,6 @@ import {
   ownerOf,
   PullPolicy,
   runtimeImageFor,
-  runtimeImageName,
   sameRuntimeImage
 } from './runtimeImages';
 

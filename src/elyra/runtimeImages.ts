@@ -10,6 +10,8 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
+import { runtimeImageName } from '../overlay/names';
+
 /** The tag every runtime image of an overlay carries. */
 export const OVERLAY_TAG = 'overlay';
 
@@ -35,21 +37,6 @@ export interface IRuntimeImage {
     pull_secret?: string;
     tags?: string[];
   };
-}
-
-/** Elyra's rule for instance names. */
-const INSTANCE_NAME = /^[a-z]([a-z0-9-_]*[a-z0-9])?$/;
-
-/**
- * The runtime image name of an overlay: `overlay-<name>`, lower-cased, with
- * trailing `-`/`_` dropped (Elyra wants names ending in a letter or digit).
- */
-export function runtimeImageName(overlay: string): string {
-  const name = `overlay-${overlay.toLowerCase()}`.replace(/[-_]+$/, '');
-  if (!INSTANCE_NAME.test(name)) {
-    throw new Error(`No runtime image name for overlay ${overlay}`);
-  }
-  return name;
 }
 
 /**

@@ -1,19 +1,32 @@
 /**
- * Overlay names: one name used in four places (the overlay folder, the
- * `.thoth.yaml` runtime environment, the `.aicoe-ci.yaml` overlay, the
- * notebook tag), so it must be valid for all of them.
+ * The identity of an overlay: its name, used as the overlay's folder, its
+ * `.thoth.yaml` and `.aicoe-ci.yaml` entries, the notebook tag, part of its
+ * image's name, its Elyra runtime image's name and a Kubernetes label value.
+ * The rule is `identity.json`, which the server reads too
+ * (`jupyterlab_overlays/workspace.py`).
  */
+import identity from './identity.json';
 
 /** Longest name accepted (a DNS label, so image names stay valid). */
-export const MAX_NAME_LENGTH = 63;
+export const MAX_NAME_LENGTH: number = identity.maxNameLength;
 
-const NAME = /^[a-zA-Z0-9_-]+$/;
+/** The overlays folder when neither `.thoth.yaml` nor the settings name one. */
+export const DEFAULT_OVERLAYS_FOLDER: string = identity.defaultOverlaysFolder;
+
+/** The Python version of new overlays when nothing else says. */
+export const DEFAULT_PYTHON_VERSION: string = identity.defaultPythonVersion;
+
+/** The project part of image names when the server names none. */
+export const DEFAULT_PROJECT: string = identity.defaultProject;
+
+const NAME = new RegExp(identity.namePattern);
+const LEGACY_NAME = new RegExp(identity.legacyNamePattern);
 
 /**
  * Why a name is refused.
  */
 export type NameProblem =
-  'empty' | 'too-long' | 'characters' | 'reserved' | 'taken';
+  'empty' | 'too-long' | 'characters' | 'separators' | 'reserved' | 'taken';
 
 /**
  * The problem with an overlay name, or null when it is valid. `existing`
@@ -31,7 +44,7 @@ export function nameProblem(
     return 'reserved';
   }
   if (!NAME.test(name)) {
-    return 'characters';
+    return LEGACY_NAME.test(name) ? 'separators' : 'characters';
   }
   if (name.length > MAX_NAME_LENGTH) {
     return 'too-long';
@@ -50,6 +63,44 @@ export function nameProblem(
  */
 export function isValidName(name: unknown): name is string {
   return typeof name === 'string' && nameProblem(name) === null;
+}
+
+/**
+ * Whether a name found in the workspace (a folder, a `.thoth.yaml` entry, a
+ * notebook tag) is listed as an overlay: valid names, and the names earlier
+ * versions and thamos accept (`train_`, `a_-b`), which are shown with a
+ * request to rename them rather than dropped.
+ */
+export function isListedName(name: unknown): name is string {
+  return (
+    typeof name === 'string' &&
+    name.length <= MAX_NAME_LENGTH &&
+    LEGACY_NAME.test(name)
+  );
+}
+
+/**
+ * The Elyra runtime image of an overlay: `overlay-<name>`, lower-cased (Elyra
+ * wants lower-case names); distinct for two overlays of one workspace, whose
+ * names differ by more than case.
+ */
+export function runtimeImageName(overlay: string): string {
+  if (!isValidName(overlay)) {
+    throw new Error(`Invalid overlay name: ${JSON.stringify(overlay)}`);
+  }
+  return `${identity.runtimeImagePrefix}${overlay.toLowerCase()}`;
+}
+
+/**
+ * The image repository name of an overlay, `<project>-<overlay>`, lower-cased:
+ * the same as the server's image names and `.aicoe-ci.yaml`'s
+ * `registry-project`.
+ */
+export function imageRepository(project: string, overlay: string): string {
+  if (!isValidName(overlay)) {
+    throw new Error(`Invalid overlay name: ${JSON.stringify(overlay)}`);
+  }
+  return `${project}-${overlay}`.toLowerCase();
 }
 
 /**
@@ -91,7 +142,9 @@ export function overlayPath(
   name: string,
   file?: string
 ): string {
-  if (!isValidName(name)) {
+  // Listed names too: an overlay named by an earlier rule is renamed or
+  // deleted through its folder.
+  if (!isListedName(name)) {
     throw new Error(`Invalid overlay name: ${JSON.stringify(name)}`);
   }
   const folder = overlaysFolder.split('/').filter(part => part && part !== '.');

@@ -4,14 +4,14 @@
  */
 import type { PartialJSONObject } from '@lumino/coreutils';
 
-import { isValidName } from './names';
+import { isListedName } from './names';
 
 /** The notebook metadata key this project owns. */
 export const METADATA_KEY = 'overlay';
 
 /**
  * The overlay a notebook is tagged to, from its metadata; null when untagged
- * or when the tag is not a valid name.
+ * or when the tag is not a name (names earlier versions accepted count).
  */
 export function overlayOfMetadata(metadata: unknown): string | null {
   if (!metadata || typeof metadata !== 'object') {
@@ -22,7 +22,7 @@ export function overlayOfMetadata(metadata: unknown): string | null {
     return null;
   }
   const name = (tag as Record<string, unknown>).name;
-  return isValidName(name) ? name : null;
+  return isListedName(name) ? name : null;
 }
 
 /**

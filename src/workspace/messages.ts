@@ -19,6 +19,11 @@ export function nameProblemMessage(
         '"%1" is not a valid overlay name: use only letters, digits, "-" and "_".',
         name
       );
+    case 'separators':
+      return trans.__(
+        '"%1" is not a valid overlay name: start and end with a letter or digit, and put a single "-", "_" or "__" between words.',
+        name
+      );
     case 'too-long':
       return trans.__(
         'The name is too long: overlay names have at most %1 characters.',

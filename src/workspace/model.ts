@@ -21,8 +21,9 @@ import {
   AICOE_FILE,
   aicoeOverlayNames,
   IPipfileEntry,
-  isValidName,
+  isListedName,
   nameProblem,
+  NameProblem,
   newPipfile,
   overlayOfMetadata,
   overlayPath,
@@ -72,6 +73,11 @@ export interface IOverlayPackage {
  */
 export interface IOverlay {
   name: string;
+  /**
+   * Why the name is no longer accepted (a name earlier versions took, such
+   * as `train_`): it must be renamed before it is locked or built.
+   */
+  nameProblem: NameProblem | null;
   /** `overlays/<name>`. */
   folder: string;
   hasPipfile: boolean;
@@ -611,12 +617,12 @@ export class OverlaysWorkspace implements IDisposable {
     const folders = (await this._list(this._overlaysFolder)) ?? [];
     const names = new Set<string>();
     for (const entry of folders) {
-      if (entry.type === 'directory' && isValidName(entry.name)) {
+      if (entry.type === 'directory' && isListedName(entry.name)) {
         names.add(entry.name);
       }
     }
     for (const name of this._thothNames) {
-      if (isValidName(name)) {
+      if (isListedName(name)) {
         names.add(name);
       }
     }
@@ -638,6 +644,7 @@ export class OverlaysWorkspace implements IDisposable {
       .sort();
     const overlay: IOverlay = {
       name,
+      nameProblem: nameProblem(name),
       folder,
       hasPipfile: false,
       pipfileError: null,

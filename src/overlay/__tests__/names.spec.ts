@@ -1,12 +1,70 @@
+import cases from './names.cases.json';
 import {
+  imageRepository,
+  isListedName,
+  isValidName,
   MAX_NAME_LENGTH,
   nameProblem,
   overlayOfMetadata,
   overlayPath,
   overlayTag,
   proposeName,
-  requirementsMetadataPackages
+  requirementsMetadataPackages,
+  runtimeImageName
 } from '..';
+
+// The same names as the server's tests (test_workspace.py), judged by the rules
+// of every place an overlay name goes (scripts/generate_name_cases.py).
+describe('the naming rule shared with the server', () => {
+  it.each(cases.valid)('accepts %j', name => {
+    expect(nameProblem(name)).toBeNull();
+  });
+
+  it.each(cases.invalid)('refuses %j', name => {
+    expect(isValidName(name)).toBe(false);
+  });
+
+  it('never gives two names of one workspace the same image or runtime image', () => {
+    const names = [
+      ...new Map(cases.valid.map(name => [name.toLowerCase(), name])).values()
+    ];
+    expect(new Set(names.map(runtimeImageName)).size).toBe(names.length);
+    expect(new Set(names.map(name => imageRepository('p', name))).size).toBe(
+      names.length
+    );
+  });
+
+  it.each([
+    ['train_', 'separators'],
+    ['a_-b', 'separators'],
+    ['x__', 'separators'],
+    ['tiny\n', 'characters']
+  ])('says why %j is refused (%s)', (name, problem) => {
+    expect(nameProblem(name)).toBe(problem);
+  });
+
+  it('still lists the names earlier versions accepted, to rename them', () => {
+    expect(isListedName('train_')).toBe(true);
+    expect(isListedName('a_-b')).toBe(true);
+    expect(isListedName('a.b')).toBe(false);
+    expect(isListedName('x'.repeat(MAX_NAME_LENGTH + 1))).toBe(false);
+  });
+});
+
+describe('runtimeImageName', () => {
+  it.each([
+    ['train', 'overlay-train'],
+    ['Download_Data', 'overlay-download_data'],
+    ['2024', 'overlay-2024']
+  ])('%s -> %s', (overlay, name) => {
+    expect(runtimeImageName(overlay)).toBe(name);
+    expect(name).toMatch(/^[a-z]([a-z0-9-_]*[a-z0-9])?$/);
+  });
+
+  it.each(['step-', 'a__', ''])('refuses %j', overlay => {
+    expect(() => runtimeImageName(overlay)).toThrow();
+  });
+});
 
 describe('nameProblem', () => {
   it.each([

@@ -1,0 +1,175 @@
+"""The workspace's names and folders: what an overlay is called, where it lives, and the
+names derived from it (image repository, Elyra runtime image).
+
+The naming rule is ``src/overlay/identity.json``, which the frontend reads too
+(``src/overlay/names.ts``); an installed package carries a copy of it as
+``jupyterlab_overlays/identity.json`` (``pyproject.toml``, ``force-include``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+from .errors import RequestError
+
+
+def _load_identity() -> dict:
+    here = Path(__file__).resolve().parent
+    for path in (here / "identity.json", here.parent / "src" / "overlay" / "identity.json"):
+        if path.is_file():
+            return json.loads(path.read_text(encoding="utf-8"))
+    raise ImportError("jupyterlab_overlays: identity.json is missing from the installation")
+
+
+IDENTITY = _load_identity()
+
+#: Longest overlay name (a DNS label, so it fits a Kubernetes label value).
+MAX_NAME_LENGTH: int = IDENTITY["maxNameLength"]
+#: The overlays folder when ``.thoth.yaml`` names none.
+DEFAULT_OVERLAYS_DIR: str = IDENTITY["defaultOverlaysFolder"]
+#: The project part of image names when neither the config nor the folder gives one.
+DEFAULT_PROJECT: str = IDENTITY["defaultProject"]
+#: The Python version of an overlay whose Pipfile names none.
+DEFAULT_PYTHON_VERSION: str = IDENTITY["defaultPythonVersion"]
+
+_NAME_RE = re.compile(IDENTITY["namePattern"])
+_LEGACY_NAME_RE = re.compile(IDENTITY["legacyNamePattern"])
+
+
+def is_valid_name(name: object) -> bool:
+    """Whether ``name`` is an overlay name (``fullmatch``: no final newline slips in)."""
+    return (
+        isinstance(name, str)
+        and 0 < len(name) <= MAX_NAME_LENGTH
+        and _NAME_RE.fullmatch(name) is not None
+    )
+
+
+def check_overlay_name(name: object) -> str:
+    """``name`` if it is an overlay name; RequestError(400) saying why otherwise."""
+    if not isinstance(name, str) or not name:
+        raise RequestError(400, "Missing the overlay name.")
+    if is_valid_name(name):
+        return name
+    if len(name) <= MAX_NAME_LENGTH and _LEGACY_NAME_RE.fullmatch(name):
+        raise RequestError(
+            400,
+            f"{name!r} is not a valid overlay name: start and end with a letter or digit, "
+            "and put a single '-', '_' or '__' between words. Rename the overlay.",
+        )
+    raise RequestError(
+        400,
+        f"{name[:100]!r} is not an overlay name: letters, digits, '_' and '-' only, "
+        f"at most {MAX_NAME_LENGTH} characters.",
+    )
+
+
+def _checked(overlay: str) -> str:
+    if not is_valid_name(overlay):
+        raise ValueError(f"invalid overlay name {overlay!r}")
+    return overlay
+
+
+def runtime_image_name(overlay: str) -> str:
+    """The Elyra runtime image of an overlay: ``overlay-<name>``, lower-cased."""
+    return IDENTITY["runtimeImagePrefix"] + _checked(overlay).lower()
+
+
+# --- image names ------------------------------------------------------------------------
+
+#: A path component of an image name (the distribution reference grammar).
+PATH_COMPONENT_RE = re.compile(r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*")
+
+
+def repository_component(name: str) -> str:
+    """A string made into a valid image path component (for a folder's name:
+    ``My Project!`` → ``my-project``). Raises ValueError when nothing is left."""
+    slug = re.sub(r"[^a-z0-9._-]+", "-", name.lower())
+    slug = re.sub(r"[-._]*([._])[-._]*", r"\1", slug)  # no separator runs
+    slug = slug.strip("-._")
+    if not slug or not PATH_COMPONENT_RE.fullmatch(slug):
+        raise ValueError(f"cannot make an image name out of {name!r}")
+    return slug
+
+
+def project_name(configured: str, workspace_dir: Path) -> str:
+    """The project part of image names: the configured one, else the workspace
+    folder's name made fit for an image name, else ``workspace``."""
+    if configured:
+        return configured
+    try:
+        return repository_component(Path(workspace_dir).resolve().name)
+    except ValueError:
+        return DEFAULT_PROJECT
+
+
+def image_repository(project: str, overlay: str) -> str:
+    """``<project>-<overlay>``, lower case: the repository part of the overlay's image."""
+    return f"{project}-{_checked(overlay)}".strip().lower()
+
+
+# --- folders ----------------------------------------------------------------------------
+
+_THOTH_OVERLAYS_DIR_RE = re.compile(r"^overlays_dir[ \t]*:[ \t]*(?P<value>.*?)[ \t]*$")
+
+
+def overlays_dir_from_thoth(workspace_dir: Path) -> str:
+    """The ``overlays_dir`` of the workspace's ``.thoth.yaml``, else ``overlays``.
+
+    Only that top-level scalar is read (plain, single- or double-quoted, with an optional
+    comment), so the server needs no YAML library.
+    """
+    try:
+        text = (Path(workspace_dir) / ".thoth.yaml").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return DEFAULT_OVERLAYS_DIR
+    for line in text.splitlines():
+        match = _THOTH_OVERLAYS_DIR_RE.match(line)
+        if not match:
+            continue
+        value = match.group("value")
+        if value[:1] in {'"', "'"}:
+            quote = value[0]
+            end = value.find(quote, 1)
+            value = value[1:end] if end > 0 else ""
+        else:
+            value = re.sub(r"\s+#.*$", "", value).strip()
+            if value.startswith("#"):
+                value = ""
+        return value or DEFAULT_OVERLAYS_DIR
+    return DEFAULT_OVERLAYS_DIR
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def overlay_dir(workspace_dir: Path, folder_name: str, overlay: str) -> Path:
+    """The real path of ``<workspace>/<folder_name>/<overlay>``: RequestError 400 for a
+    name or a folder outside the workspace (links included), 404 when it does not exist."""
+    check_overlay_name(overlay)
+    workspace = os.path.realpath(workspace_dir)
+    folder_name = folder_name or DEFAULT_OVERLAYS_DIR
+    overlays = os.path.realpath(os.path.join(workspace, folder_name))
+    if not _inside(overlays, workspace) or overlays == workspace:
+        raise RequestError(400, f"The overlays folder {folder_name!r} is not inside the workspace.")
+    folder = os.path.realpath(os.path.join(overlays, overlay))
+    if not _inside(folder, overlays) or folder == overlays:
+        raise RequestError(400, f"The overlay {overlay!r} is not inside {folder_name}/.")
+    if not os.path.isdir(folder):
+        raise RequestError(404, f"No overlay {overlay!r} (no folder {folder_name}/{overlay}).")
+    twins = [
+        entry.name
+        for entry in os.scandir(overlays)
+        if entry.name != overlay and entry.name.lower() == overlay.lower() and entry.is_dir()
+    ]
+    if twins:
+        raise RequestError(
+            409,
+            f"The overlays {overlay!r} and {twins[0]!r} differ only by case, so they would "
+            "share one image: rename one of them.",
+        )
+    return Path(folder)
