@@ -40,14 +40,29 @@ def _start_jobs(server_app, config):
     """The job service, stopped when the server stops; None if its store cannot open."""
     from .jobs.service import JobService, default_backends
     from .jobs.store import JobStore, StoreError
+    from .registrar import RegistrationSettings, RuntimeImages
+    from .workspace import overlays_dir_from_thoth
 
     try:
         store = JobStore(config.jobs_dir)
     except (StoreError, OSError) as error:
         server_app.log.error("jupyterlab_overlays: no job service: %s", error)
         return None
+    root_dir = server_app.root_dir
+    runtime_images = RuntimeImages(
+        store,
+        folder_of=lambda overlay: f"{overlays_dir_from_thoth(root_dir)}/{overlay}",
+        defaults=RegistrationSettings(
+            config.register_runtime_images, config.runtime_image_pull_policy
+        ),
+    )
     jobs = JobService(
-        config, store, default_backends(config), server_app.root_dir, log=server_app.log
+        config,
+        store,
+        default_backends(config),
+        root_dir,
+        log=server_app.log,
+        runtime_images=runtime_images,
     )
 
     # jupyter_server calls ``stop_extension`` only on ExtensionApp-based extensions; this

@@ -19,10 +19,11 @@ Example (``jupyter_server_config.py``)::
 import os
 
 from jupyter_core.paths import jupyter_data_dir
-from traitlets import Bool, Float, Int, List, TraitError, Unicode, default, validate
+from traitlets import Bool, Enum, Float, Int, List, TraitError, Unicode, default, validate
 from traitlets.config import Configurable
 
 from .jobs.context import DEFAULT_BASE_IMAGE
+from .runtime_images import PULL_POLICIES
 from .tools import KNOWN_TOOLS
 
 #: Environment variables the registry credentials come from when the config leaves
@@ -162,6 +163,21 @@ class OverlaysConfig(Configurable):
         "",
         help="Folder where each built image is also saved as an OCI archive, "
         "<project>-<overlay>-<tag>.tar (created if needed); empty: no archive.",
+    ).tag(config=True)
+
+    # Elyra runtime images (registrar.py).
+
+    register_runtime_images = Bool(
+        True,
+        help="Register each successful build as the Elyra runtime image overlay-<name> "
+        "(Elyra's API when Elyra is installed in this server, else its JSON file). The "
+        "Settings Editor's choice, sent with each build, wins over this default.",
+    ).tag(config=True)
+
+    runtime_image_pull_policy = Enum(
+        PULL_POLICIES,
+        "IfNotPresent",
+        help="Pull policy of the registered runtime images (when the build request names none).",
     ).tag(config=True)
 
     def registry_credentials(self) -> tuple[str, str]:

@@ -26,13 +26,8 @@ from .errors import RequestError
 from .info import server_info
 from .jobs.service import JobService
 from .jobs.store import MAX_PAGE
-from .runtime_images import (
-    delete_image,
-    list_images,
-    metadata_dir,
-    parse_instance,
-    write_image,
-)
+from .registrar import RegistrationSettings
+from .runtime_images import list_images, metadata_dir
 from .workspace import check_overlay_name
 
 NAMESPACE = "overlays"
@@ -137,12 +132,16 @@ class JobsHandler(OverlaysHandler):
       ``limit``). A ``before`` that is not a job id is 400; one no job has is 404.
     - ``view=current``: only what the sidebar needs: every queued or running job and, per
       overlay, its newest job of each kind and its newest succeeded build (bounded by
-      3 per overlay + the active jobs); ``next`` is null. Not with ``limit`` or ``before``
-      (400). ``view=all`` is the default.
+      3 per overlay + the active jobs); ``next`` is null; and ``runtime_images``, what
+      happened to each overlay's Elyra runtime image (``registrar.Registration``). Not
+      with ``limit`` or ``before`` (400). ``view=all`` is the default.
 
-    ``POST overlays/jobs`` ``{"overlay": <name>, "kind": "build" | "lock"}``: ``202`` with
-    ``Location`` and the job. When a queued or running job of that overlay and kind has the
-    same source hash, that job is the answer (still ``202``, its own ``Location``).
+    ``POST overlays/jobs`` ``{"overlay": <name>, "kind": "build" | "lock",
+    "runtime_image"?: {"register": bool, "pull_policy": …}}``: ``202`` with ``Location``
+    and the job. When a queued or running job of that overlay and kind has the same source
+    hash, that job is the answer (still ``202``, its own ``Location``). A successful build
+    is registered as an Elyra runtime image by the server (``runtime_image``: the user's
+    settings; default: the server's config).
     """
 
     VIEWS = ("all", "current")
@@ -161,9 +160,13 @@ class JobsHandler(OverlaysHandler):
         if view == "current":
             if limit is not None or before is not None:
                 raise RequestError(400, "view=current takes no limit or before.")
-            jobs, next_id = self.service().current(overlay=overlay), None
-        else:
-            jobs, next_id = self.service().page(overlay=overlay, limit=limit, before=before)
+            jobs = [job.to_json() for job in self.service().current(overlay=overlay)]
+            images = self.service().registrations()
+            if overlay is not None:
+                images = {name: value for name, value in images.items() if name == overlay}
+            self.finish({"jobs": jobs, "next": None, "runtime_images": images})
+            return
+        jobs, next_id = self.service().page(overlay=overlay, limit=limit, before=before)
         self.finish({"jobs": [job.to_json() for job in jobs], "next": next_id})
 
     def _limit(self) -> int | None:
@@ -185,7 +188,15 @@ class JobsHandler(OverlaysHandler):
             raise RequestError(400, "The body is not JSON.") from None
         if not isinstance(body, dict):
             raise RequestError(400, 'The body must be {"overlay": …, "kind": …}.')
-        job, _created = await self.service().submit(body.get("overlay"), body.get("kind"))
+        service = self.service()
+        settings = None
+        if service.runtime_images is not None:
+            settings = RegistrationSettings.parse(
+                body.get("runtime_image"), service.runtime_images.defaults
+            )
+        job, _created = await service.submit(
+            body.get("overlay"), body.get("kind"), runtime_image=settings
+        )
         self.set_status(202)
         self.set_header("Location", url_path_join(self.base_url, NAMESPACE, "jobs", job.id))
         self.finish(job.to_json())
@@ -232,10 +243,8 @@ class OverlayStatusHandler(OverlaysHandler):
 
 
 class RuntimeImagesHandler(OverlaysHandler):
-    """``GET overlays/runtime-images``: Elyra's runtime image files, and their folder.
-
-    For servers without Elyra; with Elyra the frontend uses ``elyra/metadata/runtime-images``.
-    """
+    """``GET overlays/runtime-images``: Elyra's runtime image files, and their folder
+    (where the server registers images when Elyra is not installed)."""
 
     @web.authenticated
     @authorized
@@ -244,21 +253,30 @@ class RuntimeImagesHandler(OverlaysHandler):
         self.finish({"folder": str(folder), "images": list_images(folder)})
 
 
-class RuntimeImageHandler(OverlaysHandler):
-    """``PUT``/``DELETE overlays/runtime-images/<name>``: one runtime image file."""
+class OverlayRenamedHandler(OverlaysHandler):
+    """``POST overlays/overlay-renamed`` ``{"overlay": <old>, "new_name": <new> | null,
+    "runtime_image"?: {...}}``: the frontend renamed (or, with null, deleted) an overlay;
+    its runtime image follows. Answers ``{"runtime_images": [registration, ...]}``."""
 
     @web.authenticated
     @authorized
-    async def put(self, name: str) -> None:
-        instance = parse_instance(self.request.body)
-        self.finish(write_image(metadata_dir(), name, instance))
-
-    @web.authenticated
-    @authorized
-    async def delete(self, name: str) -> None:
-        delete_image(metadata_dir(), name)
-        self.set_status(204)
-        self.finish()
+    async def post(self) -> None:
+        try:
+            body = json.loads(self.request.body or b"")
+        except ValueError:
+            raise RequestError(400, "The body is not JSON.") from None
+        if not isinstance(body, dict):
+            raise RequestError(400, 'The body must be {"overlay": …, "new_name": …}.')
+        overlay = check_overlay_name(body.get("overlay"))
+        new_name = body.get("new_name")
+        if new_name is not None:
+            check_overlay_name(new_name)
+        images = self.service().runtime_images
+        if images is None:
+            raise RequestError(503, "Runtime images are not kept on this server.")
+        settings = RegistrationSettings.parse(body.get("runtime_image"), images.defaults)
+        registrations = await images.renamed(overlay, new_name, settings)
+        self.finish({"runtime_images": [item.to_json() for item in registrations]})
 
 
 def setup_handlers(
@@ -279,7 +297,7 @@ def setup_handlers(
         ("jobs/([^/]+)/log", JobLogHandler),
         ("overlay-status", OverlayStatusHandler),
         ("runtime-images", RuntimeImagesHandler),
-        ("runtime-images/([^/]+)", RuntimeImageHandler),
+        ("overlay-renamed", OverlayRenamedHandler),
     ]
     services = {"config": config, "environments": environments, "jobs": jobs}
     web_app.add_handlers(

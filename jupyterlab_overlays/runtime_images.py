@@ -1,10 +1,11 @@
 """Elyra runtime images as files, for servers where Elyra is not installed.
 
+The server registers, renames and removes the runtime images of overlays
+(``registrar.py``): through Elyra's API when Elyra is importable, else with these files.
 Elyra keeps each runtime image as ``<dir>/metadata/runtime-images/<name>.json``, ``<dir>``
 being the first entry of ``$ELYRA_METADATA_PATH`` when that is set, else the Jupyter data
-dir (Elyra 4.1.1, ``FileMetadataStore.metadata_path``). When Elyra is installed the
-frontend goes through its REST API instead; these files are what Elyra finds whenever it
-is installed later.
+dir (Elyra 4.1.1, ``FileMetadataStore.metadata_path``): Elyra finds these files whenever it
+is installed.
 
 Only images this extension made are replaced or removed: those tagged ``overlay``. A file
 the user made under the same name is never overwritten.
@@ -30,11 +31,7 @@ OVERLAY_TAG = "overlay"
 PULL_POLICIES = ("Always", "IfNotPresent", "Never")
 # Elyra's rule for instance names (the file name without ``.json``).
 INSTANCE_NAME = re.compile(r"^[a-z]([a-z0-9-_]*[a-z0-9])?$")
-MAX_BODY_BYTES = 64 * 1024
 MAX_FILE_BYTES = 1024 * 1024
-
-_TOP_KEYS = frozenset({"schema_name", "display_name", "metadata", "name"})
-_METADATA_KEYS = frozenset({"image_name", "description", "pull_policy", "pull_secret", "tags"})
 
 
 def metadata_dir(environ: os._Environ | dict | None = None) -> Path:
@@ -55,56 +52,6 @@ def check_instance_name(name: str) -> str:
             "'-' and '_', starting with a letter and ending with a letter or digit.",
         )
     return name
-
-
-def parse_instance(body: bytes) -> dict:
-    """The runtime image in a PUT body, as it will be written; RequestError(400) if bad."""
-    if len(body) > MAX_BODY_BYTES:
-        raise RequestError(413, f"The body is larger than {MAX_BODY_BYTES} bytes.")
-    try:
-        payload = json.loads(body)
-    except (ValueError, RecursionError):
-        raise RequestError(400, "The body is not JSON.") from None
-    if not isinstance(payload, dict):
-        raise RequestError(400, "The body is not a JSON object.")
-    unknown = sorted(set(payload) - _TOP_KEYS)
-    if unknown:
-        raise RequestError(400, f"Unknown key(s) in the body: {', '.join(unknown)}.")
-    if payload.get("schema_name", SCHEMA_NAME) != SCHEMA_NAME:
-        raise RequestError(400, f'"schema_name" must be "{SCHEMA_NAME}".')
-    display_name = payload.get("display_name")
-    if not isinstance(display_name, str) or not display_name.strip():
-        raise RequestError(400, 'The body has no "display_name".')
-    metadata = payload.get("metadata")
-    if not isinstance(metadata, dict):
-        raise RequestError(400, 'The body has no "metadata" object.')
-    unknown = sorted(set(metadata) - _METADATA_KEYS)
-    if unknown:
-        raise RequestError(400, f"Unknown key(s) in metadata: {', '.join(unknown)}.")
-    image_name = metadata.get("image_name")
-    if not isinstance(image_name, str) or not image_name or any(c.isspace() for c in image_name):
-        raise RequestError(400, '"metadata.image_name" must be an image reference.')
-    policy = metadata.get("pull_policy", "IfNotPresent")
-    if policy not in PULL_POLICIES:
-        raise RequestError(
-            400, f'"metadata.pull_policy" must be one of {", ".join(PULL_POLICIES)}.'
-        )
-    tags = metadata.get("tags", [])
-    if not isinstance(tags, list) or not all(isinstance(tag, str) and tag for tag in tags):
-        raise RequestError(400, '"metadata.tags" must be a list of strings.')
-    if OVERLAY_TAG not in tags:
-        raise RequestError(
-            400, f'"metadata.tags" must include "{OVERLAY_TAG}": only overlay images are written.'
-        )
-    for key in ("description", "pull_secret"):
-        if key in metadata and not isinstance(metadata[key], str):
-            raise RequestError(400, f'"metadata.{key}" must be a string.')
-    return {
-        "schema_name": SCHEMA_NAME,
-        "display_name": display_name,
-        "metadata": {key: metadata[key] for key in _METADATA_KEYS if key in metadata}
-        | {"pull_policy": policy, "tags": tags},
-    }
 
 
 def _read(path: Path) -> dict | None:
@@ -138,6 +85,11 @@ def _read(path: Path) -> dict | None:
     if not isinstance(data, dict):
         raise RequestError(409, f"{path} is not a runtime image; it was left alone.")
     return data
+
+
+def read_image(folder: Path, name: str) -> dict | None:
+    """Runtime image ``name`` of ``folder``, None when there is none."""
+    return _read(folder / f"{check_instance_name(name)}.json")
 
 
 def is_ours(instance: dict) -> bool:

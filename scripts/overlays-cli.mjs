@@ -8,14 +8,6 @@
 // Notebook paths are relative to <workspace-dir> (absolute paths inside it
 // are accepted too). It prints every file it wrote, then the overlay.
 //
-// The Elyra runtime image of an overlay's build, registered on a running
-// Jupyter server exactly as the extension does it (Elyra's REST API when the
-// server has Elyra, else the runtime-image file through this extension's
-// server); the token comes from $JUPYTER_TOKEN. It prints the outcome as JSON.
-//
-//   node scripts/overlays-cli.mjs register-image <server-url> <overlay> <image> [--source-hash H] [--pull-policy P]
-//   node scripts/overlays-cli.mjs unregister-image <server-url> <overlay>
-//
 // Elyra pipelines, with src/elyra/pipeline.ts: a new pipeline of tagged
 // notebooks in the order given, or the overlay images applied to the
 // notebook nodes of a pipeline file (the overlay of each notebook read from
@@ -30,14 +22,11 @@
 // name is taken), 2 on a usage error.
 
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 
 import { loadSource } from './compile-src.mjs';
 
 const USAGE = `usage: node scripts/overlays-cli.mjs create <workspace-dir> <overlay-name> <notebook-path>... [--python X.Y]
-       node scripts/overlays-cli.mjs register-image <server-url> <overlay> <image> [--source-hash H] [--pull-policy P]
-       node scripts/overlays-cli.mjs unregister-image <server-url> <overlay>
        node scripts/overlays-cli.mjs create-pipeline <workspace-dir> <pipeline-path> <notebook-path>... [--image overlay=image]...
        node scripts/overlays-cli.mjs apply-images <workspace-dir> <pipeline-path> [--image overlay=image]...`;
 
@@ -255,100 +244,6 @@ async function create({ root, name, paths, python }) {
   }
 }
 
-// --- Elyra runtime images -------------------------------------------------
-
-/** Positional arguments and `--key value` options. */
-function splitOptions(args, known) {
-  const positional = [];
-  const options = {};
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg.startsWith('--')) {
-      const [key, inline] = arg.slice(2).split(/=(.*)/s, 2);
-      if (!known.includes(key)) {
-        throw new UsageError(`unknown option ${arg}`);
-      }
-      options[key] = inline ?? args[++i];
-      if (options[key] === undefined) {
-        throw new UsageError(`${arg} wants a value`);
-      }
-    } else {
-      positional.push(arg);
-    }
-  }
-  return { positional, options };
-}
-
-function registrar(url, pullPolicy = 'IfNotPresent', current = null) {
-  const { RuntimeImageRegistrar } = loadSource('elyra/registrar');
-  const { findStore, serverRequest, PULL_POLICIES } = loadSource(
-    'elyra/runtimeImages'
-  );
-  if (!PULL_POLICIES.includes(pullPolicy)) {
-    throw new UsageError(`--pull-policy is one of ${PULL_POLICIES.join(', ')}`);
-  }
-  const { ServerConnection } = createRequire(import.meta.url)(
-    '@jupyterlab/services'
-  );
-  const settings = ServerConnection.makeSettings({
-    baseUrl: url.endsWith('/') ? url : `${url}/`,
-    token: process.env.JUPYTER_TOKEN ?? ''
-  });
-  return new RuntimeImageRegistrar({
-    findStore: () => findStore(serverRequest(settings)),
-    settings: () => ({ enabled: true, pullPolicy }),
-    folder: overlay => `overlays/${overlay}`,
-    current: () => current
-  });
-}
-
-async function registerImage(args) {
-  const { positional, options } = splitOptions(args, [
-    'source-hash',
-    'pull-policy'
-  ]);
-  const [url, overlay, image] = positional;
-  if (!url || !overlay || !image || positional.length > 3) {
-    throw new UsageError(
-      'register-image needs a server URL, an overlay and an image'
-    );
-  }
-  const job = {
-    id: 'cli',
-    overlay,
-    kind: 'build',
-    backend: 'cli',
-    state: 'succeeded',
-    created: new Date().toISOString(),
-    started: null,
-    finished: null,
-    image,
-    digest: null,
-    source_hash: options['source-hash'] ?? null,
-    error: null,
-    log_size: 0,
-    progress: {}
-  };
-  const registration = await registrar(
-    url,
-    options['pull-policy'],
-    job
-  ).register(job);
-  console.log(JSON.stringify(registration));
-  return registration.outcome === 'failed' ? 1 : 0;
-}
-
-async function unregisterImage(args) {
-  const { positional } = splitOptions(args, []);
-  const [url, overlay] = positional;
-  if (!url || !overlay || positional.length > 2) {
-    throw new UsageError('unregister-image needs a server URL and an overlay');
-  }
-  const [registration] = await registrar(url).renamed(overlay, null, null);
-  console.log(JSON.stringify(registration));
-  return registration.outcome === 'failed' ? 1 : 0;
-}
-
 // --- Elyra pipelines -------------------------------------------------------
 
 /** The workspace, its overlay tags, and `--image overlay=image` options. */
@@ -450,10 +345,6 @@ async function main() {
   const [command, ...args] = process.argv.slice(2);
   try {
     switch (command) {
-      case 'register-image':
-        return await registerImage(args);
-      case 'unregister-image':
-        return await unregisterImage(args);
       case 'create-pipeline':
         return await createPipelineFile(args);
       case 'apply-images':

@@ -47,6 +47,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..errors import RequestError
+from ..registrar import RegistrationSettings, RuntimeImages, registration_line
 from ..status import overlay_status
 from ..workspace import overlay_dir, overlays_dir_from_thoth
 from .base import (
@@ -182,6 +183,7 @@ class JobService:
         workspace_dir: str | os.PathLike,
         overlays_dir_resolver: Callable[[Path], str] | None = None,
         log: logging.Logger | None = None,
+        runtime_images: RuntimeImages | None = None,
     ) -> None:
         self.config = config
         self.store = store
@@ -189,6 +191,9 @@ class JobService:
         self.workspace_dir = Path(workspace_dir)
         self.overlays_dir_resolver = overlays_dir_resolver or overlays_dir_from_thoth
         self.log = log or _log
+        #: Elyra runtime images of successful builds (None: not registered, e.g. tests).
+        self.runtime_images = runtime_images
+        self._registration: dict[str, RegistrationSettings] = {}
         self._queue: deque[Job] = deque()
         self._backends: dict[str, object | Exception] = {}
         self._running: dict[str, _Run] = {}
@@ -316,6 +321,10 @@ class JobService:
         Bounded by 3 per overlay + the active jobs, however long the history."""
         return [self._active(job.id) or job for job in self.store.current(overlay=overlay)]
 
+    def registrations(self) -> dict[str, dict]:
+        """What happened to each overlay's Elyra runtime image (empty when not kept)."""
+        return self.runtime_images.registrations() if self.runtime_images else {}
+
     def read_log(self, job_id: str, offset: int = 0) -> dict:
         """``{"text", "offset" (to read from next), "ended"}``; ended: nothing more will come."""
         job = self.get(job_id)
@@ -350,9 +359,17 @@ class JobService:
         return overlay_dir(workspace, self.overlays_dir_resolver(workspace), overlay)
 
     async def submit(
-        self, overlay: str, kind: JobKind | str, source_hash: str | None = None
+        self,
+        overlay: str,
+        kind: JobKind | str,
+        source_hash: str | None = None,
+        runtime_image: RegistrationSettings | None = None,
     ) -> tuple[Job, bool]:
-        """Queue a job; ``(job, created)``: ``created`` is False for an existing active job."""
+        """Queue a job; ``(job, created)``: ``created`` is False for an existing active job.
+
+        ``runtime_image``: whether and how a successful build is registered with Elyra
+        (default: the server's config).
+        """
         if self._stopping:
             raise RequestError(503, "The server is shutting down.")
         kind = check_kind(kind)
@@ -377,6 +394,8 @@ class JobService:
         )
         self.store.add(job)
         self.store.append_log(job.id, "")
+        if runtime_image is not None:
+            self._registration[job.id] = runtime_image
         if not isinstance(backend, str):
             self._backends[job.id] = backend
         for old in [job_ for job_ in self._queue if (job_.overlay, job_.kind) == (overlay, kind)]:
@@ -466,9 +485,27 @@ class JobService:
             return
         if result is not None:
             job.image, job.digest = result.image, result.digest
+        settings = self._registration.pop(job.id, None)
+        if state is JobState.SUCCEEDED and job.kind is JobKind.BUILD and job.image:
+            # Before the job is recorded as ended: whoever sees it succeeded sees its
+            # runtime image too.
+            await self._register(job, settings)
         self._running.pop(job.id, None)
         self._end(job, state, error=error)
         self._pump()
+
+    async def _register(self, job: Job, settings: RegistrationSettings | None) -> None:
+        if self.runtime_images is None:
+            return
+        try:
+            registration = await self.runtime_images.build_succeeded(
+                job, job.image, settings or self.runtime_images.defaults
+            )
+        except Exception:  # the build succeeded whatever happens here
+            self.log.exception("Job %s: registering its runtime image failed", job.id)
+            return
+        if registration is not None:
+            self._append_log(job, registration_line(registration))
 
     def _end(self, job: Job, state: JobState, error: str | None = None) -> None:
         job.state = state

@@ -70,11 +70,13 @@ CREATE INDEX jobs_overlay ON jobs (overlay, kind);
 CREATE INDEX jobs_state ON jobs (state);
 """
 
-# Added after version 1; made on every open (see the module's docstring).
+# Added after version 1; made on every open (see the module's docstring). ``runtime_images``
+# holds what happened to each overlay's Elyra runtime image (``registrar.Registration``).
 _INDEXES = """
 CREATE INDEX IF NOT EXISTS jobs_overlay_seq ON jobs (overlay, seq);
 CREATE INDEX IF NOT EXISTS jobs_built ON jobs (overlay)
     WHERE kind = 'build' AND state = 'succeeded';
+CREATE TABLE IF NOT EXISTS runtime_images (overlay TEXT PRIMARY KEY, registration TEXT NOT NULL);
 """
 
 # The most jobs one page of ``page`` holds.
@@ -331,6 +333,25 @@ class JobStore:
             active_overlay="" if overlay is None else "AND overlay = ?",
         )
         return sql, [] if overlay is None else [overlay, overlay]
+
+    # Runtime image registrations, one per overlay.
+
+    def save_registration(self, overlay: str, registration: dict | None) -> None:
+        """Record what happened to an overlay's runtime image; None forgets it."""
+        with self._lock:
+            if registration is None:
+                self._db.execute("DELETE FROM runtime_images WHERE overlay = ?", (overlay,))
+            else:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO runtime_images VALUES (?, ?)",
+                    (overlay, json.dumps(registration)),
+                )
+
+    def registrations(self) -> dict[str, dict]:
+        """Every overlay's last registration, by overlay."""
+        with self._lock:
+            rows = self._db.execute("SELECT overlay, registration FROM runtime_images").fetchall()
+        return {row["overlay"]: json.loads(row["registration"]) for row in rows}
 
     def query_plan(self, sql: str, params: list) -> list[str]:
         """SQLite's ``EXPLAIN QUERY PLAN`` of a query, one line per step (for tests)."""

@@ -206,6 +206,13 @@ async def test_build_the_smallest_demo_overlay(
     assert "--require-hashes" in log
     assert f"Built {job['image']} ({job['digest']})" in log
 
+    # Registered as an Elyra runtime image by the server, with no browser open.
+    current = json.loads((await jp_fetch("overlays", "jobs", params={"view": "current"})).body)
+    registration = current["runtime_images"][name]
+    assert (registration["outcome"], registration["job_id"]) == ("created", job["id"])
+    assert registration["image"] == job["image"]
+    assert f"as the Elyra runtime image overlay-{name}" in log
+
     # Inside the image: every package of the Pipfile imports, curl runs.
     wanted = pipfile_packages(folder)
     assert wanted

@@ -1,8 +1,8 @@
 """The Elyra hand-off against a real Elyra 4.1.1 (elyra_server.py).
 
-- REST mode: the extension's own registration code (src/elyra, run in Node by
-  scripts/overlays-cli.mjs) registers, replaces and removes runtime images
-  through Elyra's API, and leaves a runtime image the user made alone;
+- Elyra's API: the server's registrar (registrar.py), where Elyra is importable,
+  registers, replaces and removes runtime images through Elyra's MetadataManager, and
+  leaves a runtime image the user made alone;
 - file mode: the runtime-image files this extension writes when Elyra is not
   installed are read back by Elyra, and satisfy Elyra's own JSON schema.
 """
@@ -24,6 +24,27 @@ from .elyra_server import ROOT, ElyraServer
 pytestmark = pytest.mark.slow
 
 
+REGISTER = """
+import json, sys
+from jupyterlab_overlays.registrar import RuntimeImageRegistrar, find_store
+
+registrar = RuntimeImageRegistrar(find_store())
+for action in json.loads(sys.argv[1]):
+    if action["do"] == "register":
+        done = registrar.register(
+            action["overlay"],
+            action["image"],
+            job_id="job",
+            source_hash=action.get("hash"),
+            folder="overlays/" + action["overlay"],
+            pull_policy=action.get("policy", "IfNotPresent"),
+        )
+    else:
+        done = registrar.remove(action["overlay"])
+    print(json.dumps(done.to_json()))
+"""
+
+
 def cli(server: ElyraServer, *args: str) -> tuple[int, dict | None, str]:
     """Run scripts/overlays-cli.mjs; its exit status, the JSON it printed, stderr."""
     node = shutil.which("node")
@@ -41,23 +62,37 @@ def cli(server: ElyraServer, *args: str) -> tuple[int, dict | None, str]:
     return done.returncode, json.loads(last) if last.startswith("{") else None, done.stderr
 
 
+def registrar(server: ElyraServer, elyra_venv: Path, *actions: dict) -> list[dict]:
+    """What the server's registrar does, in a process where Elyra is importable (as in a
+    server with Elyra): one registration per action."""
+    done = subprocess.run(  # noqa: S603 - our own arguments
+        [str(elyra_venv / "bin" / "python"), "-c", REGISTER, json.dumps(actions)],
+        env={**os.environ, "ELYRA_METADATA_PATH": str(server.metadata)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    return [json.loads(line) for line in done.stdout.splitlines()]
+
+
 def elyra_image(server: ElyraServer, name: str) -> tuple[int, dict]:
     return server.request("GET", f"elyra/metadata/runtime-images/{name}")
 
 
-def test_registration_goes_through_elyras_api(elyra_server: ElyraServer):
-    status, outcome, stderr = cli(
+def test_registration_goes_through_elyras_api(elyra_server: ElyraServer, elyra_venv: Path):
+    (created,) = registrar(
         elyra_server,
-        "register-image",
-        elyra_server.url,
-        "train-model",
-        "localhost/demo-train-model:0123456789ab",
-        "--source-hash",
-        "0123456789abcdef0123",
+        elyra_venv,
+        {
+            "do": "register",
+            "overlay": "train-model",
+            "image": "localhost/demo-train-model:0123456789ab",
+            "hash": "0123456789abcdef0123",
+        },
     )
-    assert status == 0, stderr
-    assert outcome["store"] == "elyra"
-    assert outcome["outcome"] == "created"
+    assert (created["store"], created["outcome"]) == ("elyra", "created")
 
     status, image = elyra_image(elyra_server, "overlay-train-model")
     assert status == 200
@@ -71,29 +106,24 @@ def test_registration_goes_through_elyras_api(elyra_server: ElyraServer):
     on_disk = elyra_server.metadata / "metadata" / "runtime-images" / "overlay-train-model.json"
     assert json.loads(on_disk.read_text())["metadata"]["image_name"].endswith(":0123456789ab")
 
-    # A new build: POST answers 409, the registration replaces it (PUT).
-    status, outcome, stderr = cli(
+    # A new build replaces it; the server answers with the new image at once.
+    updated, removed = registrar(
         elyra_server,
-        "register-image",
-        elyra_server.url,
-        "train-model",
-        "localhost/demo-train-model:ba9876543210",
-        "--pull-policy",
-        "Always",
+        elyra_venv,
+        {
+            "do": "register",
+            "overlay": "train-model",
+            "image": "localhost/demo-train-model:ba9876543210",
+            "policy": "Always",
+        },
+        {"do": "remove", "overlay": "train-model"},
     )
-    assert status == 0, stderr
-    assert outcome["outcome"] == "updated"
-    status, image = elyra_image(elyra_server, "overlay-train-model")
-    assert image["metadata"]["image_name"] == "localhost/demo-train-model:ba9876543210"
-    assert image["metadata"]["pull_policy"] == "Always"
-
-    status, outcome, stderr = cli(elyra_server, "unregister-image", elyra_server.url, "train-model")
-    assert status == 0, stderr
-    assert outcome["outcome"] == "removed"
+    assert updated["outcome"] == "updated"
+    assert removed["outcome"] == "removed"
     assert elyra_image(elyra_server, "overlay-train-model")[0] == 404
 
 
-def test_a_runtime_image_the_user_made_is_left_alone(elyra_server: ElyraServer):
+def test_a_runtime_image_the_user_made_is_left_alone(elyra_server: ElyraServer, elyra_venv: Path):
     mine = {
         "name": "overlay-prep",
         "display_name": "My prep image",
@@ -102,14 +132,15 @@ def test_a_runtime_image_the_user_made_is_left_alone(elyra_server: ElyraServer):
     }
     status, _ = elyra_server.request("POST", "elyra/metadata/runtime-images", mine)
     assert status == 201
-    status, outcome, _ = cli(
-        elyra_server, "register-image", elyra_server.url, "prep", "localhost/x-prep:1"
+    failed, left = registrar(
+        elyra_server,
+        elyra_venv,
+        {"do": "register", "overlay": "prep", "image": "localhost/x-prep:1"},
+        {"do": "remove", "overlay": "prep"},
     )
-    assert status == 1
-    assert outcome["outcome"] == "failed"
-    assert "was not made by jupyterlab-overlays" in outcome["error"]
-    status, _ = cli(elyra_server, "unregister-image", elyra_server.url, "prep")[:2]
-    assert status == 1
+    assert failed["outcome"] == "failed"
+    assert "was not made by jupyterlab-overlays" in failed["error"]
+    assert left["outcome"] == "unchanged"
     status, image = elyra_image(elyra_server, "overlay-prep")
     assert status == 200
     assert image["metadata"]["image_name"] == "quay.io/me/prep:1"
@@ -172,18 +203,16 @@ def test_the_files_satisfy_elyras_own_schema(elyra_venv: Path, tmp_path: Path):
     assert done.stdout.strip() == "ok"
 
 
-def test_this_extensions_endpoint_writes_where_elyra_reads(elyra_server: ElyraServer):
+def test_this_extensions_folder_is_elyras(elyra_server: ElyraServer):
     """In one server, overlays/runtime-images and Elyra agree on the folder."""
     instance = {
+        "name": "overlay-both",
         "schema_name": "runtime-image",
         "display_name": "Overlay both",
         "metadata": {"image_name": "localhost/x-both:1", "tags": ["overlay", "both"]},
     }
-    status, _ = elyra_server.request("PUT", "overlays/runtime-images/overlay-both", instance)
-    assert status == 200
-    status, image = elyra_image(elyra_server, "overlay-both")
-    assert status == 200
-    assert image["metadata"]["image_name"] == "localhost/x-both:1"
+    status, _ = elyra_server.request("POST", "elyra/metadata/runtime-images", instance)
+    assert status == 201
     status, listing = elyra_server.request("GET", "overlays/runtime-images")
     assert listing["folder"] == str(elyra_server.metadata / "metadata" / "runtime-images")
     assert "overlay-both" in [item["name"] for item in listing["images"]]

@@ -174,8 +174,12 @@ async def test_log_is_read_incrementally(jp_fetch, fake, overlay):
     assert (await log(22))["text"] == "\n"  # from inside "✓": the next character
     fake.release(job["id"])
     await ended(jp_fetch, job["id"])
-    assert await log(23) == {"text": "done\n", "offset": 28, "ended": True}
-    assert (await get_job(jp_fetch, job["id"]))["log_size"] == 28
+    # The server then registered the image as an Elyra runtime image (a file here).
+    registered = "Registered localhost/test-wait-a:abc as the Elyra runtime image "
+    registered += "overlay-wait-a as a runtime-image file\n"
+    end = 28 + len(registered)
+    assert await log(23) == {"text": "done\n" + registered, "offset": end, "ended": True}
+    assert (await get_job(jp_fetch, job["id"]))["log_size"] == end
     for bad in ("-1", "x", "1.5"):
         status, message = await error_of(
             jp_fetch("overlays", "jobs", job["id"], "log", params={"offset": bad})

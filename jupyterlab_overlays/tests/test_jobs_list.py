@@ -220,7 +220,11 @@ async def test_current_holds_what_the_sidebar_shows(jp_fetch, records):
         newest_lock_a,
         old_built,
     ]
-    assert await get_jobs(jp_fetch, view="current", overlay="zzz") == {"jobs": [], "next": None}
+    assert await get_jobs(jp_fetch, view="current", overlay="zzz") == {
+        "jobs": [],
+        "next": None,
+        "runtime_images": {},
+    }
     assert ids(await get_jobs(jp_fetch, view="all")) == ids(await get_jobs(jp_fetch))
 
 

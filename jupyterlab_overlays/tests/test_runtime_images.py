@@ -1,4 +1,5 @@
-"""Elyra runtime image files (``overlays/runtime-images``), for servers without Elyra."""
+"""Elyra runtime image files (``runtime_images.py``, ``GET overlays/runtime-images``),
+where the server registers images when Elyra is not installed."""
 
 import json
 import os
@@ -13,7 +14,6 @@ from jupyterlab_overlays.runtime_images import (
     delete_image,
     list_images,
     metadata_dir,
-    parse_instance,
     write_image,
 )
 
@@ -62,45 +62,6 @@ def test_other_names_are_refused(name):
     with pytest.raises(RequestError) as error:
         check_instance_name(name)
     assert error.value.status == 400
-
-
-def test_parse_keeps_the_fields_elyra_knows_and_defaults_the_pull_policy():
-    body = instance()
-    del body["metadata"]["pull_policy"]
-    parsed = parse_instance(json.dumps(body).encode())
-    assert parsed["schema_name"] == "runtime-image"
-    assert parsed["metadata"]["pull_policy"] == "IfNotPresent"
-    assert parsed["metadata"]["image_name"] == "localhost/demo-train:abc123"
-    assert "name" not in parsed
-
-
-@pytest.mark.parametrize(
-    "change, words",
-    [
-        (lambda b: b.update(schema_name="code-snippet"), "schema_name"),
-        (lambda b: b.pop("display_name"), "display_name"),
-        (lambda b: b["metadata"].update(image_name=""), "image_name"),
-        (lambda b: b["metadata"].update(image_name="a b"), "image_name"),
-        (lambda b: b["metadata"].update(pull_policy="Sometimes"), "pull_policy"),
-        (lambda b: b["metadata"].update(tags="overlay"), "tags"),
-        (lambda b: b["metadata"].update(tags=["train"]), '"overlay"'),
-        (lambda b: b["metadata"].update(extra=1), "extra"),
-        (lambda b: b.update(other=1), "other"),
-    ],
-)
-def test_parse_refuses_bad_bodies(change, words):
-    body = instance()
-    change(body)
-    with pytest.raises(RequestError) as error:
-        parse_instance(json.dumps(body).encode())
-    assert error.value.status == 400
-    assert words in error.value.message
-
-
-def test_parse_refuses_non_json():
-    for body in (b"{", b"[]", b"null"):
-        with pytest.raises(RequestError):
-            parse_instance(body)
 
 
 def test_write_then_list_then_delete(tmp_path):
@@ -156,46 +117,12 @@ def test_deleting_a_missing_image_is_404(tmp_path):
     assert error.value.status == 404
 
 
-async def fetch_error(jp_fetch, *parts, **kwargs):
-    with pytest.raises(HTTPClientError) as error:
-        await jp_fetch("overlays", "runtime-images", *parts, **kwargs)
-    return error.value.code, json.loads(error.value.response.body)["message"]
-
-
-async def test_rest_put_list_delete(jp_fetch, metadata_path: Path):
-    answer = await jp_fetch(
-        "overlays", "runtime-images", "overlay-train", method="PUT", body=json.dumps(instance())
-    )
-    assert json.loads(answer.body)["name"] == "overlay-train"
-    assert json.loads((metadata_path / "overlay-train.json").read_text()) == instance()
+async def test_rest_lists_the_files_where_elyra_reads_them(jp_fetch, metadata_path: Path):
+    write_image(metadata_path, "overlay-train", instance())
     listing = json.loads((await jp_fetch("overlays", "runtime-images")).body)
     assert listing["folder"] == str(metadata_path)
     assert [image["name"] for image in listing["images"]] == ["overlay-train"]
-    answer = await jp_fetch("overlays", "runtime-images", "overlay-train", method="DELETE")
-    assert answer.code == 204
-    assert not (metadata_path / "overlay-train.json").exists()
-
-
-@pytest.mark.parametrize(
-    "name, status",
-    [
-        ("Overlay-train", 400),
-        ("x.json", 400),
-        ("overlay-a%0A", 400),
-        ("..", 400),
-        # Tornado decodes an escaped "/" into the name; the name check refuses it.
-        ("..%2fescape", 400),
-    ],
-)
-async def test_rest_refuses_bad_names_and_writes_nothing(
-    jp_fetch, metadata_path: Path, name, status
-):
-    answer, message = await fetch_error(jp_fetch, name, method="PUT", body=json.dumps(instance()))
-    assert answer == status
-    if status == 400:
-        assert "not a runtime image name" in message
-    written = [p for p in metadata_path.parents[1].rglob("*") if p.is_file()]
-    assert written == []
+    assert listing["images"][0]["ours"] is True
 
 
 def test_links_and_other_special_files_are_left_alone(tmp_path):
@@ -225,30 +152,11 @@ def test_a_folder_that_cannot_be_made_is_a_clear_error(tmp_path):
     assert "cannot be written" in error.value.message
 
 
-async def test_rest_refuses_to_replace_a_users_image(jp_fetch, metadata_path: Path):
-    metadata_path.mkdir(parents=True)
-    mine = json.dumps({"schema_name": "runtime-image", "display_name": "Mine", "metadata": {}})
-    (metadata_path / "overlay-train.json").write_text(mine)
-    status, message = await fetch_error(
-        jp_fetch, "overlay-train", method="PUT", body=json.dumps(instance())
-    )
-    assert status == 409
-    assert "left alone" in message
-    assert (metadata_path / "overlay-train.json").read_text() == mine
-
-
-@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
-async def test_unauthenticated_requests_are_403(jp_fetch, metadata_path: Path, method):
-    parts = () if method == "GET" else ("overlay-train",)
-    body = json.dumps(instance()) if method == "PUT" else None
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [("GET", "runtime-images", None), ("POST", "overlay-renamed", '{"overlay": "train"}')],
+)
+async def test_unauthenticated_requests_are_403(jp_fetch, metadata_path: Path, method, path, body):
     with pytest.raises(HTTPClientError) as error:
-        await jp_fetch(
-            "overlays",
-            "runtime-images",
-            *parts,
-            method=method,
-            body=body,
-            headers={"Authorization": ""},
-        )
+        await jp_fetch("overlays", path, method=method, body=body, headers={"Authorization": ""})
     assert error.value.code == 403
-    assert not (metadata_path / "overlay-train.json").exists()
