@@ -45,25 +45,23 @@ export default tseslint.config(
       '@typescript-eslint/no-namespace': 'off',
       '@typescript-eslint/no-use-before-define': 'off',
       // The sidebar tab, the commands, the job poll (for notifications) and
-      // the status bar item must exist as soon as the plugin activates, so
+      // the status bar item must exist as soon as the plugins activate, so
       // these modules are needed at start.
       'jupyter/prefer-lazy-imports': [
         'warn',
         {
           ignoreImports: [
-            './api',
-            './commands',
-            './elyra/commands',
-            './elyra/notify',
-            './elyra/registrar',
-            './elyra/runtimeImages',
-            './jobs/model',
-            './model',
-            './notebookAccess',
-            './widgets/JobsStatus',
-            './widgets/OverlaysPanel',
-            './workspace/files',
-            './workspace/model'
+            '../api',
+            '../commands',
+            '../elyra/commands',
+            '../elyra/notify',
+            '../jobs/model',
+            '../model',
+            '../notebookAccess',
+            '../widgets/JobsStatus',
+            '../widgets/OverlaysPanel',
+            '../workspace/files',
+            '../workspace/model'
           ]
         }
       ],

@@ -104,11 +104,35 @@ export class OverlaysClient {
    */
   submitJob(
     overlay: string,
-    kind: OverlaysAPI.JobKind
+    kind: OverlaysAPI.JobKind,
+    runtimeImage?: OverlaysAPI.IRegistrationSettings
   ): Promise<OverlaysAPI.IJob> {
     return this._request<OverlaysAPI.IJob>('jobs', {
       method: 'POST',
-      body: JSON.stringify({ overlay, kind })
+      body: JSON.stringify({
+        overlay,
+        kind,
+        ...(runtimeImage ? { runtime_image: runtimeImage } : {})
+      })
+    });
+  }
+
+  /**
+   * `POST overlays/overlay-renamed`: an overlay was renamed (`newName`) or
+   * deleted (null); its Elyra runtime image follows.
+   */
+  overlayRenamed(
+    overlay: string,
+    newName: string | null,
+    runtimeImage?: OverlaysAPI.IRegistrationSettings
+  ): Promise<OverlaysAPI.IRenamed> {
+    return this._request<OverlaysAPI.IRenamed>('overlay-renamed', {
+      method: 'POST',
+      body: JSON.stringify({
+        overlay,
+        new_name: newName,
+        ...(runtimeImage ? { runtime_image: runtimeImage } : {})
+      })
     });
   }
 

@@ -13,9 +13,8 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { overlaysIcon } from './icons';
 import { parseRequirement } from './imports/magics';
 import { JobsModel } from './jobs/model';
-import { OverlaysModel } from './model';
 import { proposeName } from './overlay/names';
-import { CommandIDs, isActive, PANEL_ID } from './tokens';
+import { CommandIDs, IOverlays, isActive, PANEL_ID } from './tokens';
 import { askCreateOverlay, askPreview } from './widgets/dialogs';
 import { PIPFILE } from './workspace/model';
 
@@ -75,7 +74,7 @@ const ID_ARGS = {
  */
 export interface ICommandContext {
   app: JupyterFrontEnd;
-  model: OverlaysModel;
+  model: IOverlays;
   trans: TranslationBundle;
   browserFactory: IFileBrowserFactory | null;
   notebooks: INotebookTracker | null;
@@ -106,10 +105,6 @@ export function addCommands(context: ICommandContext): void {
     isEnabled: () => model.server.state !== 'loading',
     execute: () => model.refreshServer()
   });
-
-  if (!workspace) {
-    return;
-  }
 
   const run = Private.reporting(trans);
 

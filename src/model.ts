@@ -4,33 +4,40 @@ import { ISignal, Signal } from '@lumino/signaling';
 import { isNotFound, OverlaysClient } from './api';
 import { JobsModel } from './jobs/model';
 import { DEFAULT_SETTINGS, IOverlaysSettings } from './settings';
-import { OverlaysAPI } from './tokens';
+import { IOverlays } from './tokens';
 import { VERSION } from './version';
 import { OverlaysWorkspace } from './workspace/model';
 
 /**
- * The workspace model behind the Overlays panel: the user's settings and
- * what the server extension reports. State and signals only; no React.
+ * The overlays of the workspace, what the `IOverlays` token provides: the
+ * REST client, the user's settings, what the server extension reports, the
+ * workspace's overlays and their jobs, and which overlays the sidebar shows
+ * expanded. State and signals only; no React.
  */
-export class OverlaysModel implements IDisposable {
+export class OverlaysModel implements IOverlays, IDisposable {
   constructor(options: OverlaysModel.IOptions) {
-    this._client = options.client;
+    this.client = options.client;
     this._frontendVersion = options.frontendVersion ?? VERSION;
-    this.workspace = options.workspace ?? null;
-    this.workspace?.changed.connect(this._forward, this);
-    this.jobs = options.jobs ?? null;
-    this.jobs?.changed.connect(this._forward, this);
+    this.workspace = options.workspace;
+    this.workspace.changed.connect(this._forward, this);
+    this.jobs = options.jobs;
+    this.jobs.changed.connect(this._forward, this);
   }
 
   /**
-   * The lock and build jobs; null without a job service (unit tests).
+   * The REST client of the server extension.
    */
-  readonly jobs: JobsModel | null;
+  readonly client: OverlaysClient;
 
   /**
-   * The overlays of the workspace; null without file access (unit tests).
+   * The lock and build jobs.
    */
-  readonly workspace: OverlaysWorkspace | null;
+  readonly jobs: JobsModel;
+
+  /**
+   * The overlays of the workspace.
+   */
+  readonly workspace: OverlaysWorkspace;
 
   /**
    * Emitted whenever anything the panel shows changes.
@@ -79,30 +86,6 @@ export class OverlaysModel implements IDisposable {
   }
 
   /**
-   * An overlay's Elyra runtime image, as last registered; null when none.
-   */
-  runtimeImage(name: string): JobsModel.IRuntimeImageState | null {
-    return this._runtimeImages.get(name) ?? null;
-  }
-
-  /**
-   * Record what happened to an overlay's runtime image (null: removed).
-   */
-  setRuntimeImage(
-    overlay: string,
-    state: JobsModel.IRuntimeImageState | null
-  ): void {
-    const next = new Map(this._runtimeImages);
-    if (state) {
-      next.set(overlay, state);
-    } else {
-      next.delete(overlay);
-    }
-    this._runtimeImages = next;
-    this._changed.emit();
-  }
-
-  /**
    * Expand a collapsed overlay, collapse an expanded one.
    */
   toggle(name: string): void {
@@ -139,8 +122,8 @@ export class OverlaysModel implements IDisposable {
       return;
     }
     this._isDisposed = true;
-    this.workspace?.changed.disconnect(this._forward, this);
-    this.jobs?.changed.disconnect(this._forward, this);
+    this.workspace.changed.disconnect(this._forward, this);
+    this.jobs.changed.disconnect(this._forward, this);
     Signal.clearData(this);
   }
 
@@ -148,7 +131,7 @@ export class OverlaysModel implements IDisposable {
     this._setServer({ ...this._server, state: 'loading' });
     let next: OverlaysModel.IServerStatus;
     try {
-      const info = await this._client.info();
+      const info = await this.client.info();
       next = {
         state: info.version === this._frontendVersion ? 'ready' : 'mismatch',
         info,
@@ -175,7 +158,6 @@ export class OverlaysModel implements IDisposable {
     this._changed.emit();
   }
 
-  private _client: Pick<OverlaysClient, 'info'>;
   private _frontendVersion: string;
   private _settings: IOverlaysSettings = DEFAULT_SETTINGS;
   private _server: OverlaysModel.IServerStatus = {
@@ -185,7 +167,6 @@ export class OverlaysModel implements IDisposable {
   };
   private _pending: Promise<void> | null = null;
   private _expanded: ReadonlySet<string> = new Set();
-  private _runtimeImages = new Map<string, JobsModel.IRuntimeImageState>();
   private _isDisposed = false;
   private _changed = new Signal<this, void>(this);
 }
@@ -199,9 +180,9 @@ export namespace OverlaysModel {
    */
   export interface IOptions {
     /**
-     * The REST client (anything with `info()`).
+     * The REST client.
      */
-    client: Pick<OverlaysClient, 'info'>;
+    client: OverlaysClient;
 
     /**
      * The frontend version to compare with the server's; defaults to VERSION.
@@ -211,29 +192,14 @@ export namespace OverlaysModel {
     /**
      * The workspace's overlays.
      */
-    workspace?: OverlaysWorkspace;
+    workspace: OverlaysWorkspace;
 
     /**
      * The lock and build jobs of the overlays.
      */
-    jobs?: JobsModel;
+    jobs: JobsModel;
   }
 
-  /**
-   * - `loading`: a request is under way;
-   * - `ready`: the server extension answered with this frontend's version;
-   * - `mismatch`: it answered with another version;
-   * - `missing`: the server has no such endpoint (extension not loaded);
-   * - `error`: any other failure (network, 5xx, 403…).
-   */
-  export type ServerState =
-    'loading' | 'ready' | 'mismatch' | 'missing' | 'error';
-
-  export interface IServerStatus {
-    state: ServerState;
-    /** The last answer of `overlays/info`, when there is one. */
-    info: OverlaysAPI.IInfo | null;
-    /** The error message, for `missing` and `error`. */
-    error: string | null;
-  }
+  export type ServerState = IOverlays.ServerState;
+  export type IServerStatus = IOverlays.IServerStatus;
 }

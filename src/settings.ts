@@ -1,8 +1,8 @@
 /**
  * The user's settings (schema/plugin.json), read into a plain object.
  */
-import type { PullPolicy } from './elyra/runtimeImages';
 import type { PinStrategy } from './imports/resolve';
+import type { OverlaysAPI } from './tokens';
 
 /**
  * The settings of jupyterlab-overlays.
@@ -29,7 +29,7 @@ export interface IOverlaysSettings {
   /** Register built images as Elyra runtime images. */
   registerRuntimeImages: boolean;
   /** Pull policy of those runtime images. */
-  runtimeImagePullPolicy: PullPolicy;
+  runtimeImagePullPolicy: OverlaysAPI.PullPolicy;
 }
 
 export const DEFAULT_SETTINGS: IOverlaysSettings = {
@@ -46,7 +46,11 @@ export const DEFAULT_SETTINGS: IOverlaysSettings = {
   runtimeImagePullPolicy: 'IfNotPresent'
 };
 
-const PULL_POLICIES: PullPolicy[] = ['Always', 'IfNotPresent', 'Never'];
+const PULL_POLICIES: OverlaysAPI.PullPolicy[] = [
+  'Always',
+  'IfNotPresent',
+  'Never'
+];
 
 const PINS: PinStrategy[] = ['exact', 'compatible', 'none'];
 
@@ -89,9 +93,9 @@ export function readSettings(
     aicoeBaseImage: string('aicoeBaseImage'),
     registerRuntimeImages: boolean('registerRuntimeImages'),
     runtimeImagePullPolicy: PULL_POLICIES.includes(
-      composite.runtimeImagePullPolicy as PullPolicy
+      composite.runtimeImagePullPolicy as OverlaysAPI.PullPolicy
     )
-      ? (composite.runtimeImagePullPolicy as PullPolicy)
+      ? (composite.runtimeImagePullPolicy as OverlaysAPI.PullPolicy)
       : DEFAULT_SETTINGS.runtimeImagePullPolicy
   };
 }

@@ -1,11 +1,77 @@
 /**
- * Public names of the extension: plugin and command ids, REST payload types.
+ * Public names of the extension: the `IOverlays` token, plugin and command
+ * ids, REST payload types.
  */
+import { Token } from '@lumino/coreutils';
+import type { ISignal } from '@lumino/signaling';
+
+import type { OverlaysClient } from './api';
+import type { JobsModel } from './jobs/model';
+import type { IOverlaysSettings } from './settings';
+import type { OverlaysWorkspace } from './workspace/model';
 
 /**
- * The id of the main plugin; its settings live in `schema/plugin.json`.
+ * The id of the core plugin, which provides `IOverlays`; the extension's
+ * settings live in its schema, `schema/plugin.json`.
  */
 export const PLUGIN_ID = 'jupyterlab-overlays:plugin';
+
+/**
+ * The overlays of the workspace: what the extension's plugins share, and
+ * what other extensions can require.
+ */
+export interface IOverlays {
+  /** The typed client of the server extension's REST API. */
+  readonly client: OverlaysClient;
+  /** The user's settings, as last read. */
+  readonly settings: IOverlaysSettings;
+  /** The server extension's version and build tools, as last asked. */
+  readonly server: IOverlays.IServerStatus;
+  /** The overlays of the workspace, their notebooks and packages. */
+  readonly workspace: OverlaysWorkspace;
+  /** Their lock and build jobs and runtime images, polled from the server. */
+  readonly jobs: JobsModel;
+  /** The overlays the sidebar shows expanded. */
+  readonly expanded: ReadonlySet<string>;
+  /** The frontend's version, compared with the server's. */
+  readonly frontendVersion: string;
+  /** Emitted whenever any of the above changes. */
+  readonly changed: ISignal<IOverlays, void>;
+  /** Show an overlay expanded. */
+  expand(name: string): void;
+  /** Expand a collapsed overlay, collapse an expanded one. */
+  toggle(name: string): void;
+  /** Ask the server again for its version and build tools. */
+  refreshServer(): Promise<void>;
+}
+
+/**
+ * The token of the workspace's overlays.
+ */
+export const IOverlays = new Token<IOverlays>(
+  'jupyterlab-overlays:IOverlays',
+  "The workspace's overlays: settings, server state, overlays, their jobs and runtime images."
+);
+
+export namespace IOverlays {
+  /**
+   * - `loading`: a request is under way;
+   * - `ready`: the server extension answered with this frontend's version;
+   * - `mismatch`: it answered with another version;
+   * - `missing`: the server has no such endpoint (extension not loaded);
+   * - `error`: any other failure (network, 5xx, 403…).
+   */
+  export type ServerState =
+    'loading' | 'ready' | 'mismatch' | 'missing' | 'error';
+
+  export interface IServerStatus {
+    state: ServerState;
+    /** The last answer of `overlays/info`, when there is one. */
+    info: OverlaysAPI.IInfo | null;
+    /** The error message, for `missing` and `error`. */
+    error: string | null;
+  }
+}
 
 /**
  * The id of the Overlays panel in the left sidebar.
@@ -142,6 +208,51 @@ export namespace OverlaysAPI {
      * without `limit`, and for `view: 'current'`.
      */
     next: string | null;
+    /**
+     * With `view: 'current'`: what happened to each overlay's Elyra runtime
+     * image, by overlay.
+     */
+    runtime_images?: Record<string, IRegistration>;
+  }
+
+  /**
+   * The pull policy of a runtime image, as Elyra names it.
+   */
+  export type PullPolicy = 'Always' | 'IfNotPresent' | 'Never';
+
+  /**
+   * Whether and how the server registers a successful build as an Elyra
+   * runtime image (sent with a build and with a rename).
+   */
+  export interface IRegistrationSettings {
+    register: boolean;
+    pull_policy: PullPolicy;
+  }
+
+  /**
+   * What happened to an overlay's Elyra runtime image `overlay-<name>`,
+   * which the server registers when a build succeeds.
+   */
+  export interface IRegistration {
+    overlay: string;
+    /** `overlay-<name>`. */
+    name: string;
+    /** The image it names; null once removed. */
+    image: string | null;
+    outcome: 'created' | 'updated' | 'unchanged' | 'removed' | 'failed';
+    /** Elyra's API or a runtime-image file (Elyra not installed). */
+    store: 'elyra' | 'file' | null;
+    /** The build it names. */
+    job_id: string | null;
+    /** Why it failed. */
+    error: string | null;
+  }
+
+  /**
+   * `POST overlays/overlay-renamed`: the runtime images that followed.
+   */
+  export interface IRenamed {
+    runtime_images: IRegistration[];
   }
 
   /**

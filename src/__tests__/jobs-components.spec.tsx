@@ -237,9 +237,13 @@ describe('the Elyra runtime image flag', () => {
   it('names the runtime image, and says where it is kept', () => {
     render({
       runtimeImage: {
+        overlay: 'train',
         name: 'overlay-train',
         image: 'localhost/demo-train:abc',
-        store: 'file'
+        outcome: 'created',
+        store: 'file',
+        job_id: 'b1',
+        error: null
       }
     });
     const flag = container.querySelector('[data-flag="runtime-image"]')!;
@@ -251,9 +255,12 @@ describe('the Elyra runtime image flag', () => {
   it('says when it could not be registered, with the reason', () => {
     render({
       runtimeImage: {
+        overlay: 'train',
         name: 'overlay-train',
         image: 'x:1',
+        outcome: 'failed',
         store: 'elyra',
+        job_id: 'b1',
         error: 'A runtime image named overlay-train already exists'
       }
     });

@@ -1,8 +1,12 @@
 import { ServerConnection } from '@jupyterlab/services';
 
+import { OverlaysClient } from '../api';
+import { JobsModel } from '../jobs/model';
 import { OverlaysModel } from '../model';
 import { DEFAULT_SETTINGS } from '../settings';
 import { OverlaysAPI } from '../tokens';
+import { MemoryFiles } from '../workspace/memoryFiles';
+import { OverlaysWorkspace } from '../workspace/model';
 
 const INFO: OverlaysAPI.IInfo = {
   version: '0.1.0',
@@ -21,25 +25,24 @@ const INFO: OverlaysAPI.IInfo = {
 };
 
 function modelWith(info: () => Promise<OverlaysAPI.IInfo>) {
-  const client = { info: jest.fn(info) };
-  const model = new OverlaysModel({ client, frontendVersion: '0.1.0' });
-  return { model, client };
+  const client = new OverlaysClient();
+  const infoMock = jest.fn(info);
+  client.info = infoMock;
+  const model = new OverlaysModel({
+    client,
+    frontendVersion: '0.1.0',
+    workspace: new OverlaysWorkspace({
+      files: new MemoryFiles(),
+      access: null,
+      environment: null,
+      settings: () => DEFAULT_SETTINGS
+    }),
+    jobs: new JobsModel({ client, overlays: () => [], autoStart: false })
+  });
+  return { model, client: { info: infoMock } };
 }
 
 describe('OverlaysModel', () => {
-  it('keeps the runtime image of each overlay and says when it changes', () => {
-    const { model } = modelWith(async () => INFO);
-    let changes = 0;
-    model.changed.connect(() => changes++);
-    const state = { name: 'overlay-a', image: 'x:1', store: 'elyra' as const };
-    model.setRuntimeImage('a', state);
-    expect(model.runtimeImage('a')).toEqual(state);
-    expect(model.runtimeImage('b')).toBeNull();
-    model.setRuntimeImage('a', null);
-    expect(model.runtimeImage('a')).toBeNull();
-    expect(changes).toBe(2);
-  });
-
   it('starts loading and becomes ready when the versions match', async () => {
     const { model } = modelWith(async () => INFO);
     expect(model.server.state).toBe('loading');

@@ -255,16 +255,16 @@ export function JobBadge(props: {
  * The overlay's Elyra runtime image: its name, or why it is not registered.
  */
 export function RuntimeImageFlag(props: {
-  state: JobsModel.IRuntimeImageState;
+  state: OverlaysAPI.IRegistration;
   trans: TranslationBundle;
 }): JSX.Element {
   const { state, trans } = props;
-  if (state.error !== undefined) {
+  if (state.outcome === 'failed') {
     return (
       <span
         className="jp-OverlaysPanel-badge jp-mod-warning"
         data-flag="runtime-image-failed"
-        title={state.error}
+        title={state.error ?? ''}
       >
         {trans.__('not registered with Elyra')}
       </span>

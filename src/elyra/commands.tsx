@@ -10,8 +10,7 @@ import { IFileBrowserFactory } from '@jupyterlab/filebrowser';
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
-import { OverlaysModel } from '../model';
-import { CommandIDs } from '../tokens';
+import { CommandIDs, IOverlays } from '../tokens';
 import {
   ApplySummary,
   askCreatePipeline,
@@ -62,7 +61,7 @@ const FOLDER_ARGS = {
  */
 export interface IPipelineCommandContext {
   app: JupyterFrontEnd;
-  model: OverlaysModel;
+  model: IOverlays;
   trans: TranslationBundle;
   browserFactory: IFileBrowserFactory | null;
   docManager: IDocumentManager | null;
@@ -81,21 +80,17 @@ interface ITextFile {
 
 export function addPipelineCommands(context: IPipelineCommandContext): void {
   const { app, model, trans } = context;
-  const workspace = model.workspace;
-  const jobs = model.jobs;
-  if (!workspace || !jobs) {
-    return;
-  }
+  const { workspace, jobs } = model;
 
   /**
    * An overlay's latest image: its newest successful build, else (renamed
    * since) the image its runtime image names.
    */
   const imageOf = (overlay: string): string | null => {
-    const registered = model.runtimeImage(overlay);
+    const registered = jobs.runtimeImage(overlay);
     return (
       jobs.lastBuilt(overlay)?.image ??
-      (registered && registered.error === undefined ? registered.image : null)
+      (registered?.outcome !== 'failed' ? (registered?.image ?? null) : null)
     );
   };
 

@@ -1,20 +1,20 @@
 import { Notification } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 
-import type { IRegistration } from './registrar';
+import type { OverlaysAPI } from '../tokens';
 
 /**
  * What a notification says about a runtime image registration; null when
  * there is nothing to say (unchanged).
  */
 export function registrationMessage(
-  registration: IRegistration,
+  registration: OverlaysAPI.IRegistration,
   trans: TranslationBundle
 ): string | null {
   const where =
     registration.store === 'elyra'
       ? trans.__('in Elyra')
-      : trans.__('for Elyra (a runtime image file)');
+      : trans.__('for Elyra (Elyra will list it once installed)');
   switch (registration.outcome) {
     case 'created':
       return trans.__(
@@ -46,7 +46,7 @@ export function registrationMessage(
  * Say what happened to a runtime image: failures stay until closed.
  */
 export function notifyRegistration(
-  registration: IRegistration,
+  registration: OverlaysAPI.IRegistration,
   trans: TranslationBundle
 ): void {
   const message = registrationMessage(registration, trans);

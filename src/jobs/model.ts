@@ -16,6 +16,7 @@ export class JobsModel implements IDisposable {
     this._client = options.client;
     this._overlays = options.overlays;
     this._clock = options.clock ?? Date.now;
+    this._registration = options.registration ?? (() => undefined);
     this._fast = options.fastInterval ?? 1000;
     this._slow = options.slowInterval ?? 10000;
     this._now = this._clock();
@@ -43,6 +44,14 @@ export class JobsModel implements IDisposable {
    */
   get jobEnded(): ISignal<this, OverlaysAPI.IJob> {
     return this._jobEnded;
+  }
+
+  /**
+   * Emitted when the server has registered the runtime image of a build seen
+   * ending, or moved or removed one after a rename or a delete.
+   */
+  get registered(): ISignal<this, OverlaysAPI.IRegistration> {
+    return this._registered;
   }
 
   get isDisposed(): boolean {
@@ -116,6 +125,18 @@ export class JobsModel implements IDisposable {
   }
 
   /**
+   * The overlay's Elyra runtime image as the server last registered it (or
+   * why it could not); null when it has none.
+   */
+  runtimeImage(overlay: string): OverlaysAPI.IRegistration | null {
+    const registration = this._runtimeImages[overlay];
+    return registration &&
+      (registration.image !== null || registration.outcome === 'failed')
+      ? registration
+      : null;
+  }
+
+  /**
    * The overlay's source hash and lock state, as last asked.
    */
   status(overlay: string): OverlaysAPI.IOverlayStatus | null {
@@ -131,6 +152,7 @@ export class JobsModel implements IDisposable {
       lock: this.latest(overlay, 'lock'),
       lastBuilt: this.lastBuilt(overlay),
       status: this.status(overlay),
+      runtimeImage: this.runtimeImage(overlay),
       now: this._now
     };
   }
@@ -146,9 +168,12 @@ export class JobsModel implements IDisposable {
    */
   async refresh(): Promise<void> {
     let list: OverlaysAPI.IJob[];
+    let images: Record<string, OverlaysAPI.IRegistration>;
     let dropped: Map<string, OverlaysAPI.IJob | null>;
     try {
-      list = (await this._client.jobs({ view: 'current' })).jobs;
+      const answer = await this._client.jobs({ view: 'current' });
+      list = answer.jobs;
+      images = answer.runtime_images ?? {};
       dropped = await this._dropped(list);
     } catch (error) {
       this._error = error instanceof Error ? error.message : String(error);
@@ -181,6 +206,7 @@ export class JobsModel implements IDisposable {
       }
     }
     const wasFast = this.activeCount > 0;
+    this._runtimeImages = images;
     this._jobs =
       stillActive.length > 0
         ? Private.newestFirst([...list, ...stillActive])
@@ -194,6 +220,11 @@ export class JobsModel implements IDisposable {
     this._changed.emit();
     for (const job of ended) {
       this._jobEnded.emit(job);
+      // The server registers a build before it records it as ended.
+      const registration = images[job.overlay];
+      if (registration?.job_id === job.id && job.kind === 'build') {
+        this._registered.emit(registration);
+      }
     }
   }
 
@@ -229,9 +260,37 @@ export class JobsModel implements IDisposable {
     overlay: string,
     kind: OverlaysAPI.JobKind
   ): Promise<OverlaysAPI.IJob> {
-    const job = await this._client.submitJob(overlay, kind);
+    const job = await this._client.submitJob(
+      overlay,
+      kind,
+      kind === 'build' ? this._registration() : undefined
+    );
     this._put(job);
     return job;
+  }
+
+  /**
+   * Tell the server an overlay was renamed (`newName`) or deleted (null), so
+   * its runtime image follows. Errors are thrown.
+   */
+  async overlayRenamed(overlay: string, newName: string | null): Promise<void> {
+    const answer = await this._client.overlayRenamed(
+      overlay,
+      newName,
+      this._registration()
+    );
+    const next = { ...this._runtimeImages };
+    delete next[overlay];
+    for (const registration of answer.runtime_images) {
+      if (registration.overlay !== overlay) {
+        next[registration.overlay] = registration;
+      }
+    }
+    this._runtimeImages = next;
+    this._changed.emit();
+    for (const registration of answer.runtime_images) {
+      this._registered.emit(registration);
+    }
   }
 
   /**
@@ -313,12 +372,15 @@ export class JobsModel implements IDisposable {
   private _slow: number;
   private _now: number;
   private _poll: Poll;
+  private _registration: () => OverlaysAPI.IRegistrationSettings | undefined;
   private _jobs: readonly OverlaysAPI.IJob[] = [];
+  private _runtimeImages: Record<string, OverlaysAPI.IRegistration> = {};
   private _statuses = new Map<string, OverlaysAPI.IOverlayStatus>();
   private _error: string | null = null;
   private _isDisposed = false;
   private _changed = new Signal<this, void>(this);
   private _jobEnded = new Signal<this, OverlaysAPI.IJob>(this);
+  private _registered = new Signal<this, OverlaysAPI.IRegistration>(this);
 }
 
 /**
@@ -330,7 +392,12 @@ export namespace JobsModel {
    */
   export type IClient = Pick<
     OverlaysClient,
-    'jobs' | 'job' | 'submitJob' | 'cancelJob' | 'overlayStatus'
+    | 'jobs'
+    | 'job'
+    | 'submitJob'
+    | 'cancelJob'
+    | 'overlayStatus'
+    | 'overlayRenamed'
   >;
 
   /**
@@ -348,6 +415,11 @@ export namespace JobsModel {
     autoStart?: boolean;
     /** The clock, for tests; default Date.now. */
     clock?: () => number;
+    /**
+     * Whether and how the server registers a build as an Elyra runtime image
+     * (the user's settings); undefined: the server's defaults.
+     */
+    registration?: () => OverlaysAPI.IRegistrationSettings | undefined;
   }
 
   /**
@@ -364,21 +436,8 @@ export namespace JobsModel {
     status: OverlaysAPI.IOverlayStatus | null;
     /** The time of the last refresh (ms), to measure running times. */
     now: number;
-    /** Its Elyra runtime image, as last registered in this session. */
-    runtimeImage?: IRuntimeImageState | null;
-  }
-
-  /**
-   * What the sidebar shows about an overlay's Elyra runtime image.
-   */
-  export interface IRuntimeImageState {
-    /** `overlay-<name>`. */
-    name: string;
-    image: string | null;
-    /** Where it is kept: Elyra's API or a runtime-image file. */
-    store: 'elyra' | 'file' | null;
-    /** Why it could not be registered; absent when it was. */
-    error?: string;
+    /** Its Elyra runtime image, as the server last registered it. */
+    runtimeImage?: OverlaysAPI.IRegistration | null;
   }
 }
 

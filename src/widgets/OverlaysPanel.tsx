@@ -5,8 +5,7 @@ import * as React from 'react';
 import { OverlayList, RunCommand } from '../components/OverlayList';
 import { OverlaysPanelView } from '../components/OverlaysPanel';
 import { overlaysIcon } from '../icons';
-import { OverlaysModel } from '../model';
-import { PANEL_ID } from '../tokens';
+import { IOverlays, PANEL_ID } from '../tokens';
 
 /**
  * The Overlays panel of the left sidebar: a shell re-rendering the pure view
@@ -27,7 +26,7 @@ export class OverlaysPanel extends ReactWidget {
   /**
    * The model the panel shows.
    */
-  readonly model: OverlaysModel;
+  readonly model: IOverlays;
 
   protected render(): JSX.Element {
     const model = this.model;
@@ -40,22 +39,22 @@ export class OverlaysPanel extends ReactWidget {
             frontendVersion={model.frontendVersion}
             onRefresh={() => {
               void model.refreshServer();
-              void model.workspace?.scan();
+              void model.workspace.scan();
             }}
             trans={this._trans}
           >
-            {model.workspace && (
+            {
               <OverlayList
                 overlays={model.workspace.overlays}
                 problems={model.workspace.problems}
                 scanning={model.workspace.scanning}
                 expanded={model.expanded}
                 onToggle={this._onToggle}
-                jobsOf={model.jobs ? this._jobsOf : undefined}
+                jobsOf={this._jobsOf}
                 run={this._run}
                 trans={this._trans}
               />
-            )}
+            }
           </OverlaysPanelView>
         )}
       </UseSignal>
@@ -64,10 +63,7 @@ export class OverlaysPanel extends ReactWidget {
 
   // Stable callbacks, so memoised overlay rows are not re-rendered for nothing.
   private _onToggle = (name: string): void => this.model.toggle(name);
-  private _jobsOf = (name: string) => ({
-    ...this.model.jobs!.summary(name),
-    runtimeImage: this.model.runtimeImage(name)
-  });
+  private _jobsOf = (name: string) => this.model.jobs.summary(name);
   private _trans: TranslationBundle;
   private _run: RunCommand;
 }
@@ -80,7 +76,7 @@ export namespace OverlaysPanel {
    * The options used to create a panel.
    */
   export interface IOptions {
-    model: OverlaysModel;
+    model: IOverlays;
     trans: TranslationBundle;
     /** Runs the commands the sidebar's buttons name. */
     run: RunCommand;

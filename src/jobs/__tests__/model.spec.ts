@@ -56,6 +56,9 @@ class FakeClient implements JobsModel.IClient {
   cancelled: string[] = [];
   failJobs: Error | null = null;
   failJob: Error | null = null;
+  /** What the server says of each overlay's runtime image. */
+  images: Record<string, OverlaysAPI.IRegistration> = {};
+  renamed: [string, string | null][] = [];
 
   jobs = jest.fn(async (query: OverlaysAPI.JobsQuery | string = {}) => {
     if (this.failJobs) {
@@ -64,7 +67,8 @@ class FakeClient implements JobsModel.IClient {
     const current = typeof query !== 'string' && query.view === 'current';
     return {
       jobs: current ? currentView(this.list) : [...this.list],
-      next: null
+      next: null,
+      ...(current ? { runtime_images: { ...this.images } } : {})
     };
   });
 
@@ -90,6 +94,23 @@ class FakeClient implements JobsModel.IClient {
     return status;
   });
 
+  overlayRenamed = jest.fn(async (overlay: string, newName: string | null) => {
+    this.renamed.push([overlay, newName]);
+    const moved = this.images[overlay];
+    const answers: OverlaysAPI.IRegistration[] = [
+      { ...moved, image: null, outcome: 'removed' }
+    ];
+    if (newName) {
+      answers.push({
+        ...moved,
+        overlay: newName,
+        name: `overlay-${newName}`,
+        outcome: 'created'
+      });
+    }
+    return { runtime_images: answers };
+  });
+
   submitJob = jest.fn(async (overlay: string, kind: OverlaysAPI.JobKind) => {
     this.submitted.push([overlay, kind]);
     const created = job(`new-${this.submitted.length}`, { overlay, kind });
@@ -110,16 +131,35 @@ let model: JobsModel;
 let client: FakeClient;
 let time: number;
 
-function makeModel(overlays: string[] = ['train', 'prep']) {
+function makeModel(
+  overlays: string[] = ['train', 'prep'],
+  registration?: () => OverlaysAPI.IRegistrationSettings
+) {
   client = new FakeClient();
   time = 1_000_000;
   model = new JobsModel({
     client,
     overlays: () => overlays,
     autoStart: false,
-    clock: () => time
+    clock: () => time,
+    registration
   });
   return model;
+}
+
+function registration(
+  fields: Partial<OverlaysAPI.IRegistration> = {}
+): OverlaysAPI.IRegistration {
+  return {
+    overlay: 'train',
+    name: 'overlay-train',
+    image: 'localhost/w-train:aaa',
+    outcome: 'created',
+    store: 'file',
+    job_id: 'b1',
+    error: null,
+    ...fields
+  };
 }
 
 afterEach(() => model?.dispose());
@@ -147,6 +187,7 @@ describe('JobsModel', () => {
       lock: client.list[1],
       lastBuilt: client.list[2],
       status: null,
+      runtimeImage: null,
       now: time
     });
   });
@@ -386,6 +427,65 @@ describe('JobsModel', () => {
     client.failJobs = null;
     await model.refresh();
     expect(model.error).toBeNull();
+  });
+
+  it("keeps each overlay's runtime image as the server registered it", async () => {
+    makeModel();
+    client.images = {
+      train: registration(),
+      prep: registration({
+        overlay: 'prep',
+        name: 'overlay-prep',
+        outcome: 'failed',
+        error: 'not ours'
+      })
+    };
+    await model.refresh();
+    expect(model.runtimeImage('train')?.image).toBe('localhost/w-train:aaa');
+    expect(model.summary('train').runtimeImage?.name).toBe('overlay-train');
+    expect(model.runtimeImage('prep')?.error).toBe('not ours');
+    expect(model.runtimeImage('other')).toBeNull();
+  });
+
+  it('reports the registration of a build it saw end, once', async () => {
+    makeModel();
+    client.list = [job('b1', { state: 'running' })];
+    await model.refresh();
+    const registered = jest.fn();
+    model.registered.connect((_, item) => registered(item.job_id));
+    client.list = [job('b1', { state: 'succeeded', image: 'x:1' })];
+    client.images = { train: registration({ job_id: 'b1' }) };
+    await model.refresh();
+    await model.refresh();
+    expect(registered.mock.calls).toEqual([['b1']]);
+  });
+
+  it("sends the user's registration settings with a build, not with a lock", async () => {
+    makeModel(['train'], () => ({ register: false, pull_policy: 'Always' }));
+    await model.submit('train', 'build');
+    await model.submit('train', 'lock');
+    expect(client.submitJob.mock.calls).toEqual([
+      ['train', 'build', { register: false, pull_policy: 'Always' }],
+      ['train', 'lock', undefined]
+    ]);
+  });
+
+  it('follows a rename and a delete of an overlay', async () => {
+    makeModel();
+    client.images = { train: registration() };
+    await model.refresh();
+    const registered = jest.fn();
+    model.registered.connect((_, item) =>
+      registered(item.overlay, item.outcome)
+    );
+    await model.overlayRenamed('train', 'fit');
+    expect(client.renamed).toEqual([['train', 'fit']]);
+    expect(model.runtimeImage('train')).toBeNull();
+    expect(model.runtimeImage('fit')?.name).toBe('overlay-fit');
+    expect(registered.mock.calls).toEqual([
+      ['train', 'removed'],
+      ['fit', 'created']
+    ]);
   });
 
   it('stops emitting once disposed', async () => {
