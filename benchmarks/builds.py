@@ -204,7 +204,7 @@ async def builds(config: OverlaysConfig, workspace: Path, tmp: Path, buildah: Bu
         job = Job("base", "base", JobKind.BUILD, "local", JobState.RUNNING, "")
         context = JobContext(job, workspace, workspace, Log(), asyncio.Event())
         start = time.monotonic()
-        await backend.ensure_base_image(tool, context)
+        await backend.base_image.ensure(backend.commands(tool), context)
         figures["base"] = time.monotonic() - start
         print(f"made {BASE} in {figures['base']:.1f} s ({tool.name} {tool.version})")
 

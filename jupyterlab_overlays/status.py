@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .jobs.context import DEFAULT_BASE_IMAGE, lock_is_stale, source_hash
+from .jobs.context import DEFAULT_BASE_IMAGE, source_hash
+from .jobs.pipfile import lock_is_stale
 
 
 def overlay_status(name: str, overlay_dir: Path, base_image: str | None = None) -> dict:

@@ -32,8 +32,6 @@ MAX_NAME_LENGTH: int = IDENTITY["maxNameLength"]
 DEFAULT_OVERLAYS_DIR: str = IDENTITY["defaultOverlaysFolder"]
 #: The project part of image names when neither the config nor the folder gives one.
 DEFAULT_PROJECT: str = IDENTITY["defaultProject"]
-#: The Python version of an overlay whose Pipfile names none.
-DEFAULT_PYTHON_VERSION: str = IDENTITY["defaultPythonVersion"]
 
 _NAME_RE = re.compile(IDENTITY["namePattern"])
 _LEGACY_NAME_RE = re.compile(IDENTITY["legacyNamePattern"])

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from .base import JobContext, JobError, JobResult
-from .context import lock_is_stale, python_version
+from .pipfile import lock_is_stale, python_version
 from .process import run_logged, run_quiet
 
 #: What is removed from the server's environment before pipenv runs: pipenv's

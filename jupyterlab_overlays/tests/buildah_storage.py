@@ -98,10 +98,10 @@ def storage(tmp_path_factory):
     async def make():
         backend = store.backend(maker)
         tool = await backend.find_tool()
-        await backend.ensure_base_image(tool, context)
+        await backend.base_image.ensure(backend.commands(tool), context)
         # a second call finds it and does nothing
         size = len(log.text)
-        await backend.ensure_base_image(tool, context)
+        await backend.base_image.ensure(backend.commands(tool), context)
         assert len(log.text) == size
 
     start = time.monotonic()

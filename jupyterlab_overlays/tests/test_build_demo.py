@@ -28,8 +28,10 @@ import pytest
 
 from jupyterlab_overlays import JOBS_SETTING
 from jupyterlab_overlays.jobs.base import JobKind
-from jupyterlab_overlays.jobs.context import image_tag, lock_is_stale, source_hash
+from jupyterlab_overlays.jobs.context import source_hash
 from jupyterlab_overlays.jobs.lock import LockBackend
+from jupyterlab_overlays.jobs.naming import image_tag
+from jupyterlab_overlays.jobs.pipfile import lock_is_stale
 
 from .buildah_storage import BASE
 from .demo_workspace import OVERLAYS, normalise, pipenv_home_env

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from jupyterlab_overlays.jobs import context as ctx
+from jupyterlab_overlays.jobs import naming
+from jupyterlab_overlays.jobs import pipfile as pf
 from jupyterlab_overlays.jobs.lock import pipenv_env
 from jupyterlab_overlays.workspace import repository_component
 
@@ -84,7 +86,7 @@ def test_the_base_image_is_part_of_the_source(tmp_path):
     )
     built = ctx.build_context(folder, tmp_path / "ctx", "localhost/base:2")
     assert built.source_hash == ctx.source_hash(folder, "localhost/base:2")
-    assert ctx.image_tag(built.source_hash) != ctx.image_tag(
+    assert naming.image_tag(built.source_hash) != naming.image_tag(
         ctx.source_hash(folder, "localhost/base:1")
     )
 
@@ -124,9 +126,9 @@ def test_an_overlay_that_cannot_be_built_hashes_its_files(tmp_path):
 
 def test_image_tag():
     digest = hashlib.sha256(b"x").hexdigest()
-    assert ctx.image_tag(digest) == digest[:12]
+    assert naming.image_tag(digest) == digest[:12]
     with pytest.raises(ValueError):
-        ctx.image_tag("not-a-hash")
+        naming.image_tag("not-a-hash")
 
 
 # --- lock freshness: hand-made fixtures ------------------------------------
@@ -160,23 +162,23 @@ PARSED = {
 
 
 def test_pipfile_hash_matches_the_documented_algorithm():
-    assert ctx.pipfile_hash(PIPFILE) == pipenv_style_hash(PARSED, canonical=True)
-    assert ctx.pipfile_hash(PIPFILE, canonical=False) == pipenv_style_hash(PARSED, False)
-    assert ctx.pipfile_hash(PIPFILE) != ctx.pipfile_hash(PIPFILE, canonical=False)
+    assert pf.pipfile_hash(PIPFILE) == pipenv_style_hash(PARSED, canonical=True)
+    assert pf.pipfile_hash(PIPFILE, canonical=False) == pipenv_style_hash(PARSED, False)
+    assert pf.pipfile_hash(PIPFILE) != pf.pipfile_hash(PIPFILE, canonical=False)
 
 
 @pytest.mark.parametrize("canonical", [True, False], ids=["pipenv-2025+", "plette"])
 def test_a_lock_of_this_pipfile_is_fresh(canonical):
     lock = lock_with(pipenv_style_hash(PARSED, canonical))
-    assert not ctx.lock_is_stale(PIPFILE, lock)
+    assert not pf.lock_is_stale(PIPFILE, lock)
 
 
 def test_formatting_and_comments_do_not_make_a_lock_stale():
-    lock = lock_with(ctx.pipfile_hash(PIPFILE))
+    lock = lock_with(pf.pipfile_hash(PIPFILE))
     reformatted = PIPFILE.replace('requests = "*"', "# pinned later\nrequests   =   '*'")
-    assert not ctx.lock_is_stale(reformatted, lock)
+    assert not pf.lock_is_stale(reformatted, lock)
     # [scripts] and [pipenv] are not part of the hash.
-    assert not ctx.lock_is_stale(PIPFILE + '\n[scripts]\nx = "echo"\n', lock)
+    assert not pf.lock_is_stale(PIPFILE + '\n[scripts]\nx = "echo"\n', lock)
 
 
 @pytest.mark.parametrize(
@@ -192,23 +194,23 @@ def test_formatting_and_comments_do_not_make_a_lock_stale():
     ids=["version", "added", "python", "source", "category", "dev"],
 )
 def test_pipfile_changes_make_a_lock_stale(change):
-    lock = lock_with(ctx.pipfile_hash(PIPFILE))
-    assert ctx.lock_is_stale(change(PIPFILE), lock)
+    lock = lock_with(pf.pipfile_hash(PIPFILE))
+    assert pf.lock_is_stale(change(PIPFILE), lock)
 
 
 def test_a_pipfile_without_source_hashes_as_with_pypi():
     without = PIPFILE.split("[packages]", 1)[1]
     without = "[packages]" + without
-    assert ctx.pipfile_hash(without) == ctx.pipfile_hash(PIPFILE)
+    assert pf.pipfile_hash(without) == pf.pipfile_hash(PIPFILE)
 
 
 @pytest.mark.parametrize("lock", ["not json", "{}", lock_with(None), lock_with("")])
 def test_unreadable_or_hashless_locks_are_stale(lock):
-    assert ctx.lock_is_stale(PIPFILE, lock)
+    assert pf.lock_is_stale(PIPFILE, lock)
 
 
 def test_an_unparsable_pipfile_makes_the_lock_stale():
-    assert ctx.lock_is_stale("[packages\n", lock_with(ctx.pipfile_hash(PIPFILE)))
+    assert pf.lock_is_stale("[packages\n", lock_with(pf.pipfile_hash(PIPFILE)))
 
 
 # --- lock freshness: the real pipenv ---------------------------------------
@@ -236,22 +238,22 @@ def real_lock(tmp_path_factory) -> tuple[str, str]:
 @pytest.mark.slow
 def test_real_lock_is_fresh_and_its_hash_is_ours(real_lock):
     pipfile, lock = real_lock
-    assert ctx.lock_hash(lock) == ctx.pipfile_hash(pipfile)
-    assert not ctx.lock_is_stale(pipfile, lock)
+    assert pf.lock_hash(lock) == pf.pipfile_hash(pipfile)
+    assert not pf.lock_is_stale(pipfile, lock)
 
 
 @pytest.mark.slow
 def test_real_lock_goes_stale_when_the_pipfile_changes(real_lock):
     pipfile, lock = real_lock
-    assert ctx.lock_is_stale(pipfile.replace('Six = "*"', 'six = "==1.16.0"'), lock)
+    assert pf.lock_is_stale(pipfile.replace('Six = "*"', 'six = "==1.16.0"'), lock)
     # pipenv itself treats the spelling of a name as the same package
-    assert not ctx.lock_is_stale(pipfile.replace("Six", "six"), lock)
+    assert not pf.lock_is_stale(pipfile.replace("Six", "six"), lock)
 
 
 @pytest.mark.slow
 def test_real_lock_to_requirements(real_lock):
     _, lock = real_lock
-    text, hashed = ctx.lock_to_requirements(lock)
+    text, hashed = pf.lock_to_requirements(lock)
     assert hashed
     names = re.findall(r"^([A-Za-z0-9._-]+)==", text, re.MULTILINE)
     assert {"requests", "six", "urllib3", "idna", "certifi"} <= set(names)
@@ -288,7 +290,7 @@ LOCK = {
 
 
 def test_lock_to_requirements_pins_hashes_markers_extras_and_sources():
-    text, hashed = ctx.lock_to_requirements(LOCK)
+    text, hashed = pf.lock_to_requirements(LOCK)
     assert hashed
     assert text == (
         "# Generated by jupyterlab-overlays from Pipfile.lock; do not edit.\n"
@@ -307,13 +309,13 @@ def test_lock_to_requirements_pins_hashes_markers_extras_and_sources():
 
 
 def test_lock_to_requirements_accepts_text():
-    assert ctx.lock_to_requirements(json.dumps(LOCK)) == ctx.lock_to_requirements(LOCK)
+    assert pf.lock_to_requirements(json.dumps(LOCK)) == pf.lock_to_requirements(LOCK)
 
 
 def test_a_git_package_drops_hashes_everywhere():
     lock = json.loads(json.dumps(LOCK))
     lock["default"]["tool"] = {"git": "https://github.com/o/tool.git", "ref": "abc123"}
-    text, hashed = ctx.lock_to_requirements(lock)
+    text, hashed = pf.lock_to_requirements(lock)
     assert not hashed
     assert "--hash" not in text
     assert "tool @ git+https://github.com/o/tool.git@abc123\n" in text
@@ -322,13 +324,13 @@ def test_a_git_package_drops_hashes_everywhere():
 
 def test_a_local_path_package_cannot_be_built():
     lock = {"default": {"mine": {"path": "../mine", "editable": True}}}
-    with pytest.raises(ctx.UnsupportedRequirement, match="mine"):
-        ctx.lock_to_requirements(lock)
+    with pytest.raises(pf.UnsupportedRequirement, match="mine"):
+        pf.lock_to_requirements(lock)
 
 
 def test_not_a_lock():
     with pytest.raises(ValueError):
-        ctx.lock_to_requirements({"default": []})
+        pf.lock_to_requirements({"default": []})
 
 
 def test_pipfile_to_requirements():
@@ -344,7 +346,7 @@ attrs = {version = "*", markers = "python_version < '3.12'", os_name = "!= 'nt'"
 [dev-packages]
 pytest = "*"
 """
-    assert ctx.pipfile_to_requirements(pipfile) == (
+    assert pf.pipfile_to_requirements(pipfile) == (
         "# Generated by jupyterlab-overlays from Pipfile [packages]; do not edit.\n"
         "--index-url https://pypi.org/simple\n"
         "attrs ; (python_version < '3.12') and (os_name != 'nt')\n"
@@ -357,11 +359,11 @@ pytest = "*"
 
 
 def test_python_version():
-    assert ctx.python_version(PIPFILE) == "3.11"
-    assert ctx.python_version('[requires]\npython_full_version = "3.12.4"\n') == "3.12"
-    assert ctx.python_version("[packages]\n", json.dumps({"_meta": {"requires": {}}})) is None
+    assert pf.python_version(PIPFILE) == "3.11"
+    assert pf.python_version('[requires]\npython_full_version = "3.12.4"\n') == "3.12"
+    assert pf.python_version("[packages]\n", json.dumps({"_meta": {"requires": {}}})) is None
     lock = json.dumps({"_meta": {"requires": {"python_version": "3.10"}}})
-    assert ctx.python_version(None, lock) == "3.10"
+    assert pf.python_version(None, lock) == "3.10"
 
 
 # --- Containerfile ---------------------------------------------------------
@@ -419,7 +421,7 @@ def test_build_context_from_a_lock(tmp_path):
     assert built.python_version == "3.11"
     assert built.source_hash == ctx.source_hash(overlay, "localhost/base:1")
     assert built.source_hash != ctx.source_hash(overlay)  # another base image
-    assert ctx.image_tag(built.source_hash) == built.source_hash[:12]
+    assert naming.image_tag(built.source_hash) == built.source_hash[:12]
     assert any("stale" in warning for warning in built.warnings)
     assert "--require-hashes" in built.containerfile.read_text()
     assert "six==1.17.0" in (built.dir / "requirements.txt").read_text()
@@ -457,13 +459,13 @@ def test_build_context_needs_a_pipfile(tmp_path):
 
 
 def test_image_name():
-    assert ctx.image_name("localhost", None, "Demo", "Download-Dataset", "3f2a9c1") == (
+    assert naming.image_name("localhost", None, "Demo", "Download-Dataset", "3f2a9c1") == (
         "localhost/demo-download-dataset:3f2a9c1"
     )
-    assert ctx.image_name("Quay.io", "My-Org", "repo", "train", "abc") == (
+    assert naming.image_name("Quay.io", "My-Org", "repo", "train", "abc") == (
         "quay.io/my-org/repo-train:abc"
     )
-    assert ctx.image_name("registry:5000", "a/b", "p", "o", "t") == "registry:5000/a/b/p-o:t"
+    assert naming.image_name("registry:5000", "a/b", "p", "o", "t") == "registry:5000/a/b/p-o:t"
 
 
 @pytest.mark.parametrize(
@@ -479,7 +481,7 @@ def test_image_name():
 )
 def test_invalid_image_names(args):
     with pytest.raises(ValueError):
-        ctx.image_name(*args)
+        naming.image_name(*args)
 
 
 @pytest.mark.parametrize(
@@ -488,7 +490,7 @@ def test_invalid_image_names(args):
 )
 def test_repository_component(folder, component):
     assert repository_component(folder) == component
-    ctx.image_name("localhost", None, component, "o", "t")
+    naming.image_name("localhost", None, component, "o", "t")
 
 
 def test_repository_component_of_nothing():

@@ -85,8 +85,8 @@ def overlay(tmp_path: Path) -> Path:
 def test_docker_gets_no_buildah_options():
     backend = LocalBuildBackend(OverlaysConfig(buildah_root="/r", buildah_runroot="/rr"))
     tool = BuildTool("docker", True, "/usr/bin/docker", "28.2.2", True, None, "")
-    argv = backend.build_args(
-        tool, "localhost/p-o:t", Path("/c/Containerfile"), Path("/c"), Path("/i"), {"a": "b"}
+    argv = backend.commands(tool).build_args(
+        "localhost/p-o:t", Path("/c/Containerfile"), Path("/c"), Path("/i"), {"a": "b"}
     )
     assert argv == [
         "/usr/bin/docker",

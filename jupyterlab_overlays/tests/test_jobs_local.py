@@ -23,12 +23,13 @@ from jupyterlab_overlays.jobs.context import (
     LABEL_LOCK_HASH,
     LABEL_OVERLAY,
     LABEL_SOURCE_HASH,
-    image_tag,
-    lock_hash,
     source_hash,
 )
-from jupyterlab_overlays.jobs.local import LocalBuildBackend, failure_reason, step_of
+from jupyterlab_overlays.jobs.dialects import failure_reason, step_of
+from jupyterlab_overlays.jobs.local import LocalBuildBackend
 from jupyterlab_overlays.jobs.lock import LockBackend
+from jupyterlab_overlays.jobs.naming import image_tag
+from jupyterlab_overlays.jobs.pipfile import lock_hash
 from jupyterlab_overlays.tools import BuildTool
 
 from .buildah_storage import BASE
@@ -124,11 +125,9 @@ def test_build_arguments_are_a_list_with_chroot_isolation():
     backend = LocalBuildBackend(
         OverlaysConfig(buildah_root="/r", buildah_runroot="/rr", storage_driver="vfs")
     )
-    from jupyterlab_overlays.tools import BuildTool
-
     tool = BuildTool("buildah", True, "/usr/bin/buildah", "1.28.2", True, None, "")
-    argv = backend.build_args(
-        tool, "localhost/p-o:t", Path("/c/Containerfile"), Path("/c"), Path("/i"), {"a": "b c"}
+    argv = backend.commands(tool).build_args(
+        "localhost/p-o:t", Path("/c/Containerfile"), Path("/c"), Path("/i"), {"a": "b c"}
     )
     assert argv == [
         "/usr/bin/buildah",

@@ -10,8 +10,8 @@ import time
 import pytest
 
 from jupyterlab_overlays.jobs.base import JobError, JobKind, JobResult
-from jupyterlab_overlays.jobs.context import lock_is_stale
 from jupyterlab_overlays.jobs.lock import LockBackend, error_summary, find_python, pipenv_env
+from jupyterlab_overlays.jobs.pipfile import lock_is_stale
 
 from .jobs_helpers import cancel, make_context
 

@@ -29,12 +29,12 @@ from jupyterlab_overlays.jobs.context import (
     LABEL_LOCK_HASH,
     LABEL_OVERLAY,
     LABEL_SOURCE_HASH,
-    image_tag,
-    lock_hash,
     source_hash,
 )
 from jupyterlab_overlays.jobs.local import LocalBuildBackend
 from jupyterlab_overlays.jobs.lock import LockBackend
+from jupyterlab_overlays.jobs.naming import image_tag
+from jupyterlab_overlays.jobs.pipfile import lock_hash
 
 from .buildah_storage import BASE, Storage
 from .jobs_helpers import ListLog, cancel, make_context

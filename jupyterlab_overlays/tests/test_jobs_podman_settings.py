@@ -9,7 +9,8 @@ import pytest
 
 from jupyterlab_overlays.config import OverlaysConfig
 from jupyterlab_overlays.jobs.base import JobError
-from jupyterlab_overlays.jobs.local import LocalBuildBackend, _containers, _remove_container
+from jupyterlab_overlays.jobs.dialects import ToolCommands
+from jupyterlab_overlays.jobs.local import LocalBuildBackend
 from jupyterlab_overlays.tools import BuildTool
 
 BUILDAH = BuildTool("buildah", True, "/usr/bin/buildah", "1.28.2", True, None, "")
@@ -20,9 +21,11 @@ def test_podman_refuses_a_long_runroot_before_anything_is_built():
     runroot = "/var/lib/overlays/" + "r" * 33  # 51 characters
     backend = LocalBuildBackend(OverlaysConfig(buildah_runroot=runroot))
     with pytest.raises(JobError, match="podman refuses a runroot longer than 50 characters"):
-        backend.check_tool_settings(PODMAN)
-    backend.check_tool_settings(BUILDAH)  # buildah takes it
-    LocalBuildBackend(OverlaysConfig(buildah_runroot=runroot[:50])).check_tool_settings(PODMAN)
+        backend.commands(PODMAN).check_settings()
+    backend.commands(BUILDAH).check_settings()  # buildah takes it
+    LocalBuildBackend(OverlaysConfig(buildah_runroot=runroot[:50])).commands(
+        PODMAN
+    ).check_settings()
 
 
 def test_podman_shares_buildahs_storage_arguments():
@@ -30,9 +33,10 @@ def test_podman_shares_buildahs_storage_arguments():
         OverlaysConfig(buildah_root="/r", buildah_runroot="/rr", storage_driver="overlay")
     )
     storage = ["--root", "/r", "--runroot", "/rr", "--storage-driver", "overlay"]
-    assert backend.command(PODMAN, "images") == ["/usr/bin/podman", *storage, "images"]
-    argv = backend.build_args(
-        PODMAN, "localhost/p-o:t", Path("/c/Containerfile"), Path("/c"), Path("/i"), {}
+    podman = backend.commands(PODMAN)
+    assert podman.command("images") == ["/usr/bin/podman", *storage, "images"]
+    argv = podman.build_args(
+        "localhost/p-o:t", Path("/c/Containerfile"), Path("/c"), Path("/i"), {}
     )
     assert argv[: len(storage) + 5] == [
         "/usr/bin/podman", *storage, "build", "--isolation", "chroot", "--layers=true",
@@ -40,8 +44,9 @@ def test_podman_shares_buildahs_storage_arguments():
 
 
 def test_a_cancelled_podman_builds_container_is_removed_with_force():
-    assert _remove_container("podman", ["podman"], "abc") == ["podman", "rm", "--force", "abc"]
-    assert _remove_container("buildah", ["buildah"], "abc") == ["buildah", "rm", "abc"]
+    podman, buildah = ToolCommands("podman", ["podman"]), ToolCommands("buildah", ["buildah"])
+    assert podman.remove_container("abc") == ["podman", "rm", "--force", "abc"]
+    assert buildah.remove_container("abc") == ["buildah", "rm", "abc"]
 
 
 async def test_only_builds_working_containers_count_as_podmans_leftovers(fake_tool):
@@ -52,9 +57,9 @@ async def test_only_builds_working_containers_count_as_podmans_leftovers(fake_to
         'echo "$*" > "$(dirname "$0")/args"\n'
         "printf 'aaa Storage\\nbbb Created\\nccc Exited\\n'\n",
     )
-    assert await _containers("podman", [str(podman), "--root", "/r"]) == {"aaa"}
+    assert await ToolCommands("podman", [str(podman), "--root", "/r"]).containers() == {"aaa"}
     assert (podman.parent / "args").read_text().split() == [
         "--root", "/r", "ps", "--all", "--external", "--noheading", "--no-trunc",
         "--format", "{{.ID}}", "{{.State}}",
     ]  # fmt: skip
-    assert await _containers("docker", ["docker"]) is None
+    assert await ToolCommands("docker", ["docker"]).containers() is None

@@ -27,8 +27,11 @@ import pytest
 
 from jupyterlab_overlays.config import PASSWORD_ENV, USERNAME_ENV, OverlaysConfig
 from jupyterlab_overlays.jobs.base import JobError, JobState
-from jupyterlab_overlays.jobs.context import image_tag, source_hash
-from jupyterlab_overlays.jobs.local import LocalBuildBackend, RedactingLog, push_hint, tool_error
+from jupyterlab_overlays.jobs.context import source_hash
+from jupyterlab_overlays.jobs.dialects import ToolCommands, tool_error
+from jupyterlab_overlays.jobs.local import LocalBuildBackend
+from jupyterlab_overlays.jobs.naming import image_tag
+from jupyterlab_overlays.jobs.publish import Publisher, RedactingLog, push_hint
 from jupyterlab_overlays.jobs.service import JobService, default_backends
 from jupyterlab_overlays.jobs.store import JobStore
 from jupyterlab_overlays.tools import BuildTool
@@ -58,7 +61,7 @@ def make_overlay(root: Path, name: str = "tiny") -> Path:
 def test_push_and_export_are_off_by_default():
     config = OverlaysConfig()
     assert (config.push, config.export_dir, config.registry_tls_verify) == (False, "", True)
-    assert LocalBuildBackend(config).check_after_build_settings(BUILDAH) == ("", "")
+    assert Publisher(config).check(BUILDAH.name) == ("", "")
 
 
 def test_credentials_come_from_the_environment_when_the_config_has_none(monkeypatch):
@@ -94,32 +97,31 @@ def test_credentials_come_from_the_environment_when_the_config_has_none(monkeypa
 def test_settings_that_cannot_work_fail_before_building(settings, tool, message, monkeypatch):
     monkeypatch.delenv(USERNAME_ENV, raising=False)
     monkeypatch.delenv(PASSWORD_ENV, raising=False)
-    backend = LocalBuildBackend(OverlaysConfig(**settings))
+    publisher = Publisher(OverlaysConfig(**settings))
     with pytest.raises(JobError, match=message.replace("(", r"\(")):
-        backend.check_after_build_settings(tool)
+        publisher.check(tool.name)
 
 
 def test_push_arguments_carry_no_secret():
     config = OverlaysConfig(push=True, image_registry="r.example", registry_username="u")
     config.registry_password = "pw-1"  # noqa: S105
-    backend = LocalBuildBackend(config)
-    argv = backend.push_args(BUILDAH, "r.example/p-o:t", "/x/auth.json", Path("/x/d"))
+    buildah = ToolCommands.configured("buildah", "/usr/bin/buildah", config)
+    argv = buildah.push_args("r.example/p-o:t", "/x/auth.json", Path("/x/d"), True)
     assert argv == [
         "/usr/bin/buildah", "push", "--digestfile", "/x/d", "--authfile",
         "/x/auth.json", "r.example/p-o:t", "docker://r.example/p-o:t",
     ]  # fmt: skip
-    config.registry_tls_verify = False
-    argv = backend.push_args(BUILDAH, "r.example/p-o:t", None, Path("/x/d"))
+    argv = buildah.push_args("r.example/p-o:t", None, Path("/x/d"), False)
     assert "--tls-verify=false" in argv and "--authfile" not in argv
     assert not any("pw-1" in arg for arg in argv)
 
 
 def test_archive_names(tmp_path):
-    backend = LocalBuildBackend(OverlaysConfig(export_dir=str(tmp_path / "a")))
-    assert backend.archive_path("localhost/proj-train:0123456789ab") == (
+    publisher = Publisher(OverlaysConfig(export_dir=str(tmp_path / "a")))
+    assert publisher.archive_path("localhost/proj-train:0123456789ab") == (
         tmp_path / "a" / "proj-train-0123456789ab.tar"
     )
-    assert backend.archive_path("r:5000/org/proj-x:t").name == "proj-x-t.tar"
+    assert publisher.archive_path("r:5000/org/proj-x:t").name == "proj-x-t.tar"
 
 
 def test_redaction_and_error_reading():

@@ -7,7 +7,8 @@ import json
 import pytest
 from tornado.httpclient import HTTPClientError
 
-from jupyterlab_overlays.jobs.context import pipfile_hash, source_hash
+from jupyterlab_overlays.jobs.context import source_hash
+from jupyterlab_overlays.jobs.pipfile import pipfile_hash
 from jupyterlab_overlays.status import overlay_status
 
 from .jobs_fakes import make_overlay
