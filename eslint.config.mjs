@@ -58,7 +58,7 @@ export default tseslint.config(
             '../jobs/model',
             '../model',
             '../notebookAccess',
-            '../widgets/JobsStatus',
+            '../widgets/JobsStatusItem',
             '../widgets/OverlaysPanel',
             '../workspace/files',
             '../workspace/model'

@@ -5,16 +5,14 @@
 //   node benchmarks/imports.mjs            (from the repository root)
 //   node benchmarks/imports.mjs --quick    (fewer runs, smaller corpus)
 //   node benchmarks/imports.mjs --profile  (also: where extraction time goes)
-//   node benchmarks/imports.mjs --keep-build  (leave benchmarks/.build/)
 //
-// It compiles src/imports to CommonJS in benchmarks/.build/ (git-ignored)
-// with the project's TypeScript (benchmarks/tsconfig.json), loads it, and
-// removes the build again. The CPython side is benchmarks/ast_baseline.py,
+// src/imports is compiled and loaded as the command-line tools load src/
+// (scripts/compile-src.mjs). The CPython side is benchmarks/ast_baseline.py,
 // run with .venv/bin/python. The corpus comes from benchmarks/corpus.mjs,
 // seeded, so every run measures the same notebooks. It reports; it never
 // fails on a missed target.
 
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -22,17 +20,16 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
+import { loadSource } from '../scripts/compile-src.mjs';
 import { generateCorpus, makeCorpusGenerator, makeRandom } from './corpus.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
-const BUILD = path.join(HERE, '.build');
 const PYTHON = path.join(ROOT, '.venv', 'bin', 'python');
 
 const argv = new Set(process.argv.slice(2));
 const QUICK = argv.has('--quick');
 const PROFILE = argv.has('--profile');
-const KEEP_BUILD = argv.has('--keep-build');
 
 const CORPUS_SEED = 20240611;
 const EDIT_SEED = 7;
@@ -87,26 +84,15 @@ function section(title) {
 // --- build ---------------------------------------------------------------
 
 function build() {
-  const require = createRequire(path.join(ROOT, 'package.json'));
-  const tsc = require.resolve('typescript/bin/tsc');
-  fs.rmSync(BUILD, { recursive: true, force: true });
   const start = performance.now();
-  execFileSync(
-    process.execPath,
-    [tsc, '-p', path.join('benchmarks', 'tsconfig.json')],
-    { cwd: ROOT, stdio: 'inherit' }
+  const lib = loadSource('imports/index');
+  const lezer = path.relative(
+    ROOT,
+    createRequire(path.join(ROOT, 'package.json')).resolve('@lezer/python')
   );
-  const load = createRequire(path.join(BUILD, 'index.js'));
-  const lib = load('./index.js');
-  const lezer = path.relative(ROOT, load.resolve('@lezer/python'));
-  // Everything, the JSON tables included, is loaded now: remove the build
-  // unless asked to keep it, so that `eslint .` never meets generated code.
-  if (!KEEP_BUILD) {
-    fs.rmSync(BUILD, { recursive: true, force: true });
-  }
   console.log(
-    `compiled src/imports → benchmarks/.build (CommonJS, ${KEEP_BUILD ? 'kept' : 'removed after loading'}) ` +
-      `in ${fixed((performance.now() - start) / 1000, 1)} s; @lezer/python from ${lezer}`
+    `loaded src/imports (scripts/compile-src.mjs) in ${fixed((performance.now() - start) / 1000, 1)} s; ` +
+      `@lezer/python from ${lezer}`
   );
   return lib;
 }

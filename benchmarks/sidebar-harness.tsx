@@ -12,17 +12,14 @@ import { DOM } from '@microsoft/fast-element';
 import * as React from 'react';
 import { createRoot } from 'react-dom/client';
 
-import {
-  IOverlayListProps,
-  OverlayList,
-  RunCommand
-} from '../src/components/OverlayList';
+import { IOverlayListProps, OverlayList } from '../src/components/OverlayList';
 import {
   IOverlaysPanelProps,
   OverlaysPanelView
-} from '../src/components/OverlaysPanel';
+} from '../src/components/OverlaysPanelView';
 import type { JobsModel } from '../src/jobs/model';
 import { DEFAULT_SETTINGS } from '../src/settings';
+import type { RunCommand } from '../src/tokens';
 import type { IOverlay } from '../src/workspace/model';
 import { setVariant, Variant } from './ui-components-switch';
 

@@ -2,7 +2,7 @@
 
 Called by `make test` once everything is installed. Layers:
 
-  lint      prettier + ESLint (TypeScript), ruff check + ruff format (Python)
+  lint      prettier + ESLint + tsc (TypeScript, benchmarks too), ruff check + ruff format
   jest      TypeScript units
   pytest    server units and a real Jupyter server (jp_fetch)
   package   `pip install` of a wheel built from a clean copy, in a fresh venv
@@ -48,6 +48,8 @@ def lint() -> Outcome:
     checks = {
         "prettier": ["jlpm", "prettier:check"],
         "eslint": ["jlpm", "eslint:check"],
+        # The extension's sources and the TypeScript benchmarks (which jest never compiles).
+        "tsc": ["jlpm", "typecheck"],
         "ruff check": [str(VENV_BIN / "ruff"), "check", "."],
         "ruff format": [str(VENV_BIN / "ruff"), "format", "--check", "."],
     }

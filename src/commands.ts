@@ -13,7 +13,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { overlaysIcon } from './icons';
 import { parseRequirement } from './imports/magics';
 import { JobsModel } from './jobs/model';
-import { proposeName } from './overlay/names';
+import { DEFAULT_PYTHON_VERSION, proposeName } from './overlay/names';
 import { CommandIDs, IOverlays, isActive, PANEL_ID } from './tokens';
 import { askCreateOverlay, askPreview } from './widgets/dialogs';
 import { PIPFILE } from './workspace/model';
@@ -140,7 +140,7 @@ export function addCommands(context: ICommandContext): void {
           pythonVersion:
             context.model.settings.pythonVersion ||
             (await workspace.kernelPythonVersion(paths)) ||
-            '3.11',
+            DEFAULT_PYTHON_VERSION,
           existing,
           notebooks: paths,
           trans

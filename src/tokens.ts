@@ -79,6 +79,12 @@ export namespace IOverlays {
 export const PANEL_ID = 'jp-overlays-panel';
 
 /**
+ * Run a command with arguments (the only way the sidebar and the log
+ * viewer act).
+ */
+export type RunCommand = (command: string, args: Record<string, any>) => void;
+
+/**
  * Command ids, `jupyterlab-overlays:verb-noun`.
  */
 export namespace CommandIDs {

@@ -6,7 +6,7 @@ import { createRoot, Root } from 'react-dom/client';
 import {
   IOverlaysPanelProps,
   OverlaysPanelView
-} from '../components/OverlaysPanel';
+} from '../components/OverlaysPanelView';
 import { OverlayItemView, sameOverlayItem } from '../components/OverlayList';
 import { OverlaysModel } from '../model';
 import { DEFAULT_SETTINGS } from '../settings';

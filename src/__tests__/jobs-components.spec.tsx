@@ -3,7 +3,7 @@ import * as React from 'react';
 import { act } from 'react';
 import { createRoot, Root } from 'react-dom/client';
 
-import { JobLogState, JobLogView } from '../components/JobLog';
+import { JobLogState, JobLogView } from '../components/JobLogView';
 import {
   changedSinceBuild,
   formatElapsed,
@@ -11,7 +11,7 @@ import {
   OverlayJobs,
   truncate
 } from '../components/OverlayJobs';
-import { runningLabel } from '../components/JobsStatus';
+import { runningLabel } from '../components/JobsStatusView';
 import { endedMessage } from '../jobs/notify';
 import { JobsModel } from '../jobs/model';
 import { CommandIDs, OverlaysAPI } from '../tokens';

@@ -3,9 +3,8 @@ import { copyIcon, listIcon, stopIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import type { JobsModel } from '../jobs/model';
-import { CommandIDs, isActive, OverlaysAPI } from '../tokens';
+import { CommandIDs, isActive, OverlaysAPI, RunCommand } from '../tokens';
 import { IconButton } from './IconButton';
-import type { RunCommand } from './OverlayList';
 
 /**
  * How many characters of a job's error the sidebar shows (all of it is in

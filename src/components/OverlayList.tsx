@@ -12,15 +12,10 @@ import {
 import * as React from 'react';
 
 import type { JobsModel } from '../jobs/model';
-import { CommandIDs, isActive } from '../tokens';
+import { CommandIDs, isActive, RunCommand } from '../tokens';
 import type { IOverlay, IOverlayPackage } from '../workspace/model';
 import { IconButton } from './IconButton';
 import { OverlayJobs } from './OverlayJobs';
-
-/**
- * Run a command with arguments (the sidebar's only way to act).
- */
-export type RunCommand = (command: string, args: Record<string, any>) => void;
 
 /**
  * The props of the overlay list.

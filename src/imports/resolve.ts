@@ -6,6 +6,7 @@ import distributionData from './data/distributions.json';
 import stdlibData from './data/stdlib.json';
 import type { IImport } from './extract';
 import type { IPipRequirement } from './magics';
+import { DEFAULT_PYTHON_VERSION } from '../overlay/names';
 
 /**
  * Where a requirement's distribution name came from.
@@ -78,8 +79,6 @@ export interface IResolveOptions {
   /** Pin strategy for installed versions; default `exact`. */
   pin?: PinStrategy;
 }
-
-export const DEFAULT_PYTHON_VERSION = '3.11';
 
 interface INamespaceRule {
   groups: string[];

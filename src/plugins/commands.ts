@@ -2,7 +2,7 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { ICommandPalette } from '@jupyterlab/apputils';
+import { ICommandPalette, Notification } from '@jupyterlab/apputils';
 import { IFileBrowserFactory } from '@jupyterlab/filebrowser';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
@@ -37,6 +37,9 @@ export const commandsPlugin: JupyterFrontEndPlugin<void> = {
   ): void => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_overlays');
     addCommands({ app, model: overlays, trans, browserFactory, notebooks });
+    overlays.workspace.warned.connect((_, message) =>
+      Notification.warning(message, { autoClose: false })
+    );
     const category = trans.__('Overlays');
     for (const command of [
       CommandIDs.openPanel,

@@ -9,7 +9,7 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { addJobCommands } from '../commands';
 import { notifyJobEnded } from '../jobs/notify';
 import { CommandIDs, IOverlays } from '../tokens';
-import type { JobLogPanel } from '../widgets/JobLog';
+import type { JobLogPanel } from '../widgets/JobLogPanel';
 
 /**
  * Lock and build jobs: their commands (build, lock, cancel, copy the image),
@@ -42,7 +42,7 @@ export const jobLogsPlugin: JupyterFrontEndPlugin<void> = {
       if (!widget) {
         const [{ JobLogModel }, { JobLogPanel }] = await Promise.all([
           import('../jobs/log'),
-          import('../widgets/JobLog')
+          import('../widgets/JobLogPanel')
         ]);
         widget = JobLogPanel.createMainAreaWidget({
           model: new JobLogModel({ client, id }),

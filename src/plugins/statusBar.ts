@@ -6,7 +6,7 @@ import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
 import { CommandIDs, IOverlays } from '../tokens';
-import { JobsStatusItem } from '../widgets/JobsStatus';
+import { JobsStatusItem } from '../widgets/JobsStatusItem';
 
 /**
  * A status bar item counting running lock and build jobs; a click shows the

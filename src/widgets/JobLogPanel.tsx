@@ -9,10 +9,9 @@ import {
 } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { JobLogState, JobLogView } from '../components/JobLog';
+import { JobLogState, JobLogView } from '../components/JobLogView';
 import { JobLogModel } from '../jobs/log';
-import { CommandIDs, isActive } from '../tokens';
-import type { RunCommand } from '../components/OverlayList';
+import { CommandIDs, isActive, RunCommand } from '../tokens';
 
 /**
  * The log of a job in the main area, following the end of the text while

@@ -2,7 +2,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { JobsStatusView } from '../components/JobsStatus';
+import { JobsStatusView } from '../components/JobsStatusView';
 import { JobsModel } from '../jobs/model';
 
 /**

@@ -2,10 +2,10 @@ import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
-import { OverlayList, RunCommand } from '../components/OverlayList';
-import { OverlaysPanelView } from '../components/OverlaysPanel';
+import { OverlayList } from '../components/OverlayList';
+import { OverlaysPanelView } from '../components/OverlaysPanelView';
 import { overlaysIcon } from '../icons';
-import { IOverlays, PANEL_ID } from '../tokens';
+import { IOverlays, PANEL_ID, RunCommand } from '../tokens';
 
 /**
  * The Overlays panel of the left sidebar: a shell re-rendering the pure view

@@ -192,13 +192,3 @@ export function parentOf(path: string): string {
   const index = path.lastIndexOf('/');
   return index < 0 ? '' : path.slice(0, index);
 }
-
-/**
- * A path relative to `from` (a folder), for notebooks and pipelines.
- */
-export function joinPath(...parts: string[]): string {
-  return parts
-    .flatMap(part => part.split('/'))
-    .filter(part => part && part !== '.')
-    .join('/');
-}

@@ -20,6 +20,8 @@ import {
   addThothOverlay,
   AICOE_FILE,
   aicoeOverlayNames,
+  DEFAULT_PYTHON_VERSION,
+  imageRepository,
   IPipfileEntry,
   isListedName,
   nameProblem,
@@ -167,6 +169,14 @@ export class OverlaysWorkspace implements IDisposable {
     return this._overlayRenamed;
   }
 
+  /**
+   * Emitted with what the user should know about an action that succeeded,
+   * e.g. a Pipfile that had to be rewritten whole.
+   */
+  get warned(): ISignal<this, string> {
+    return this._warned;
+  }
+
   get isDisposed(): boolean {
     return this._isDisposed;
   }
@@ -265,7 +275,7 @@ export class OverlaysWorkspace implements IDisposable {
       pythonVersion ||
       this._settings().pythonVersion ||
       Private.majorMinor(environment?.pythonVersion) ||
-      '3.11';
+      DEFAULT_PYTHON_VERSION;
 
     const requirements = await this._requirements(
       notebooks,
@@ -879,17 +889,30 @@ export class OverlaysWorkspace implements IDisposable {
   ): Promise<void> {
     const path = `${overlay.folder}/${PIPFILE}`;
     const text = await this._files.read(path);
-    const next =
-      text === null
-        ? newPipfile(
-            Object.fromEntries(
-              Object.entries(update.set ?? {}).filter(
-                ([key]) => !update.remove?.includes(key)
-              )
-            ),
-            overlay.pythonVersion ?? (this._settings().pythonVersion || '3.11')
+    let next: string;
+    if (text === null) {
+      next = newPipfile(
+        Object.fromEntries(
+          Object.entries(update.set ?? {}).filter(
+            ([key]) => !update.remove?.includes(key)
           )
-        : updatePipfile(text, update).text;
+        ),
+        overlay.pythonVersion ??
+          (this._settings().pythonVersion || DEFAULT_PYTHON_VERSION)
+      );
+    } else {
+      const written = updatePipfile(text, update);
+      next = written.text;
+      if (!written.formattingKept) {
+        this._warned.emit(
+          this._trans.__(
+            'The Pipfile of %1 was written anew: its comments and layout could not be kept (%2).',
+            overlay.name,
+            path
+          )
+        );
+      }
+    }
     if (next !== text) {
       await this._files.write(path, next);
     }
@@ -922,7 +945,10 @@ export class OverlaysWorkspace implements IDisposable {
       ]);
     }
     if (settings.syncAicoe) {
-      const project = settings.project ? `${settings.project}-${name}` : name;
+      // The image repository the server's builds use too.
+      const project = settings.project
+        ? imageRepository(settings.project, name)
+        : name.toLowerCase();
       edits.push([
         AICOE_FILE,
         text =>
@@ -934,7 +960,7 @@ export class OverlaysWorkspace implements IDisposable {
               baseImage: settings.aicoeBaseImage || undefined,
               registry: settings.registry || undefined,
               registryOrg: settings.registryOrg || undefined,
-              registryProject: project.toLowerCase(),
+              registryProject: project,
               registrySecret: settings.registryOrg
                 ? `${settings.registryOrg}-pusher-secret`
                 : undefined
@@ -1013,6 +1039,7 @@ export class OverlaysWorkspace implements IDisposable {
   private _isDisposed = false;
   private _changed = new Signal<this, void>(this);
   private _overlayRenamed = new Signal<this, OverlaysWorkspace.IRenamed>(this);
+  private _warned = new Signal<this, string>(this);
 }
 
 /**

@@ -256,6 +256,25 @@ describe('OverlaysWorkspace', () => {
     );
   });
 
+  it('says when a Pipfile had to be written anew, losing its comments', async () => {
+    const files = demoFiles();
+    const model = workspace(files);
+    await model.createOverlay('dl', ['notebooks/download_dataset.ipynb']);
+    const warnings: string[] = [];
+    model.warned.connect((_, message) => warnings.push(message));
+    await model.setPackage('dl', 'numpy', '==2.0');
+    expect(warnings).toEqual([]);
+    files.files.set(
+      'overlays/dl/Pipfile',
+      '# mine\n[packages.requests]\nversion = "*"\n'
+    );
+    await model.scan();
+    await model.setPackage('dl', 'numpy', '==2.0');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('could not be kept');
+    expect(files.files.get('overlays/dl/Pipfile')).toContain('numpy');
+  });
+
   it('deletes an overlay: folder, YAML entries and tags', async () => {
     const files = demoFiles();
     const model = workspace(files);
