@@ -20,7 +20,7 @@ import {
 import type { JobsModel } from '../src/jobs/model';
 import { DEFAULT_SETTINGS } from '../src/settings';
 import type { RunCommand } from '../src/tokens';
-import type { IOverlay } from '../src/workspace/model';
+import type { IOverlay } from '../src/workspace/types';
 import { setVariant, Variant } from './ui-components-switch';
 
 export type { Variant };

@@ -8,7 +8,7 @@ import * as React from 'react';
 import { flushSync } from 'react-dom';
 
 import type { JobsModel } from '../src/jobs/model';
-import type { IOverlay } from '../src/workspace/model';
+import type { IOverlay } from '../src/workspace/types';
 import {
   domCount,
   IEnvironment,

@@ -191,7 +191,8 @@ function parseArguments(argv) {
 }
 
 async function create({ root, name, paths, python }) {
-  const { OverlaysWorkspace, OverlayError } = loadSource('workspace/model');
+  const { OverlaysWorkspace } = loadSource('workspace/model');
+  const { OverlayError } = loadSource('workspace/types');
   const files = new FolderFiles(root);
   const settings = {
     overlaysFolder: 'overlays',

@@ -16,7 +16,7 @@ import { JobsModel } from './jobs/model';
 import { DEFAULT_PYTHON_VERSION, proposeName } from './overlay/names';
 import { CommandIDs, IOverlays, isActive, PANEL_ID } from './tokens';
 import { askCreateOverlay, askPreview } from './widgets/dialogs';
-import { PIPFILE } from './workspace/model';
+import { PIPFILE } from './workspace/types';
 
 const NO_ARGS = { args: { type: 'object' as const, properties: {} } };
 

@@ -4,7 +4,7 @@ import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { nullTranslator, TranslationBundle } from '@jupyterlab/translation';
 
 import { METADATA_KEY, overlayTag } from './overlay/tag';
-import type { INotebookAccess } from './workspace/model';
+import type { INotebookAccess } from './workspace/types';
 
 /**
  * Open notebooks, through the notebook tracker: tags go through the

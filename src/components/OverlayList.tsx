@@ -13,7 +13,7 @@ import * as React from 'react';
 
 import type { JobsModel } from '../jobs/model';
 import { CommandIDs, isActive, RunCommand } from '../tokens';
-import type { IOverlay, IOverlayPackage } from '../workspace/model';
+import type { IOverlay, IOverlayPackage } from '../workspace/types';
 import { IconButton } from './IconButton';
 import { OverlayJobs } from './OverlayJobs';
 

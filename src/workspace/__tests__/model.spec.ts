@@ -4,12 +4,8 @@ import { join } from 'path';
 import { IImportEnvironment } from '../../imports';
 import { PipfileError } from '../../overlay';
 import { MemoryFiles } from '../memoryFiles';
-import {
-  INotebookAccess,
-  IWorkspaceSettings,
-  OverlayError,
-  OverlaysWorkspace
-} from '../model';
+import { OverlaysWorkspace } from '../model';
+import { INotebookAccess, IWorkspaceSettings, OverlayError } from '../types';
 
 const DEMO = join(__dirname, '..', '..', '..', 'demo');
 
