@@ -18,7 +18,6 @@ import {
   OverlaysPanelView
 } from '../src/components/OverlaysPanelView';
 import type { JobsModel } from '../src/jobs/model';
-import { DEFAULT_SETTINGS } from '../src/settings';
 import type { RunCommand } from '../src/tokens';
 import type { IOverlay } from '../src/workspace/types';
 import { setVariant, Variant } from './ui-components-switch';
@@ -161,7 +160,7 @@ export class Sidebar {
     return {
       panel: {
         server: SERVER,
-        settings: DEFAULT_SETTINGS,
+        overlaysFolder: 'overlays',
         frontendVersion: '0.1.0',
         onRefresh: () => undefined,
         trans

@@ -41,17 +41,15 @@ def _start_jobs(server_app, config):
     from .jobs.service import JobService, default_backends
     from .jobs.store import JobStore, StoreError
     from .registrar import RegistrationSettings, RuntimeImages
-    from .workspace import overlays_dir_from_thoth
 
     try:
         store = JobStore(config.jobs_dir)
     except (StoreError, OSError) as error:
         server_app.log.error("jupyterlab_overlays: no job service: %s", error)
         return None
-    root_dir = server_app.root_dir
     runtime_images = RuntimeImages(
         store,
-        folder_of=lambda overlay: f"{overlays_dir_from_thoth(root_dir)}/{overlay}",
+        folder_of=lambda overlay: f"{jobs.overlays_folder()}/{overlay}",
         defaults=RegistrationSettings(
             config.register_runtime_images, config.runtime_image_pull_policy
         ),
@@ -60,7 +58,7 @@ def _start_jobs(server_app, config):
         config,
         store,
         default_backends(config),
-        root_dir,
+        server_app.root_dir,
         log=server_app.log,
         runtime_images=runtime_images,
     )

@@ -25,6 +25,7 @@ from traitlets.config import Configurable
 from .jobs.context import DEFAULT_BASE_IMAGE
 from .runtime_images import PULL_POLICIES
 from .tools import KNOWN_TOOLS
+from .workspace import DEFAULT_OVERLAYS_DIR
 
 #: Environment variables the registry credentials come from when the config leaves
 #: them empty.
@@ -50,6 +51,13 @@ class OverlaysConfig(Configurable):
     environment_timeout = Float(
         30.0,
         help="Seconds to wait for a kernelspec's Python to describe its environment.",
+    ).tag(config=True)
+
+    overlays_dir = Unicode(
+        DEFAULT_OVERLAYS_DIR,
+        help="Folder, relative to the workspace root, holding one folder per overlay, when "
+        "the workspace's .thoth.yaml sets no overlays_dir (which wins). The frontend uses "
+        "the same folder.",
     ).tag(config=True)
 
     jobs_dir = Unicode(
@@ -190,6 +198,13 @@ class OverlaysConfig(Configurable):
     @default("jobs_dir")
     def _default_jobs_dir(self):
         return os.path.join(jupyter_data_dir(), "overlays", "jobs")
+
+    @validate("overlays_dir")
+    def _validate_overlays_dir(self, proposal):
+        value = proposal["value"].strip()
+        if value.startswith(("/", "~")) or ".." in value.split("/") or not value.strip("/"):
+            raise TraitError("overlays_dir must be a folder inside the workspace, e.g. 'overlays'.")
+        return value.strip("/")
 
     @validate("max_concurrent_jobs")
     def _validate_max_concurrent_jobs(self, proposal):

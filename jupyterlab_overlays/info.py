@@ -7,7 +7,7 @@ from pathlib import Path
 from . import __version__
 from .config import OverlaysConfig
 from .tools import probe_tools
-from .workspace import project_name
+from .workspace import overlays_dir_from_thoth, project_name
 
 
 async def server_info(config: OverlaysConfig, root_dir: str) -> dict:
@@ -18,6 +18,10 @@ async def server_info(config: OverlaysConfig, root_dir: str) -> dict:
         "version": __version__,
         "build_tools": [tool.to_json() for tool in tools],
         "preferred_build_tool": preferred,
-        # The same project name local builds use, so .aicoe-ci.yaml agrees with them.
-        "defaults": {"project": project_name(config.image_project, Path(root_dir))},
+        "defaults": {
+            # The same project name local builds use, so .aicoe-ci.yaml agrees with them.
+            "project": project_name(config.image_project, Path(root_dir)),
+            # The overlays folder the server builds from, for the frontend to use too.
+            "overlays_dir": overlays_dir_from_thoth(Path(root_dir), config.overlays_dir),
+        },
     }

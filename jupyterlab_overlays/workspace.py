@@ -114,8 +114,10 @@ def image_repository(project: str, overlay: str) -> str:
 _THOTH_OVERLAYS_DIR_RE = re.compile(r"^overlays_dir[ \t]*:[ \t]*(?P<value>.*?)[ \t]*$")
 
 
-def overlays_dir_from_thoth(workspace_dir: Path) -> str:
-    """The ``overlays_dir`` of the workspace's ``.thoth.yaml``, else ``overlays``.
+def overlays_dir_from_thoth(workspace_dir: Path, default: str = DEFAULT_OVERLAYS_DIR) -> str:
+    """The overlays folder of a workspace: the ``overlays_dir`` of its ``.thoth.yaml``, else
+    ``default`` (``OverlaysConfig.overlays_dir``). The frontend takes the same folder
+    (``GET info``'s ``defaults.overlays_dir``, and ``.thoth.yaml`` when it reads it).
 
     Only that top-level scalar is read (plain, single- or double-quoted, with an optional
     comment), so the server needs no YAML library.
@@ -123,7 +125,7 @@ def overlays_dir_from_thoth(workspace_dir: Path) -> str:
     try:
         text = (Path(workspace_dir) / ".thoth.yaml").read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
-        return DEFAULT_OVERLAYS_DIR
+        return default
     for line in text.splitlines():
         match = _THOTH_OVERLAYS_DIR_RE.match(line)
         if not match:
@@ -137,8 +139,8 @@ def overlays_dir_from_thoth(workspace_dir: Path) -> str:
             value = re.sub(r"\s+#.*$", "", value).strip()
             if value.startswith("#"):
                 value = ""
-        return value or DEFAULT_OVERLAYS_DIR
-    return DEFAULT_OVERLAYS_DIR
+        return value or default
+    return default
 
 
 def _inside(path: str, folder: str) -> bool:

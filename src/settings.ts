@@ -8,8 +8,6 @@ import type { OverlaysAPI } from './tokens';
  * The settings of jupyterlab-overlays.
  */
 export interface IOverlaysSettings {
-  /** The folder, relative to the workspace root, holding one folder per overlay. */
-  overlaysFolder: string;
   /** Python version of new overlays; empty: the notebook kernel's. */
   pythonVersion: string;
   /** How to pin packages found installed in the kernel's environment. */
@@ -33,7 +31,6 @@ export interface IOverlaysSettings {
 }
 
 export const DEFAULT_SETTINGS: IOverlaysSettings = {
-  overlaysFolder: 'overlays',
   pythonVersion: '',
   pin: 'exact',
   syncThoth: true,
@@ -73,14 +70,9 @@ export function readSettings(
       ? value
       : (DEFAULT_SETTINGS[key] as boolean);
   };
-  const folder = composite.overlaysFolder;
   const pin = composite.pin;
   const python = string('pythonVersion');
   return {
-    overlaysFolder:
-      typeof folder === 'string' && normalizeFolder(folder)
-        ? normalizeFolder(folder)
-        : DEFAULT_SETTINGS.overlaysFolder,
     pythonVersion: /^3\.\d+$/.test(python) ? python : '',
     pin: PINS.includes(pin as PinStrategy)
       ? (pin as PinStrategy)
@@ -98,16 +90,4 @@ export function readSettings(
       ? (composite.runtimeImagePullPolicy as OverlaysAPI.PullPolicy)
       : DEFAULT_SETTINGS.runtimeImagePullPolicy
   };
-}
-
-/**
- * A workspace-relative folder without leading, trailing or doubled slashes,
- * `.` or `..` parts.
- */
-export function normalizeFolder(folder: string): string {
-  return folder
-    .trim()
-    .split('/')
-    .filter(part => part !== '' && part !== '.' && part !== '..')
-    .join('/');
 }

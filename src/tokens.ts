@@ -140,8 +140,11 @@ export namespace OverlaysAPI {
     version: string;
     build_tools: IBuildTool[];
     preferred_build_tool: string | null;
-    /** Defaults derived from the server, e.g. the project name. */
-    defaults?: { project?: string };
+    /**
+     * Defaults derived from the server: the project name of images, the
+     * overlays folder builds come from.
+     */
+    defaults?: { project?: string; overlays_dir?: string };
   }
 
   /**

@@ -189,7 +189,9 @@ class JobService:
         self.store = store
         self.backends = {JobKind(kind): factory for kind, factory in backends.items()}
         self.workspace_dir = Path(workspace_dir)
-        self.overlays_dir_resolver = overlays_dir_resolver or overlays_dir_from_thoth
+        self.overlays_dir_resolver = overlays_dir_resolver or (
+            lambda folder: overlays_dir_from_thoth(folder, config.overlays_dir)
+        )
         self.log = log or _log
         #: Elyra runtime images of successful builds (None: not registered, e.g. tests).
         self.runtime_images = runtime_images
@@ -353,10 +355,14 @@ class JobService:
 
     # Submit.
 
+    def overlays_folder(self) -> str:
+        """The overlays folder, relative to the workspace (``.thoth.yaml`` wins)."""
+        return self.overlays_dir_resolver(Path(os.path.realpath(self.workspace_dir)))
+
     def overlay_dir(self, overlay: str) -> Path:
         """The real path of ``<overlays_dir>/<overlay>``; RequestError 400/404/409."""
         workspace = Path(os.path.realpath(self.workspace_dir))
-        return overlay_dir(workspace, self.overlays_dir_resolver(workspace), overlay)
+        return overlay_dir(workspace, self.overlays_folder(), overlay)
 
     async def submit(
         self,

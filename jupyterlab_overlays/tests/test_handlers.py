@@ -59,3 +59,11 @@ def test_project_name_fits_image_names(folder, project):
 
     assert project_name("", Path(folder)) == project
     assert project_name("configured", Path(folder)) == "configured"
+
+
+async def test_info_names_the_overlays_folder_the_server_builds_from(jp_fetch, jp_root_dir):
+    defaults = json.loads((await jp_fetch("overlays", "info")).body)["defaults"]
+    assert defaults["overlays_dir"] == "overlays"
+    (jp_root_dir / ".thoth.yaml").write_text("host: x\noverlays_dir: stacks\n")
+    defaults = json.loads((await jp_fetch("overlays", "info")).body)["defaults"]
+    assert defaults["overlays_dir"] == "stacks"

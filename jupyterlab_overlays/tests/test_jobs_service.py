@@ -401,6 +401,25 @@ async def test_the_overlays_folder_comes_from_thoth_yaml(services, workspace, fa
     assert error.value.status == 404
 
 
+async def test_without_thoth_yaml_the_overlays_folder_comes_from_the_config(
+    services, workspace, fake
+):
+    (workspace / "envs" / "wait-a").mkdir(parents=True)
+    service = services(overlays_dir="envs")
+    assert service.overlays_folder() == "envs"
+    job, _ = await service.submit("wait-a", "build")
+    await wait_until(lambda: job.id in fake.contexts)
+    assert fake.contexts[job.id].overlay_dir == (workspace / "envs" / "wait-a").resolve()
+    (workspace / ".thoth.yaml").write_text("host: x\noverlays_dir: stacks\n")
+    assert service.overlays_folder() == "stacks"
+
+
+@pytest.mark.parametrize("value", ["", "/srv/o", "../o", "a/../../o", "~/o"])
+def test_an_overlays_dir_outside_the_workspace_is_refused_by_the_config(value):
+    with pytest.raises(Exception, match="overlays_dir"):
+        OverlaysConfig(overlays_dir=value)
+
+
 @pytest.mark.parametrize("value", ["..", "../elsewhere", "/usr", "'.'"])
 async def test_an_overlays_folder_outside_the_workspace_is_400(services, workspace, value):
     (workspace / ".thoth.yaml").write_text(f"overlays_dir: {value}\n")

@@ -9,7 +9,6 @@ import {
 } from '../components/OverlaysPanelView';
 import { OverlayItemView, sameOverlayItem } from '../components/OverlayList';
 import { OverlaysModel } from '../model';
-import { DEFAULT_SETTINGS } from '../settings';
 import { CommandIDs, OverlaysAPI } from '../tokens';
 
 (globalThis as any).IS_REACT_ACT_ENVIRONMENT = true;
@@ -63,7 +62,7 @@ afterEach(() => {
 function render(server: OverlaysModel.IServerStatus, onRefresh = jest.fn()) {
   const props: IOverlaysPanelProps = {
     server,
-    settings: DEFAULT_SETTINGS,
+    overlaysFolder: 'overlays',
     frontendVersion: '0.1.0',
     onRefresh,
     trans

@@ -35,7 +35,7 @@ function modelWith(info: () => Promise<OverlaysAPI.IInfo>) {
       files: new MemoryFiles(),
       access: null,
       environment: null,
-      settings: () => DEFAULT_SETTINGS
+      settings: () => ({ ...DEFAULT_SETTINGS, overlaysFolder: 'overlays' })
     }),
     jobs: new JobsModel({ client, overlays: () => [], autoStart: false })
   });
@@ -101,9 +101,9 @@ describe('OverlaysModel', () => {
 
     model.settings = { ...DEFAULT_SETTINGS };
     expect(seen).toHaveLength(2);
-    model.settings = { ...DEFAULT_SETTINGS, overlaysFolder: 'envs' };
+    model.settings = { ...DEFAULT_SETTINGS, pin: 'none' };
     expect(seen).toHaveLength(3);
-    expect(model.settings.overlaysFolder).toBe('envs');
+    expect(model.settings.pin).toBe('none');
   });
 
   it('stops emitting once disposed', async () => {

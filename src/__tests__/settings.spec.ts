@@ -1,10 +1,9 @@
-import { DEFAULT_SETTINGS, normalizeFolder, readSettings } from '../settings';
+import { DEFAULT_SETTINGS, readSettings } from '../settings';
 
 describe('readSettings', () => {
   it('takes what the user set', () => {
     expect(
       readSettings({
-        overlaysFolder: 'envs/overlays',
         pythonVersion: '3.12',
         pin: 'compatible',
         syncThoth: false,
@@ -17,7 +16,6 @@ describe('readSettings', () => {
         runtimeImagePullPolicy: 'Always'
       })
     ).toEqual({
-      overlaysFolder: 'envs/overlays',
       pythonVersion: '3.12',
       pin: 'compatible',
       syncThoth: false,
@@ -35,7 +33,6 @@ describe('readSettings', () => {
     expect(readSettings({})).toEqual(DEFAULT_SETTINGS);
     expect(
       readSettings({
-        overlaysFolder: '   ',
         pythonVersion: 'latest',
         pin: 'loose',
         syncThoth: 'yes',
@@ -46,21 +43,7 @@ describe('readSettings', () => {
     ).toEqual(DEFAULT_SETTINGS);
   });
 
-  it('defaults to "overlays", like .thoth.yaml overlays_dir, and exact pins', () => {
-    expect(DEFAULT_SETTINGS.overlaysFolder).toBe('overlays');
+  it('defaults to exact pins', () => {
     expect(DEFAULT_SETTINGS.pin).toBe('exact');
-  });
-});
-
-describe('normalizeFolder', () => {
-  it.each([
-    ['overlays', 'overlays'],
-    ['overlays/', 'overlays'],
-    ['./overlays', 'overlays'],
-    ['a//b/./c/', 'a/b/c'],
-    ['../up/overlays', 'up/overlays'],
-    [' spaced ', 'spaced']
-  ])('%p becomes %p', (input, expected) => {
-    expect(normalizeFolder(input)).toBe(expected);
   });
 });

@@ -3,7 +3,6 @@ import { refreshIcon, ToolbarButtonComponent } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { OverlaysModel } from '../model';
-import { IOverlaysSettings } from '../settings';
 import { OverlaysAPI } from '../tokens';
 
 /**
@@ -11,7 +10,8 @@ import { OverlaysAPI } from '../tokens';
  */
 export interface IOverlaysPanelProps {
   server: OverlaysModel.IServerStatus;
-  settings: IOverlaysSettings;
+  /** The overlays folder in use. */
+  overlaysFolder: string;
   frontendVersion: string;
   onRefresh: () => void;
   trans: TranslationBundle;
@@ -23,7 +23,7 @@ export interface IOverlaysPanelProps {
  * The Overlays panel: a header, the server's state and its build tools.
  */
 export function OverlaysPanelView(props: IOverlaysPanelProps): JSX.Element {
-  const { server, settings, trans } = props;
+  const { server, trans } = props;
   return (
     <div className="jp-OverlaysPanel-body">
       <div className="jp-OverlaysPanel-header">
@@ -46,7 +46,7 @@ export function OverlaysPanelView(props: IOverlaysPanelProps): JSX.Element {
             {trans.__('Overlays folder')}
           </span>
           <code className="jp-OverlaysPanel-settingValue">
-            {settings.overlaysFolder}
+            {props.overlaysFolder}
           </code>
         </div>
       </section>

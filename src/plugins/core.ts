@@ -12,11 +12,12 @@ import type { IImportEnvironment } from '../imports/resolve';
 import { JobsModel } from '../jobs/model';
 import { OverlaysModel } from '../model';
 import { TrackerNotebookAccess } from '../notebookAccess';
-import { DEFAULT_PROJECT } from '../overlay/names';
+import { DEFAULT_OVERLAYS_FOLDER, DEFAULT_PROJECT } from '../overlay/names';
 import { IOverlaysSettings, readSettings } from '../settings';
 import { IOverlays, OverlaysAPI, PLUGIN_ID } from '../tokens';
 import { ContentsFiles, ServerConfigFiles } from '../workspace/files';
 import { OverlaysWorkspace } from '../workspace/model';
+import type { IWorkspaceSettings } from '../workspace/types';
 
 /**
  * The workspace's overlays (`IOverlays`): the REST client, the settings, the
@@ -94,11 +95,7 @@ export const corePlugin: JupyterFrontEndPlugin<IOverlays> = {
       .load(PLUGIN_ID)
       .then(settings => {
         const update = () => {
-          const before = model.settings.overlaysFolder;
           model.settings = readSettings(settings.composite as any);
-          if (before !== model.settings.overlaysFolder) {
-            void workspace.scan();
-          }
         };
         update();
         settings.changed.connect(update, model);
@@ -107,9 +104,18 @@ export const corePlugin: JupyterFrontEndPlugin<IOverlays> = {
         console.error('jupyterlab-overlays: cannot load settings', reason);
       });
 
-    void model.refreshServer();
+    // The server names the overlays folder: scan when it is known.
+    const serverKnown = model.refreshServer();
+    let folder = Private.overlaysFolder(model);
+    model.changed.connect(() => {
+      const next = Private.overlaysFolder(model);
+      if (next !== folder) {
+        folder = next;
+        void workspace.scan();
+      }
+    });
     void app.restored.then(async () => {
-      await settingsLoaded;
+      await Promise.all([settingsLoaded, serverKnown]);
       await workspace.scan();
     });
     return model;
@@ -140,13 +146,21 @@ namespace Private {
    * The settings the workspace acts with: the project defaults to the
    * server's (the workspace folder's name, made fit for image names).
    */
-  export function workspaceSettings(model: OverlaysModel): IOverlaysSettings {
+  export function workspaceSettings(model: OverlaysModel): IWorkspaceSettings {
     const settings = model.settings;
     const project =
       settings.project ||
       model.server.info?.defaults?.project ||
       DEFAULT_PROJECT;
-    return { ...settings, project };
+    return { ...settings, project, overlaysFolder: overlaysFolder(model) };
+  }
+
+  /**
+   * The overlays folder the server builds from (one source of truth);
+   * `.thoth.yaml` still wins, read by the scan.
+   */
+  export function overlaysFolder(model: OverlaysModel): string {
+    return model.server.info?.defaults?.overlays_dir || DEFAULT_OVERLAYS_FOLDER;
   }
 
   /**

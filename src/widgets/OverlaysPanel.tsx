@@ -35,7 +35,7 @@ export class OverlaysPanel extends ReactWidget {
         {() => (
           <OverlaysPanelView
             server={model.server}
-            settings={model.settings}
+            overlaysFolder={model.workspace.overlaysFolder}
             frontendVersion={model.frontendVersion}
             onRefresh={() => {
               void model.refreshServer();

@@ -73,9 +73,11 @@ export interface INotebookAccess {
 
 /**
  * Settings the workspace reads each time it acts: the user's settings, with
- * `project` filled in.
+ * `project` filled in, and the overlays folder the server builds from
+ * (`OverlaysConfig.overlays_dir`; `.thoth.yaml`'s `overlays_dir` wins on both
+ * sides).
  */
-export type IWorkspaceSettings = IOverlaysSettings;
+export type IWorkspaceSettings = IOverlaysSettings & { overlaysFolder: string };
 
 /**
  * A problem the user must fix before an action can go on.
