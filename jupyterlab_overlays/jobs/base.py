@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
 from typing import Protocol
@@ -79,6 +80,12 @@ class LogWriter(Protocol):
     """Where a running job writes its log (bytes are appended; never secrets)."""
 
     def write(self, text: str) -> None: ...
+
+
+def now() -> str:
+    """The current time, ISO 8601 UTC with milliseconds (how job times are recorded)."""
+    stamp = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    return stamp.replace("+00:00", "Z")
 
 
 def process_start_time(pid: int) -> int | None:

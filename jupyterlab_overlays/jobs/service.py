@@ -20,13 +20,10 @@ Rules (the REST API in ``handlers.py`` is a thin layer over them):
   ``context.processes`` (backends start them with ``start_new_session=True``), its task
   cancelled, and SIGKILL after ``cancel_grace_period`` seconds. An ended job: 409.
 - When the service starts, jobs left ``running`` or ``queued`` in the store by a server
-  that died are marked failed, "interrupted by server restart". Queued ones are not run
-  again: the user asked for a build of a source that may have changed since, and a build
-  starting on its own when the server starts would surprise more than help. What a
-  running one left (``base.Leftovers``: its process groups, which outlive the server,
-  and what its backend noted, e.g. buildah working containers and a half-made tag) is
-  ended and undone first; a job whose server is still alive (another server sharing
-  the store) is left alone.
+  that died are marked failed, "interrupted by server restart", after what the running
+  ones left is ended and undone (``recovery.py``). Queued ones are not run again: the
+  user asked for a build of a source that may have changed since, and a build starting
+  on its own when the server starts would surprise more than help.
 - ``stop()`` (server shutdown) does the same to this server's own queued and running
   jobs, with "interrupted by server shutdown", after ending their processes.
 """
@@ -38,12 +35,10 @@ import contextlib
 import logging
 import os
 import signal
-import threading
 import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Mapping
-from datetime import datetime, timezone
 from pathlib import Path
 
 from ..errors import RequestError
@@ -58,17 +53,14 @@ from .base import (
     JobResult,
     JobState,
     Leftovers,
+    now,
     process_start_time,
 )
 from .context import source_hash
-from .process import end_leftover_groups
+from .recovery import recover
 from .store import MAX_PAGE, JobStore, valid_job_id
 
-RESTART_REASON = "interrupted by server restart"
 SHUTDOWN_REASON = "interrupted by server shutdown"
-
-# How long, at most, a backend may take to tidy up after a job a dead server left.
-CLEAN_UP_TIMEOUT = 120.0
 
 # How often, at most, a running job's log size is written to the store (it is always
 # current in memory, which is what the REST API returns for an active job).
@@ -77,12 +69,6 @@ LOG_SIZE_SAVE_INTERVAL = 1.0
 BackendFactory = Callable[[], object]
 
 _log = logging.getLogger(__name__)
-
-
-def now() -> str:
-    """The current time, ISO 8601 UTC with milliseconds."""
-    stamp = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
-    return stamp.replace("+00:00", "Z")
 
 
 def check_kind(kind: object) -> JobKind:
@@ -118,37 +104,6 @@ def _signal_processes(processes, sig: int) -> None:
         if getattr(process, "returncode", None) is None:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 process.send_signal(sig)
-
-
-def _run_coroutine_in_thread(make, timeout: float) -> None:
-    """Run the coroutine ``make()`` to its end in a thread of its own (with its own
-    event loop), from synchronous code that may itself run inside an event loop."""
-    failure: list[BaseException] = []
-
-    def target() -> None:
-        try:
-            asyncio.run(asyncio.wait_for(make(), timeout))
-        except BaseException as error:  # reported to the caller
-            failure.append(error)
-
-    thread = threading.Thread(target=target, name="overlays-clean-up", daemon=True)
-    thread.start()
-    thread.join(timeout + 5)
-    if thread.is_alive():
-        raise TimeoutError(f"not done within {timeout:g} s")
-    if failure:
-        raise failure[0]
-
-
-class _StoreLog:
-    """A LogWriter appending to a job's log file (for jobs that are not running)."""
-
-    def __init__(self, store: JobStore, job_id: str) -> None:
-        self._store = store
-        self._job_id = job_id
-
-    def write(self, text: str) -> None:
-        self._store.append_log(self._job_id, text)
 
 
 class _JobLog:
@@ -208,67 +163,8 @@ class JobService:
 
     def recover(self) -> list[Job]:
         """Mark the jobs a previous server left queued or running as failed, after
-        ending and undoing what the running ones left (``Leftovers``)."""
-        interrupted = []
-        for job in self.store.list(states=(JobState.QUEUED, JobState.RUNNING)):
-            leftovers = Leftovers.read(self.store.leftovers_path(job.id))
-            if leftovers is not None and self._owner_alive(leftovers):
-                self.log.warning(
-                    "Job %s (%s of %s) runs under another server (pid %s): left alone",
-                    job.id,
-                    job.kind.value,
-                    job.overlay,
-                    leftovers["server"].get("pid"),
-                )
-                continue
-            if leftovers is not None:
-                self._clean_up(job, leftovers)
-            job.state = JobState.FAILED
-            job.error = RESTART_REASON
-            job.finished = now()
-            job.log_size = self.store.log_size(job.id)
-            self.store.save(job)
-            interrupted.append(job)
-            self.log.warning(
-                "Job %s (%s of %s): %s", job.id, job.kind.value, job.overlay, RESTART_REASON
-            )
-        # Files of jobs that ended (a server that died between the end and the removal).
-        for job_id in self.store.leftovers_ids():
-            job = self.store.get(job_id)
-            if job is None or job.state.ended:
-                Leftovers(self.store.leftovers_path(job_id)).discard()
-        return interrupted
-
-    @staticmethod
-    def _owner_alive(leftovers: dict) -> bool:
-        """Whether the server that ran the job is another process that still runs."""
-        server = leftovers.get("server")
-        if not isinstance(server, dict):
-            return False
-        pid, start = server.get("pid"), server.get("start")
-        if not isinstance(pid, int) or pid == os.getpid() or start is None:
-            return False
-        return process_start_time(pid) == start
-
-    def _clean_up(self, job: Job, leftovers: dict) -> None:
-        """End the process groups a dead server's job left, then let its backend undo
-        the rest (``clean_up``); what was done goes to the job's log."""
-        log = _StoreLog(self.store, job.id)
-        log.write(f"\n{RESTART_REASON.capitalize()}: tidying up after the job.\n")
-        processes = leftovers.get("processes")
-        groups = end_leftover_groups(processes if isinstance(processes, list) else [])
-        if groups:
-            log.write(f"Ended its process group(s) {', '.join(map(str, groups))}\n")
-        factory = self.backends.get(job.kind)
-        try:
-            backend = factory() if factory is not None else None
-            clean_up = getattr(backend, "clean_up", None)
-            if callable(clean_up):
-                _run_coroutine_in_thread(lambda: clean_up(leftovers, log), CLEAN_UP_TIMEOUT)
-        except Exception as error:  # a server must start whatever a backend does
-            log.write(f"Could not tidy up: {error}\n")
-            self.log.warning("Job %s: tidying up failed: %s", job.id, error, exc_info=True)
-        Leftovers(self.store.leftovers_path(job.id)).discard()
+        ending and undoing what the running ones left (``recovery.recover``)."""
+        return recover(self.store, self.backends, self.log)
 
     async def stop(self) -> None:
         """End every queued and running job of this server (server shutdown)."""

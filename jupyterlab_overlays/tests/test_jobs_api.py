@@ -15,7 +15,8 @@ from tornado.httpclient import HTTPClientError
 
 from jupyterlab_overlays import JOBS_SETTING
 from jupyterlab_overlays.jobs.base import Job, JobKind, JobState
-from jupyterlab_overlays.jobs.service import RESTART_REASON, SHUTDOWN_REASON
+from jupyterlab_overlays.jobs.recovery import RESTART_REASON
+from jupyterlab_overlays.jobs.service import SHUTDOWN_REASON
 from jupyterlab_overlays.jobs.store import JobStore
 
 from .jobs_fakes import FakeBackends, group_alive, make_overlay, wait_until

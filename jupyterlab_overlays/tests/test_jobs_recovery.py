@@ -23,7 +23,8 @@ import pytest
 
 from jupyterlab_overlays.config import OverlaysConfig
 from jupyterlab_overlays.jobs.base import JobState, Leftovers
-from jupyterlab_overlays.jobs.service import RESTART_REASON, JobService, default_backends
+from jupyterlab_overlays.jobs.recovery import RESTART_REASON
+from jupyterlab_overlays.jobs.service import JobService, default_backends
 from jupyterlab_overlays.jobs.store import JobStore
 
 from .buildah_storage import BASE

@@ -14,8 +14,8 @@ from jupyterlab_overlays.errors import RequestError
 from jupyterlab_overlays.jobs.base import Job, JobKind, JobState, Leftovers, process_start_time
 from jupyterlab_overlays.jobs.context import source_hash
 from jupyterlab_overlays.jobs.process import group_members
+from jupyterlab_overlays.jobs.recovery import RESTART_REASON
 from jupyterlab_overlays.jobs.service import (
-    RESTART_REASON,
     SHUTDOWN_REASON,
     JobService,
     default_backends,
