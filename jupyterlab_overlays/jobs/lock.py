@@ -9,9 +9,14 @@ import shutil
 import sys
 from pathlib import Path
 
+try:
+    import tomllib
+except ImportError:  # Python 3.10
+    import tomli as tomllib
+
 from .base import JobContext, JobError, JobResult
-from .pipfile import lock_is_stale, python_version
-from .process import run_logged, run_quiet
+from .pipfile import NON_PACKAGE_SECTIONS, lock_is_stale, python_version
+from .process import job_env, run_logged, run_quiet
 
 #: What is removed from the server's environment before pipenv runs: pipenv's
 #: own settings (PIPENV_PIPFILE would lock another Pipfile, PIPENV_VENV_IN_PROJECT
@@ -26,7 +31,7 @@ def pipenv_env(base: dict[str, str] | None = None, extra: dict[str, str] | None 
     """The environment of a ``pipenv lock`` run."""
     env = {
         key: value
-        for key, value in (os.environ if base is None else base).items()
+        for key, value in job_env(base).items()
         if not key.startswith(_DROPPED_ENV_PREFIXES) and key not in _DROPPED_ENV
     }
     env.update(
@@ -121,26 +126,77 @@ class LockBackend:
         pipfile = folder / "Pipfile"
         if not pipfile.is_file():
             raise JobError(f"overlay {context.job.overlay} has no Pipfile to lock")
-        version = python_version(pipfile.read_text())
+        text = pipfile.read_text()
+        check_local_paths(text, folder, context.workspace_dir)
+        version = python_version(text)
         python, warning = await find_python(version)
         if warning:
             context.log.write(f"warning: {warning}\n")
 
-        lines: list[str] = []
-        code = await run_logged(
-            [*self.pipenv, "lock", "--python", python],
-            context,
-            cwd=folder,
-            env=pipenv_env(extra=self.env),
-            on_line=lines.append,
-        )
-        if context.cancelled.is_set():
-            raise asyncio.CancelledError()
-        if code != 0:
-            raise JobError(f"pipenv lock failed: {error_summary(lines)}")
         lock = folder / "Pipfile.lock"
+        before = lock.read_bytes() if lock.is_file() else None
+        lines: list[str] = []
+        try:
+            code = await run_logged(
+                [*self.pipenv, "lock", "--python", python],
+                context,
+                cwd=folder,
+                env=pipenv_env(extra=self.env),
+                on_line=lines.append,
+            )
+            if context.cancelled.is_set():
+                raise asyncio.CancelledError()
+            if code != 0:
+                raise JobError(f"pipenv lock failed: {error_summary(lines)}")
+        except BaseException:
+            # A lock that did not succeed leaves the Pipfile.lock as it was.
+            if _restore(lock, before):
+                context.log.write("Pipfile.lock left as it was before this lock\n")
+            raise
         if not lock.is_file():
             raise JobError("pipenv lock succeeded but wrote no Pipfile.lock")
         if lock_is_stale(pipfile.read_text(), lock.read_text()):
             context.log.write("warning: the Pipfile changed while it was being locked\n")
         return JobResult()
+
+
+def _restore(lock: Path, before: bytes | None) -> bool:
+    """Put back the lock as it was (``None``: there was none); whether it had changed."""
+    now = lock.read_bytes() if lock.is_file() else None
+    if now == before:
+        return False
+    if before is None:
+        lock.unlink(missing_ok=True)
+    else:
+        partial = lock.with_name(f".{lock.name}.restore")
+        partial.write_bytes(before)
+        os.replace(partial, lock)
+    return True
+
+
+def check_local_paths(pipfile_text: str, folder: Path, workspace_dir: Path) -> None:
+    """JobError for a ``path`` or ``file`` dependency outside the workspace: locking runs
+    its ``setup.py`` on this server, which only the workspace's own code may do."""
+    try:
+        pipfile = tomllib.loads(pipfile_text)
+    except tomllib.TOMLDecodeError as error:
+        raise JobError(f"Pipfile is not valid TOML: {error}") from None
+    workspace = os.path.realpath(workspace_dir)
+    for section, entries in pipfile.items():
+        if section in NON_PACKAGE_SECTIONS - {"packages", "dev-packages"} or not isinstance(
+            entries, dict
+        ):
+            continue
+        for name, entry in entries.items():
+            if not isinstance(entry, dict):
+                continue
+            where = entry.get("path") or entry.get("file")
+            if not isinstance(where, str) or re.match(r"[a-z+]+://", where):
+                continue
+            target = os.path.realpath(os.path.join(folder, os.path.expanduser(where)))
+            if os.path.commonpath([workspace, target]) != workspace:
+                raise JobError(
+                    f"[{section}] {name}: the local path {where!r} is outside the workspace; "
+                    "a lock runs the setup code of local packages, so only the workspace's "
+                    "own are locked (publish it, or refer to it by a git or https URL)"
+                )

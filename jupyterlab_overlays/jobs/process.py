@@ -17,6 +17,41 @@ from .base import JobContext, process_start_time
 _ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
 _CHUNK = 64 * 1024
 
+#: Credentials of the Jupyter server, of JupyterHub and of the registry push, which no
+#: lock or build process gets: what a Pipfile or a Containerfile runs never sees them.
+SECRET_ENV = frozenset(
+    {
+        "JUPYTER_TOKEN",
+        "JPY_API_TOKEN",
+        "JPY_COOKIE_SECRET",
+        "JUPYTERHUB_API_TOKEN",
+        "JUPYTERHUB_CLIENT_SECRET",
+        "JUPYTERHUB_COOKIE_SECRET",
+        "JUPYTERHUB_CRYPT_KEY",
+        "OVERLAYS_REGISTRY_USERNAME",
+        "OVERLAYS_REGISTRY_PASSWORD",
+    }
+)
+_PROXY_ENV = ("http_proxy", "https_proxy", "all_proxy", "ftp_proxy")
+_USERINFO_RE = re.compile(r"^([a-z][a-z0-9+.-]*://)[^@/]*@", re.IGNORECASE)
+
+
+def job_env(base: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a job's processes: the server's (or ``base``) without its
+    credentials (``SECRET_ENV``, ``JUPYTERHUB_*OAUTH*`` and the like) and without the
+    user name and password of a proxy URL (the proxy itself is kept)."""
+    env = {}
+    for key, value in (os.environ if base is None else base).items():
+        upper = key.upper()
+        if upper in SECRET_ENV or (
+            upper.startswith("JUPYTERHUB_") and ("TOKEN" in upper or "SECRET" in upper)
+        ):
+            continue
+        if key.lower() in _PROXY_ENV:
+            value = _USERINFO_RE.sub(r"\1", value)
+        env[key] = value
+    return env
+
 
 def clean_line(line: str) -> str:
     """A line of tool output without colour codes, carriage-return redraws and
@@ -48,7 +83,8 @@ async def run_logged(
     ``context.processes``, write its output line by line to ``context.log`` and
     call ``on_line`` for each line. Returns the exit code.
 
-    The command line is logged first (``show`` replaces it when given). When
+    The environment is ``env``, else the server's without its credentials
+    (``job_env``). The command line is logged first (``show`` replaces it). When
     the awaiting task is cancelled, the process group gets SIGTERM, then SIGKILL
     after 10 s, before ``CancelledError`` goes on.
     """
@@ -56,7 +92,7 @@ async def run_logged(
     process = await asyncio.create_subprocess_exec(
         *argv,
         cwd=cwd,
-        env=env,
+        env=job_env() if env is None else env,
         stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
@@ -101,6 +137,7 @@ async def run_quiet(argv: Sequence[str], timeout: float = 60) -> tuple[int, str]
     """Run a short helper command (no log): exit code and combined output."""
     process = await asyncio.create_subprocess_exec(
         *argv,
+        env=job_env(),
         stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
