@@ -70,12 +70,15 @@ def root_dir_of(contents_manager) -> str:
 def resolve(root_dir: str, name: str) -> str:
     """The real path of config file ``name`` in ``root_dir``, which may not exist yet.
 
-    RequestError(400) if it is a symbolic link out of ``root_dir``, a folder, or any
-    other thing than a regular file.
+    RequestError(400) if it is a symbolic link (even to a file of the workspace: a write
+    would change that file), a folder, or any other thing than a regular file.
     """
     check_name(name)
     root = os.path.realpath(root_dir)
     path = os.path.join(root, name)
+    if os.path.islink(path):
+        # Written through, it would change whatever file it points to.
+        raise RequestError(400, f"{name} is a symbolic link; it is neither read nor written here.")
     real = os.path.realpath(path)
     if os.path.commonpath([root, real]) != root:
         raise RequestError(

@@ -6,6 +6,7 @@ it, once for all, as ``{"message": …}`` with the error's status.
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from jupyter_server.auth.decorator import authorized
@@ -223,7 +224,8 @@ class JobLogHandler(OverlaysHandler):
     @authorized
     async def get(self, job_id: str) -> None:
         raw = self.get_query_argument("offset", "0")
-        if not raw.isdigit():
+        # ASCII digits only ("²" is a digit to str.isdigit), and no more than a file holds.
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
             raise RequestError(400, f"offset must be a number of bytes, not {raw[:50]!r}.")
         self.finish(self.service().read_log(job_id, int(raw)))
 
@@ -239,7 +241,8 @@ class OverlayStatusHandler(OverlaysHandler):
     @authorized
     async def get(self) -> None:
         name = check_overlay_name(self.get_query_argument("overlay", ""))
-        self.finish(self.service().overlay_status(name))
+        # Off the event loop: it reads and hashes the overlay's files.
+        self.finish(await asyncio.to_thread(self.service().overlay_status, name))
 
 
 class RuntimeImagesHandler(OverlaysHandler):

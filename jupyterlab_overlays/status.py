@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .jobs.context import DEFAULT_BASE_IMAGE, source_hash
+from .jobs.context import DEFAULT_BASE_IMAGE, read_sources, source_hash
 from .jobs.pipfile import lock_is_stale
 
 
@@ -20,15 +20,15 @@ def overlay_status(name: str, overlay_dir: Path, base_image: str | None = None) 
     install what the lock says, not what the Pipfile asks for.
     """
     folder = Path(overlay_dir)
-    lock_path = folder / "Pipfile.lock"
-    if not lock_path.is_file():
+    sources = read_sources(folder)
+    if "Pipfile.lock" not in sources:
         lock = "missing"
     else:
         try:
-            pipfile = (folder / "Pipfile").read_text(encoding="utf-8")
-            stale = lock_is_stale(pipfile, lock_path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError):
+            pipfile = sources.get("Pipfile", b"").decode("utf-8")
+            stale = lock_is_stale(pipfile, sources["Pipfile.lock"].decode("utf-8"))
+        except UnicodeDecodeError:
             stale = True
         lock = "stale" if stale else "current"
-    hashed = source_hash(folder, base_image or DEFAULT_BASE_IMAGE)
+    hashed = source_hash(folder, base_image or DEFAULT_BASE_IMAGE, sources)
     return {"overlay": name, "source_hash": hashed, "lock": lock}

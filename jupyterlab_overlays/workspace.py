@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 from pathlib import Path
 
 from .errors import RequestError
@@ -109,6 +110,43 @@ def image_repository(project: str, overlay: str) -> str:
     return f"{project}-{_checked(overlay)}".strip().lower()
 
 
+# --- files ------------------------------------------------------------------------------
+
+#: The largest workspace file the server reads (a Pipfile, a lock, a Containerfile,
+#: .thoth.yaml): real ones are a few kB to a few hundred kB.
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+
+def read_regular(path: Path, what: str | None = None, limit: int = MAX_FILE_BYTES) -> bytes | None:
+    """The bytes of a regular file of the workspace, None when there is none.
+
+    A FIFO, a device or a link to one (a cloned repository can hold such a thing under
+    any name) is refused with RequestError(422) without waiting on it, and a file larger
+    than ``limit`` with 413, before anything is read.
+    """
+    what = what or Path(path).name
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as error:
+        raise RequestError(403, f"{what} cannot be read: {error.strerror}.") from None
+    with os.fdopen(descriptor, "rb") as file:
+        info = os.fstat(descriptor)
+        if stat.S_ISDIR(info.st_mode):
+            return None
+        if not stat.S_ISREG(info.st_mode):
+            raise RequestError(422, f"{what} is not a regular file (a FIFO, a device…).")
+        if info.st_size > limit:
+            raise RequestError(
+                413, f"{what} is {info.st_size} bytes, more than the {limit} read here."
+            )
+        data = file.read(limit + 1)
+    if len(data) > limit:
+        raise RequestError(413, f"{what} is more than the {limit} bytes read here.")
+    return data
+
+
 # --- folders ----------------------------------------------------------------------------
 
 _THOTH_OVERLAYS_DIR_RE = re.compile(r"^overlays_dir[ \t]*:[ \t]*(?P<value>.*?)[ \t]*$")
@@ -123,8 +161,9 @@ def overlays_dir_from_thoth(workspace_dir: Path, default: str = DEFAULT_OVERLAYS
     comment), so the server needs no YAML library.
     """
     try:
-        text = (Path(workspace_dir) / ".thoth.yaml").read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        data = read_regular(Path(workspace_dir) / ".thoth.yaml")
+        text = data.decode("utf-8") if data is not None else ""
+    except (RequestError, UnicodeDecodeError):
         return default
     for line in text.splitlines():
         match = _THOTH_OVERLAYS_DIR_RE.match(line)

@@ -16,6 +16,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..workspace import read_regular
 from .pipfile import (
     UnsupportedRequirement,
     lock_hash,
@@ -52,7 +53,11 @@ DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 # --- hashes ----------------------------------------------------------------
 
 
-def source_hash(overlay_dir: Path, base_image: str = DEFAULT_BASE_IMAGE) -> str:
+def source_hash(
+    overlay_dir: Path,
+    base_image: str = DEFAULT_BASE_IMAGE,
+    sources: dict[str, bytes] | None = None,
+) -> str:
     """sha256 (hex) of what an image build of the overlay is made from.
 
     The overlay's Pipfile, Pipfile.lock and Containerfile, then what the build
@@ -66,21 +71,32 @@ def source_hash(overlay_dir: Path, base_image: str = DEFAULT_BASE_IMAGE) -> str:
     else of the overlay folder (nor its path) counts. An overlay that cannot be
     built (no Pipfile, a broken lock) hashes its files only.
     """
-    overlay_dir = Path(overlay_dir)
+    if sources is None:
+        sources = read_sources(overlay_dir)
     try:
-        generated = plan_build(overlay_dir, base_image).generated
+        generated = plan_build(overlay_dir, base_image, sources).generated
     except ValueError:
         generated = {}
-    return _hash_sources(overlay_dir, generated)
+    return _hash_sources(sources, generated)
 
 
-def _hash_sources(overlay_dir: Path, generated: dict[str, str]) -> str:
+def read_sources(overlay_dir: Path) -> dict[str, bytes]:
+    """The overlay's Pipfile, Pipfile.lock and Containerfile (those it has), read once:
+    regular files of at most ``workspace.MAX_FILE_BYTES`` (RequestError otherwise)."""
+    sources = {}
+    for name in SOURCE_FILES:
+        data = read_regular(Path(overlay_dir) / name, f"{Path(overlay_dir).name}/{name}")
+        if data is not None:
+            sources[name] = data
+    return sources
+
+
+def _hash_sources(sources: dict[str, bytes], generated: dict[str, str]) -> str:
     digest = hashlib.sha256(b"jupyterlab-overlays source v2\0")
     for name in SOURCE_FILES:
-        path = overlay_dir / name
-        if not path.is_file():
+        content = sources.get(name)
+        if content is None:
             continue
-        content = path.read_bytes()
         digest.update(f"{name}\0{len(content)}\0".encode())
         digest.update(content)
     for name in sorted(generated):
@@ -88,6 +104,16 @@ def _hash_sources(overlay_dir: Path, generated: dict[str, str]) -> str:
         digest.update(f"generated {name}\0{len(content)}\0".encode())
         digest.update(content)
     return digest.hexdigest()
+
+
+def _text(sources: dict[str, bytes], name: str) -> str | None:
+    data = sources.get(name)
+    if data is None:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{name} is not UTF-8 text (byte {error.start})") from None
 
 
 # --- the Containerfile -----------------------------------------------------
@@ -215,16 +241,18 @@ class BuildPlan:
     warnings: list[str] = field(default_factory=list)
 
 
-def plan_build(overlay_dir: Path, base_image: str) -> BuildPlan:
-    """Read the overlay's files and generate ``requirements.txt`` and the
-    Containerfile (pure: nothing is written). Raises ``UnsupportedRequirement`` /
-    ``ValueError`` with a readable reason when the overlay cannot be built."""
+def plan_build(
+    overlay_dir: Path, base_image: str, sources: dict[str, bytes] | None = None
+) -> BuildPlan:
+    """Generate ``requirements.txt`` and the Containerfile from the overlay's files
+    (``sources``, else read now; nothing is written). Raises ``UnsupportedRequirement``
+    / ``ValueError`` with a readable reason when the overlay cannot be built."""
     overlay_dir = Path(overlay_dir)
-    pipfile = overlay_dir / "Pipfile"
-    lock = overlay_dir / "Pipfile.lock"
-    own = (overlay_dir / "Containerfile").is_file()
-    pipfile_text = pipfile.read_text() if pipfile.is_file() else None
-    lock_text = lock.read_text() if lock.is_file() else None
+    if sources is None:
+        sources = read_sources(overlay_dir)
+    own = "Containerfile" in sources
+    pipfile_text = _text(sources, "Pipfile")
+    lock_text = _text(sources, "Pipfile.lock")
     if not own and pipfile_text is None:
         raise ValueError(f"{overlay_dir.name} has no Pipfile (and no Containerfile of its own)")
     warnings: list[str] = []
@@ -287,20 +315,21 @@ def build_context(overlay_dir: Path, tmp_dir: Path, base_image: str) -> BuildCon
     """
     overlay_dir = Path(overlay_dir)
     tmp_dir = Path(tmp_dir)
-    plan = plan_build(overlay_dir, base_image)
+    sources = read_sources(overlay_dir)
+    plan = plan_build(overlay_dir, base_image, sources)
     if plan.user_containerfile:
         shutil.copytree(overlay_dir, tmp_dir, ignore=_IGNORED, dirs_exist_ok=True)
     else:
         tmp_dir.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(overlay_dir / "Pipfile", tmp_dir / "Pipfile")
-        if plan.lock_text is not None:
-            shutil.copy2(overlay_dir / "Pipfile.lock", tmp_dir / "Pipfile.lock")
+    # What was read and hashed, not what the folder holds by now.
+    for name, data in sources.items():
+        (tmp_dir / name).write_bytes(data)
     for name, text in plan.generated.items():
         (tmp_dir / name).write_text(text)
     return BuildContext(
         dir=tmp_dir,
         containerfile=tmp_dir / "Containerfile",
-        source_hash=_hash_sources(overlay_dir, plan.generated),
+        source_hash=_hash_sources(sources, plan.generated),
         lock_hash=lock_hash(plan.lock_text) if plan.lock_text is not None else None,
         python_version=plan.python_version,
         user_containerfile=plan.user_containerfile,

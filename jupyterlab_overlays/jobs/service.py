@@ -76,7 +76,7 @@ def check_kind(kind: object) -> JobKind:
         return JobKind(kind)
     except ValueError:
         kinds = " or ".join(repr(k.value) for k in JobKind)
-        raise RequestError(400, f"Unknown job kind {kind!r}: {kinds}.") from None
+        raise RequestError(400, f"Unknown job kind {str(kind)[:50]!r}: {kinds}.") from None
 
 
 def default_backends(config) -> dict[JobKind, BackendFactory]:
@@ -277,7 +277,8 @@ class JobService:
         kind = check_kind(kind)
         folder = self.overlay_dir(overlay)
         if source_hash is None:
-            source_hash = self.source_hash(folder)
+            # Off the event loop: reading and hashing the overlay's files takes a while.
+            source_hash = await asyncio.to_thread(self.source_hash, folder)
 
         active = [*self._queue, *(run.job for run in self._running.values())]
         for job in active:

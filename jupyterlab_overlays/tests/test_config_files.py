@@ -274,10 +274,10 @@ async def test_a_symlink_out_of_the_root_is_refused(jp_fetch, jp_root_dir):
     before = snapshot(jp_root_dir.parent)
     status, message = await fetch_error(jp_fetch, ".thoth.yaml")
     assert status == 400
-    assert "outside the workspace" in message and "secret" not in message
+    assert "symbolic link" in message and "secret" not in message
     status, message = await put_error(jp_fetch, ".thoth.yaml", {"content": "written: true\n"})
     assert status == 400
-    assert "outside the workspace" in message
+    assert "symbolic link" in message
     assert outside.read_text() == "secret: outside\n"
     assert link.is_symlink()
     assert snapshot(jp_root_dir.parent) == before
@@ -291,18 +291,20 @@ async def test_a_dangling_symlink_out_of_the_root_is_refused(jp_fetch, jp_root_d
     assert not target.exists()
 
 
-async def test_a_symlink_inside_the_root_is_followed(jp_fetch, jp_root_dir):
-    target = jp_root_dir / "config" / "thoth.yaml"
+async def test_a_symlink_inside_the_root_is_refused_too(jp_fetch, jp_root_dir):
+    """A PUT would write through it into whatever file of the workspace it names (a
+    notebook's helper module, say)."""
+    target = jp_root_dir / "notebooks" / "pipeline_utils.py"
     target.parent.mkdir()
-    target.write_text("old: true\n")
-    target.chmod(0o600)
-    link = jp_root_dir / ".thoth.yaml"
-    link.symlink_to(Path("config") / "thoth.yaml")
-    assert (await get_file(jp_fetch, ".thoth.yaml"))["content"] == "old: true\n"
-    await put_file(jp_fetch, ".thoth.yaml", {"content": THOTH})
+    target.write_text("def helper(): ...\n")
+    link = jp_root_dir / ".aicoe-ci.yaml"
+    link.symlink_to(Path("notebooks") / "pipeline_utils.py")
+    status, message = await fetch_error(jp_fetch, ".aicoe-ci.yaml")
+    assert (status, "symbolic link" in message) == (400, True)
+    status, message = await put_error(jp_fetch, ".aicoe-ci.yaml", {"content": "check: []\n"})
+    assert (status, "symbolic link" in message) == (400, True)
     assert link.is_symlink()
-    assert target.read_bytes() == THOTH.encode()
-    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert target.read_text() == "def helper(): ...\n"
 
 
 async def test_a_folder_is_refused(jp_fetch, jp_root_dir):

@@ -181,7 +181,7 @@ async def test_log_is_read_incrementally(jp_fetch, fake, overlay):
     end = 28 + len(registered)
     assert await log(23) == {"text": "done\n" + registered, "offset": end, "ended": True}
     assert (await get_job(jp_fetch, job["id"]))["log_size"] == end
-    for bad in ("-1", "x", "1.5"):
+    for bad in ("-1", "x", "1.5", "²", "٣", "9" * 40):
         status, message = await error_of(
             jp_fetch("overlays", "jobs", job["id"], "log", params={"offset": bad})
         )

@@ -363,6 +363,9 @@ async def test_unknown_kind_is_400(services, workspace):
         await service.submit("wait-a", "push")
     assert error.value.status == 400
     assert "'push'" in error.value.message
+    with pytest.raises(RequestError) as error:
+        await service.submit("wait-a", "x" * 100_000)
+    assert len(error.value.message) < 200  # not echoed at any size
 
 
 async def test_missing_overlay_folder_is_404(services, workspace):
