@@ -8,6 +8,8 @@ import hashlib
 import json
 import re
 
+from packaging.requirements import InvalidRequirement, Requirement
+
 try:
     import tomllib
 except ImportError:  # Python 3.10
@@ -35,6 +37,22 @@ MARKER_KEYS = (
 )
 
 
+# --- shapes ----------------------------------------------------------------
+
+
+def _table(value: object, where: str) -> dict:
+    """``value`` when it is a table (a dict); ValueError naming ``where`` otherwise."""
+    if not isinstance(value, dict):
+        raise ValueError(f"{where} must be a table, not {type(value).__name__}")
+    return value
+
+
+def _list(value: object, where: str) -> list:
+    if not isinstance(value, list):
+        raise ValueError(f"{where} must be a list, not {type(value).__name__}")
+    return value
+
+
 # --- hashes ----------------------------------------------------------------
 
 
@@ -44,7 +62,8 @@ def canonical_name(name: str) -> str:
 
 
 def _pipfile_hash_data(pipfile: dict, canonical: bool) -> dict:
-    def section(values: dict) -> dict:
+    def section(values: object, name: str) -> dict:
+        values = _table(values, f"Pipfile [{name}]")
         return {canonical_name(k): v for k, v in values.items()} if canonical else dict(values)
 
     data = {
@@ -52,13 +71,13 @@ def _pipfile_hash_data(pipfile: dict, canonical: bool) -> dict:
             "sources": pipfile.get("source", DEFAULT_SOURCES),
             "requires": pipfile.get("requires", {}),
         },
-        "default": section(pipfile.get("packages", {})),
-        "develop": section(pipfile.get("dev-packages", {})),
+        "default": section(pipfile.get("packages", {}), "packages"),
+        "develop": section(pipfile.get("dev-packages", {}), "dev-packages"),
     }
     for category, values in pipfile.items():
         if category in NON_PACKAGE_SECTIONS or category in ("default", "develop"):
             continue
-        data[category] = section(values)
+        data[category] = section(values, category)
     return data
 
 
@@ -157,19 +176,37 @@ def _direct_reference(name: str, entry: dict) -> str | None:
     return None
 
 
-def _line(requirement: str, markers: str | None, hashes: list[str]) -> str:
+_HASH_RE = re.compile(r"[a-z0-9]+:[0-9a-f]+")
+_URL_RE = re.compile(r"[a-z][a-z0-9+.-]*://[^\s]+", re.IGNORECASE)
+
+
+def _line(requirement: str, markers: str | None, hashes: list, where: str) -> str:
+    """One line of requirements.txt, checked: a PEP 508 requirement (so nothing in a
+    version, a marker or a name can slip a pip option or a second line in) and hashes
+    of the form ``algorithm:hex``; ValueError naming ``where`` otherwise."""
     line = requirement
     if markers:
         line += f" ; {markers}"
+    try:
+        if "\n" in line or "\r" in line:
+            raise InvalidRequirement("a line break")
+        Requirement(line)
+    except InvalidRequirement as error:
+        raise ValueError(f"{where}: {line[:200]!r} is not a valid requirement ({error})") from None
     for value in hashes:
+        if not isinstance(value, str) or not _HASH_RE.fullmatch(value):
+            raise ValueError(f"{where}: {str(value)[:100]!r} is not a hash (algorithm:hex)")
         line += f" \\\n    --hash={value}"
     return line
 
 
-def _index_lines(sources: list) -> list[str]:
+def _index_lines(sources: object, where: str) -> list[str]:
     lines = []
+    sources = _list(sources, where)
     for number, source in enumerate(s for s in sources if isinstance(s, dict) and s.get("url")):
         url = str(source["url"])
+        if not _URL_RE.fullmatch(url):
+            raise ValueError(f"{where}: {url[:200]!r} is not an index URL")
         lines.append(f"{'--index-url' if number == 0 else '--extra-index-url'} {url}")
         if source.get("verify_ssl") is False:
             host = re.sub(r"^[a-z+]+://([^/@]*@)?", "", url).split("/")[0].split(":")[0]
@@ -193,11 +230,14 @@ def lock_to_requirements(lock: dict | str) -> tuple[str, bool]:
     if not isinstance(lock, dict) or not isinstance(lock.get("default", {}), dict):
         raise ValueError("not a Pipfile.lock: no 'default' table")
     packages = lock.get("default", {})
+    meta = _table(lock.get("_meta", {}), "Pipfile.lock _meta")
     entries = []
     for name in sorted(packages, key=canonical_name):
+        where = f"Pipfile.lock default.{name}"
         entry = packages[name] or {}
         if isinstance(entry, str):  # not written by pipenv, but be lenient
             entry = {"version": entry}
+        entry = _table(entry, where)
         requirement = _direct_reference(name, entry)
         if requirement is None:
             version = str(entry.get("version") or "")
@@ -205,11 +245,15 @@ def lock_to_requirements(lock: dict | str) -> tuple[str, bool]:
                 requirement = f"{name}{_extras(entry)}"
             else:
                 requirement = f"{name}{_extras(entry)}{version}"
-        entries.append((requirement, _markers(entry), list(entry.get("hashes") or [])))
-    hashed = bool(entries) and all(hashes for _, _, hashes in entries)
+        hashes = _list(entry.get("hashes") or [], f"{where}.hashes")
+        entries.append((requirement, _markers(entry), hashes, where))
+    hashed = bool(entries) and all(hashes for _, _, hashes, _ in entries)
     lines = ["# Generated by jupyterlab-overlays from Pipfile.lock; do not edit."]
-    lines += _index_lines(lock.get("_meta", {}).get("sources") or [])
-    lines += [_line(req, markers, hashes if hashed else []) for req, markers, hashes in entries]
+    lines += _index_lines(meta.get("sources") or [], "Pipfile.lock _meta.sources")
+    lines += [
+        _line(requirement, markers, hashes if hashed else [], where)
+        for requirement, markers, hashes, where in entries
+    ]
     return "\n".join(lines) + "\n", hashed
 
 
@@ -220,9 +264,9 @@ def pipfile_to_requirements(pipfile_text: str) -> str:
     written, tables give extras, ``markers`` and PEP 508 marker keys.
     """
     pipfile = tomllib.loads(pipfile_text)
-    packages = pipfile.get("packages", {})
+    packages = _table(pipfile.get("packages", {}), "Pipfile [packages]")
     lines = ["# Generated by jupyterlab-overlays from Pipfile [packages]; do not edit."]
-    lines += _index_lines(pipfile.get("source", DEFAULT_SOURCES))
+    lines += _index_lines(pipfile.get("source", DEFAULT_SOURCES), "Pipfile [[source]]")
     for name in sorted(packages, key=canonical_name):
         entry = packages[name]
         if not isinstance(entry, dict):
@@ -235,7 +279,7 @@ def pipfile_to_requirements(pipfile_text: str) -> str:
             elif spec[0].isdigit():
                 spec = f"=={spec}"
             requirement = f"{name}{_extras(entry)}{spec}"
-        lines.append(_line(requirement, _markers(entry), []))
+        lines.append(_line(requirement, _markers(entry), [], f"Pipfile [packages] {name}"))
     return "\n".join(lines) + "\n"
 
 
@@ -253,6 +297,8 @@ def python_version(pipfile_text: str | None, lock_text: str | None = None) -> st
             requires = json.loads(lock_text).get("_meta", {}).get("requires", {}) or {}
         except (ValueError, AttributeError):
             requires = {}
+    if not isinstance(requires, dict):
+        return None
     version = requires.get("python_version") or requires.get("python_full_version")
     if version is None:
         return None
