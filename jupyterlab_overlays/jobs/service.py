@@ -35,6 +35,7 @@ import contextlib
 import logging
 import os
 import signal
+import sqlite3
 import time
 import uuid
 from collections import deque
@@ -61,6 +62,9 @@ from .recovery import recover
 from .store import MAX_PAGE, JobStore, valid_job_id
 
 SHUTDOWN_REASON = "interrupted by server shutdown"
+
+# Seconds between attempts to write job records the store refused.
+SAVE_RETRY_INTERVAL = 5.0
 
 # How often, at most, a running job's log size is written to the store (it is always
 # current in memory, which is what the REST API returns for an active job).
@@ -155,6 +159,9 @@ class JobService:
         self._backends: dict[str, object | Exception] = {}
         self._running: dict[str, _Run] = {}
         self._log_saved: dict[str, float] = {}
+        # Jobs whose last state the store refused (retried every SAVE_RETRY_INTERVAL).
+        self._unsaved: dict[str, Job] = {}
+        self._save_retry: asyncio.TimerHandle | None = None
         self._stopping = False
         self._server = {"pid": os.getpid(), "start": process_start_time(os.getpid())}
         self.recover()
@@ -174,6 +181,11 @@ class JobService:
             self._end(job, JobState.FAILED, error=SHUTDOWN_REASON)
         runs = list(self._running.values())
         await asyncio.gather(*(self._stop_run(run, SHUTDOWN_REASON) for run in runs))
+        if self._save_retry is not None:
+            self._save_retry.cancel()
+            self._save_retry = None
+        for job in list(self._unsaved.values()):  # a last try
+            self._save(job)
 
     # Queries.
 
@@ -236,7 +248,8 @@ class JobService:
         run = self._running.get(job_id)
         if run is not None:
             return run.job
-        return next((job for job in self._queue if job.id == job_id), None)
+        queued = next((job for job in self._queue if job.id == job_id), None)
+        return queued or self._unsaved.get(job_id)
 
     # Source hashes (what a build of an overlay would record).
 
@@ -295,8 +308,7 @@ class JobService:
             created=now(),
             source_hash=source_hash,
         )
-        self.store.add(job)
-        self.store.append_log(job.id, "")
+        self._record(job)
         if runtime_image is not None:
             self._registration[job.id] = runtime_image
         if not isinstance(backend, str):
@@ -307,6 +319,50 @@ class JobService:
         self._queue.append(job)
         self._pump()
         return job, True
+
+    def _record(self, job: Job) -> None:
+        """Create the job's log and record, both or neither: RequestError(507) naming
+        the store's problem when it cannot be written (no job is left behind)."""
+        try:
+            self.store.append_log(job.id, "")
+        except OSError as error:
+            raise RequestError(
+                507, f"The job store cannot be written ({error.strerror or error}): no job."
+            ) from None
+        try:
+            self.store.add(job)
+        except (OSError, sqlite3.Error) as error:
+            self.store.log_path(job.id).unlink(missing_ok=True)
+            raise RequestError(507, f"The job store cannot be written ({error}): no job.") from None
+
+    def _save(self, job: Job) -> None:
+        """Write a job's record; when the store refuses, keep it in memory (what the
+        REST API answers), say so in the server log, and try again later, so a job
+        never stays running or blocks the queue because of the store."""
+        try:
+            self.store.save(job)
+        except (OSError, sqlite3.Error) as error:
+            if job.id not in self._unsaved:
+                self.log.error("Job %s: its record cannot be written: %s", job.id, error)
+            self._unsaved[job.id] = job
+            self._retry_saves()
+        else:
+            self._unsaved.pop(job.id, None)
+
+    def _retry_saves(self) -> None:
+        if self._save_retry is not None or self._stopping:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+
+        def retry() -> None:
+            self._save_retry = None
+            for job in list(self._unsaved.values()):
+                self._save(job)
+
+        self._save_retry = loop.call_later(SAVE_RETRY_INTERVAL, retry)
 
     def _make_backend(self, kind: JobKind) -> object | str:
         """A backend for ``kind``, or the name "none" when there is none (the job fails)."""
@@ -349,7 +405,7 @@ class JobService:
         )
         job.state = JobState.RUNNING
         job.started = now()
-        self.store.save(job)
+        self._save(job)
         task = asyncio.get_running_loop().create_task(self._run(job, context))
         self._running[job.id] = _Run(job, context, task)
 
@@ -417,7 +473,7 @@ class JobService:
         job.log_size = self.store.log_size(job.id)
         self._backends.pop(job.id, None)
         self._log_saved.pop(job.id, None)
-        self.store.save(job)
+        self._save(job)
         self.log.info(
             "Job %s (%s of %s): %s%s",
             job.id,
@@ -432,12 +488,12 @@ class JobService:
         moment = time.monotonic()
         if moment - self._log_saved.get(job.id, 0.0) >= LOG_SIZE_SAVE_INTERVAL:
             self._log_saved[job.id] = moment
-            self.store.save(job)
+            self._save(job)
 
     def _progress(self, job: Job, progress: dict) -> None:
         if not job.state.ended:
             job.progress = dict(progress or {})
-            self.store.save(job)
+            self._save(job)
 
     # Cancel.
 

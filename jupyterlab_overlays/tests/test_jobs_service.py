@@ -744,3 +744,63 @@ def test_default_backends_make_the_real_ones():
     assert (type(lock).__name__, lock.name, lock.config) == ("LockBackend", "pipenv", config)
     build = backends[JobKind.BUILD]()
     assert type(build).__name__ == "LocalBuildBackend" and callable(build.run)
+
+
+# The store failing: no phantom job, no job left running, no queue stuck.
+
+
+async def test_a_job_the_store_cannot_record_is_not_created(services, workspace, monkeypatch):
+    make_overlay(workspace, "wait-a")
+    service = services()
+
+    def unwritable(*args):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(service.store, "append_log", unwritable)
+    with pytest.raises(RequestError) as error:
+        await service.submit("wait-a", "build")
+    assert error.value.status == 507 and "cannot be written" in error.value.message
+    assert service.list() == [] and not service._queue
+    monkeypatch.undo()
+
+    import sqlite3
+
+    def readonly(job):
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(service.store, "add", readonly)
+    with pytest.raises(RequestError) as error:
+        await service.submit("wait-a", "build")
+    assert error.value.status == 507 and "readonly" in error.value.message
+    assert list(service.store.logs_dir.iterdir()) == []
+    assert not service._queue
+
+
+async def test_a_store_that_fails_at_the_end_of_a_job_stalls_nothing(
+    services, workspace, fake, monkeypatch
+):
+    import sqlite3
+
+    from jupyterlab_overlays.jobs import service as service_module
+
+    monkeypatch.setattr(service_module, "SAVE_RETRY_INTERVAL", 0.05)
+    make_overlay(workspace, "wait-a")
+    make_overlay(workspace, "wait-b")
+    service = services()
+    first, _ = await service.submit("wait-a", "build")
+    second, _ = await service.submit("wait-b", "build")  # waits: one job at a time
+    await wait_until(lambda: first.id in fake.contexts)
+    save = service.store.save
+
+    def readonly(job):
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(service.store, "save", readonly)
+    fake.release(first.id)
+    await wait_until(lambda: second.id in fake.contexts)  # the queue moved on
+    assert service.get(first.id).state is JobState.SUCCEEDED  # as the API answers
+    assert service.store.get(first.id).state is JobState.RUNNING  # not written yet
+    monkeypatch.setattr(service.store, "save", save)  # the store is back
+    await wait_until(lambda: service.store.get(first.id).state is JobState.SUCCEEDED)
+    fake.release(second.id)
+    await wait_until(lambda: service.store.get(second.id).state is JobState.SUCCEEDED)
