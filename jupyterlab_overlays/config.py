@@ -43,6 +43,15 @@ class OverlaysConfig(Configurable):
         f"(any of {', '.join(KNOWN_TOOLS)}).",
     ).tag(config=True)
 
+    build_isolation = Enum(
+        ["auto", "oci", "chroot"],
+        "auto",
+        help="How the RUN steps of buildah and podman builds are isolated: 'auto' uses OCI "
+        "isolation (runc: own process, mount and IPC namespaces) when a probe build shows "
+        "it works here, else chroot, which is weaker (RUN steps see the host's processes); "
+        "'oci' or 'chroot' to choose.",
+    ).tag(config=True)
+
     probe_timeout = Float(
         10.0,
         help="Seconds to wait for a build tool to report its version.",

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from . import __version__
 from .config import OverlaysConfig
+from .jobs.dialects import ToolCommands
+from .jobs.isolation import isolation_of
 from .tools import probe_tools
 from .workspace import overlays_dir_from_thoth, project_name
 
@@ -14,9 +16,16 @@ async def server_info(config: OverlaysConfig, root_dir: str) -> dict:
     """The extension's version, the local build tools found on this server, defaults."""
     tools = await probe_tools(config.build_tools, config.probe_timeout)
     preferred = next((tool.name for tool in tools if tool.usable), None)
+    described = []
+    for tool in tools:
+        isolation, problem = None, None
+        if tool.usable:
+            commands = ToolCommands.configured(tool.name, tool.path, config)
+            isolation, problem = await isolation_of(commands, config.build_isolation)
+        described.append({**tool.to_json(), "isolation": isolation, "isolation_problem": problem})
     return {
         "version": __version__,
-        "build_tools": [tool.to_json() for tool in tools],
+        "build_tools": described,
         "preferred_build_tool": preferred,
         "defaults": {
             # The same project name local builds use, so .aicoe-ci.yaml agrees with them.

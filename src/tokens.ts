@@ -131,6 +131,13 @@ export namespace OverlaysAPI {
     problem: string | null;
     /** What to install to get the tool. */
     install_hint: string;
+    /**
+     * How its builds isolate their steps (buildah, podman): `oci`, or the
+     * weaker `chroot` when OCI isolation does not work here.
+     */
+    isolation?: 'oci' | 'chroot' | 'daemon' | null;
+    /** Why OCI isolation is not used, when it is not. */
+    isolation_problem?: string | null;
   }
 
   /**

@@ -77,6 +77,8 @@ class ToolCommands:
     prefix: list[str]
     #: Storage driver vfs: builds without layers (vfs copies the whole tree per layer).
     vfs: bool = False
+    #: How RUN steps are isolated (buildah, podman): ``oci`` or ``chroot`` (isolation.py).
+    isolation: str = "chroot"
 
     @classmethod
     def configured(cls, name: str, executable: str | None, config) -> ToolCommands:
@@ -93,7 +95,8 @@ class ToolCommands:
 
     @property
     def daemonless(self) -> bool:
-        """buildah or podman: builds with chroot isolation, can push and export."""
+        """buildah or podman: builds without a daemon (isolated as isolation.py finds),
+        can push and export."""
         return self.name in ("buildah", "podman")
 
     def command(self, *args: str) -> list[str]:
@@ -123,7 +126,7 @@ class ToolCommands:
         if self.daemonless:
             args += [
                 "--isolation",
-                "chroot",
+                self.isolation,
                 f"--layers={'true' if layers and not self.vfs else 'false'}",
             ]
         args += ["--force-rm", "--iidfile", str(iidfile), "--tag", image]

@@ -1,4 +1,5 @@
-"""The local build backend: buildah (chroot isolation), else podman, else docker. An
+"""The local build backend: buildah, else podman (OCI isolation where it works, else
+chroot: ``isolation.py``), else docker. An
 orchestrator over the tool's command lines (``dialects.py``), the base image
 (``base_image.py``), export and push (``publish.py``) and the build context
 (``context.py``).
@@ -43,6 +44,7 @@ from .context import (
     build_context,
 )
 from .dialects import ContainerWatch, ToolCommands, failure_reason
+from .isolation import describe, isolation_of
 from .naming import image_name, image_tag
 from .process import run_logged, run_quiet
 from .publish import Publisher, RedactingLog
@@ -96,9 +98,11 @@ class LocalBuildBackend:
         tool = await self.find_tool()
         tools = self.commands(tool)
         tools.check_settings()
+        tools.isolation, isolation_problem = await isolation_of(tools, self.config.build_isolation)
         credentials = self.publisher.check(tool.name)
         redacting = RedactingLog.for_credentials(context.log, credentials)
         context = dataclasses.replace(context, log=redacting)
+        context.log.write(describe(tools.isolation, isolation_problem) + "\n")
         try:
             return await self._run(tool, tools, context, credentials)
         except JobError as error:

@@ -25,7 +25,11 @@ async def test_info_answers_when_authenticated(jp_fetch):
             "usable",
             "problem",
             "install_hint",
+            "isolation",
+            "isolation_problem",
         }
+        if tool["usable"] and tool["name"] in ("buildah", "podman"):
+            assert tool["isolation"] in ("oci", "chroot")
     assert payload["defaults"]["project"]
     usable = [tool["name"] for tool in payload["build_tools"] if tool["usable"]]
     assert payload["preferred_build_tool"] == (usable[0] if usable else None)

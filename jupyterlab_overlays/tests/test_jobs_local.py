@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -195,6 +196,30 @@ def test_the_base_image_is_made_once(storage):
     env = info["OCIv1"]["config"]["Env"]
     assert any(item.startswith("PATH=/usr/local/sbin") for item in env)
     assert storage.containers() == []
+
+
+@slow
+@needs_buildah
+async def test_a_run_step_sees_neither_the_hosts_processes_nor_its_files(storage, tmp_path):
+    """OCI isolation where it works (here, with runc): a RUN step's /proc holds its own
+    processes only, the host's files are not there, and /proc/1/root is its own root."""
+    marker = tmp_path / "host-only"
+    marker.write_text("the host's\n")
+    containerfile = (
+        f"FROM {BASE}\n"
+        "RUN echo \"processes: $(ls /proc | grep -c '^[0-9]')\"; "
+        f'test -e {marker} && echo "host file visible" || echo "host file hidden"; '
+        'echo escape > /proc/1/root/overlays-escape && echo "wrote via /proc/1/root"; true\n'
+    )
+    folder = make_overlay(tmp_path / "ws", "isolated", Containerfile=containerfile)
+    backend = storage.backend()
+    context, log, _ = make_context(folder)
+    await backend.run(context)
+    assert "Isolation: oci" in log.text
+    processes = int(re.search(r"^processes: (\d+)$", log.text, re.MULTILINE).group(1))
+    assert processes < 10, log.text
+    assert "host file hidden" in log.text
+    assert not Path("/overlays-escape").exists()
 
 
 @slow

@@ -72,6 +72,36 @@ function render(server: OverlaysModel.IServerStatus, onRefresh = jest.fn()) {
 }
 
 describe('OverlaysPanelView', () => {
+  it('says how build steps are isolated, and warns when only chroot works', () => {
+    const tool = (isolation: 'oci' | 'chroot') => ({
+      ...TOOLS[0],
+      isolation,
+      isolation_problem:
+        isolation === 'chroot' ? 'OCI isolation failed here' : null
+    });
+    for (const isolation of ['oci', 'chroot'] as const) {
+      render({
+        state: 'ready',
+        info: {
+          version: '0.1.0',
+          build_tools: [tool(isolation)],
+          preferred_build_tool: 'buildah'
+        },
+        error: null
+      });
+      const shown = container.querySelector('[data-isolation]')!;
+      expect(shown.getAttribute('data-isolation')).toBe(isolation);
+      expect(shown.textContent).toContain(
+        isolation === 'oci' ? 'OCI isolation' : 'weaker'
+      );
+    }
+    expect(
+      container
+        .querySelector('[data-isolation="chroot"]')!
+        .getAttribute('title')
+    ).toBe('OCI isolation failed here');
+  });
+
   it('lists every build tool with its state', () => {
     render({
       state: 'ready',

@@ -199,6 +199,27 @@ function BuildToolItem(props: {
           {tool.problem}
         </span>
       )}
+      {tool.isolation === 'oci' && (
+        <span
+          className="jp-OverlaysPanel-buildToolIsolation"
+          data-isolation="oci"
+        >
+          {trans.__(
+            'OCI isolation: build steps see only their own processes and files'
+          )}
+        </span>
+      )}
+      {tool.isolation === 'chroot' && (
+        <span
+          className="jp-OverlaysPanel-buildToolProblem"
+          data-isolation="chroot"
+          title={tool.isolation_problem ?? ''}
+        >
+          {trans.__(
+            'chroot isolation, weaker: build steps see the server’s processes'
+          )}
+        </span>
+      )}
     </li>
   );
 }
