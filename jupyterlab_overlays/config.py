@@ -74,6 +74,17 @@ class OverlaysConfig(Configurable):
         "Default: <jupyter data dir>/overlays/jobs.",
     ).tag(config=True)
 
+    job_history_per_overlay = Int(
+        100,
+        help="Ended jobs (records and logs) kept per overlay; older ones are forgotten, "
+        "except each overlay's newest job of each kind and its newest good build.",
+    ).tag(config=True)
+
+    job_history = Int(
+        2000,
+        help="Ended jobs (records and logs) kept in all, with the same exceptions.",
+    ).tag(config=True)
+
     max_concurrent_jobs = Int(
         1,
         help="How many lock and build jobs run at the same time; the others wait, in order.",
@@ -214,6 +225,12 @@ class OverlaysConfig(Configurable):
         if value.startswith(("/", "~")) or ".." in value.split("/") or not value.strip("/"):
             raise TraitError("overlays_dir must be a folder inside the workspace, e.g. 'overlays'.")
         return value.strip("/")
+
+    @validate("job_history_per_overlay", "job_history")
+    def _validate_history(self, proposal):
+        if proposal["value"] < 1:
+            raise TraitError(f"{proposal['trait'].name} must be at least 1.")
+        return proposal["value"]
 
     @validate("max_concurrent_jobs")
     def _validate_max_concurrent_jobs(self, proposal):

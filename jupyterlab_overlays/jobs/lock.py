@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 try:
@@ -136,12 +137,15 @@ class LockBackend:
         lock = folder / "Pipfile.lock"
         before = lock.read_bytes() if lock.is_file() else None
         lines: list[str] = []
+        # The virtualenv pipenv makes to lock in goes with the job (else one per lock
+        # would pile up in the home folder).
+        venvs = tempfile.mkdtemp(prefix="overlays-lock-")
         try:
             code = await run_logged(
                 [*self.pipenv, "lock", "--python", python],
                 context,
                 cwd=folder,
-                env=pipenv_env(extra=self.env),
+                env=pipenv_env(extra={"WORKON_HOME": venvs, **self.env}),
                 on_line=lines.append,
             )
             if context.cancelled.is_set():
@@ -153,6 +157,8 @@ class LockBackend:
             if _restore(lock, before):
                 context.log.write("Pipfile.lock left as it was before this lock\n")
             raise
+        finally:
+            shutil.rmtree(venvs, ignore_errors=True)
         if not lock.is_file():
             raise JobError("pipenv lock succeeded but wrote no Pipfile.lock")
         if lock_is_stale(pipfile.read_text(), lock.read_text()):

@@ -474,6 +474,7 @@ class JobService:
         self._backends.pop(job.id, None)
         self._log_saved.pop(job.id, None)
         self._save(job)
+        self._prune(job.overlay)
         self.log.info(
             "Job %s (%s of %s): %s%s",
             job.id,
@@ -482,6 +483,13 @@ class JobService:
             state.value,
             f": {error}" if error else "",
         )
+
+    def _prune(self, overlay: str) -> None:
+        """Keep the history bounded (``OverlaysConfig.job_history*``)."""
+        try:
+            self.store.prune(overlay, self.config.job_history_per_overlay, self.config.job_history)
+        except (OSError, sqlite3.Error) as error:
+            self.log.warning("Old jobs of %s could not be forgotten: %s", overlay, error)
 
     def _append_log(self, job: Job, text: str) -> None:
         job.log_size = self.store.append_log(job.id, text)

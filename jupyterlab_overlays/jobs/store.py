@@ -334,6 +334,34 @@ class JobStore:
         )
         return sql, [] if overlay is None else [overlay, overlay]
 
+    # History.
+
+    def prune(self, overlay: str, per_overlay: int, total: int) -> list[str]:
+        """Forget the oldest ended jobs (records and logs) beyond ``per_overlay`` of
+        ``overlay`` and ``total`` in all; never an active job nor one the current view
+        holds (each overlay's newest job of each kind, its newest good build). The ids
+        forgotten."""
+        protected = {job.id for job in self.current()}
+        ended = tuple(state.value for state in JobState if state.ended)
+        marks = ", ".join("?" for _ in ended)
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT id FROM jobs WHERE overlay = ? AND state IN ({marks}) "  # noqa: S608
+                "ORDER BY seq DESC LIMIT -1 OFFSET ?",
+                (overlay, *ended, per_overlay),
+            ).fetchall()
+            rows += self._db.execute(
+                f"SELECT id FROM jobs WHERE state IN ({marks}) "  # noqa: S608
+                "ORDER BY seq DESC LIMIT -1 OFFSET ?",
+                (*ended, total),
+            ).fetchall()
+            doomed = [job_id for job_id in dict.fromkeys(row["id"] for row in rows)]
+            doomed = [job_id for job_id in doomed if job_id not in protected]
+            self._db.executemany("DELETE FROM jobs WHERE id = ?", [(i,) for i in doomed])
+        for job_id in doomed:
+            self.log_path(job_id).unlink(missing_ok=True)
+        return doomed
+
     # Runtime image registrations, one per overlay.
 
     def save_registration(self, overlay: str, registration: dict | None) -> None:

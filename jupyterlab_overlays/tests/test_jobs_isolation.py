@@ -110,3 +110,14 @@ async def test_build_processes_get_no_credentials(tmp_path, monkeypatch):
     assert "PATH=" in log.text
     assert not any(secret in log.text for secret in SECRETS.values())
     assert not set(SECRETS) & set(job_env())
+
+
+async def test_the_lock_virtualenv_goes_with_the_job(tmp_path, fake_tool):
+    folder = overlay(tmp_path)
+    seen = tmp_path / "workon-home"
+    script = f'echo "$WORKON_HOME" > {seen}\nmkdir -p "$WORKON_HOME/o-1234/bin"\n'
+    script += 'echo "{}" > Pipfile.lock\n'
+    backend = LockBackend(pipenv=pipenv(fake_tool, script))
+    await backend.run(make_context(folder, JobKind.LOCK)[0])
+    venvs = Path(seen.read_text().strip())
+    assert venvs.name.startswith("overlays-lock-") and not venvs.exists()

@@ -804,3 +804,49 @@ async def test_a_store_that_fails_at_the_end_of_a_job_stalls_nothing(
     await wait_until(lambda: service.store.get(first.id).state is JobState.SUCCEEDED)
     fake.release(second.id)
     await wait_until(lambda: service.store.get(second.id).state is JobState.SUCCEEDED)
+
+
+async def test_the_history_is_bounded(services, workspace, fake):
+    make_overlay(workspace, "wait-a")
+    service = services(job_history_per_overlay=2, job_history=100)
+    done = []
+    for n in range(5):
+        (workspace / "overlays" / "wait-a" / "Pipfile").write_text(f"[packages]\n# {n}\n")
+        job, _ = await service.submit("wait-a", "build")
+        await wait_until(lambda job=job: job.id in fake.contexts)
+        fake.release(job.id)
+        await wait_until(lambda job=job: service.get(job.id).state.ended)
+        done.append(job.id)
+    kept = [job.id for job in service.store.list(overlay="wait-a")]
+    assert kept == done[:-3:-1]  # the newest two, newest first
+    assert sorted(path.stem for path in service.store.logs_dir.iterdir()) == sorted(kept)
+
+
+def test_prune_keeps_what_the_sidebar_shows(tmp_path):
+    store = JobStore(tmp_path / "store")
+    try:
+
+        def add(n, kind, state):
+            job = Job(
+                f"{n:032x}",
+                "a",
+                JobKind(kind),
+                "fake",
+                JobState(state),
+                f"2026-01-01T00:00:{n:02d}Z",
+            )
+            store.add(job)
+            store.append_log(job.id, "x")
+            return job.id
+
+        good = add(1, "build", "succeeded")  # the newest good build: kept
+        old = [add(n, "build", "failed") for n in range(2, 6)]
+        lock = add(6, "lock", "failed")  # the newest lock: kept
+        running = add(7, "build", "running")  # active: kept
+        gone = store.prune("a", per_overlay=1, total=100)
+        assert set(gone) == set(old)
+        kept = {job.id for job in store.list()}
+        assert kept == {good, lock, running}
+        assert not any(store.log_path(job_id).exists() for job_id in gone)
+    finally:
+        store.close()
