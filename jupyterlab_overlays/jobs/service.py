@@ -309,6 +309,10 @@ class JobService:
             source_hash=source_hash,
         )
         self._record(job)
+        # Whose job it is, for another server sharing the store: it is not its to fail.
+        Leftovers(
+            self.store.leftovers_path(job.id), server=self._server, job=job.id, kind=kind.value
+        )
         if runtime_image is not None:
             self._registration[job.id] = runtime_image
         if not isinstance(backend, str):
@@ -474,6 +478,7 @@ class JobService:
         self._backends.pop(job.id, None)
         self._log_saved.pop(job.id, None)
         self._save(job)
+        Leftovers(self.store.leftovers_path(job.id)).discard()
         self._prune(job.overlay)
         self.log.info(
             "Job %s (%s of %s): %s%s",

@@ -850,3 +850,29 @@ def test_prune_keeps_what_the_sidebar_shows(tmp_path):
         assert not any(store.log_path(job_id).exists() for job_id in gone)
     finally:
         store.close()
+
+
+async def test_a_server_sharing_the_store_leaves_anothers_queued_jobs_alone(
+    services, workspace, fake, tmp_path
+):
+    import subprocess
+
+    make_overlay(workspace, "wait-a")
+    make_overlay(workspace, "wait-b")
+    first = services(store_dir=tmp_path / "shared")
+    # The first server is another process (both run in this one here): a live one.
+    other = subprocess.Popen(["sleep", "60"])  # noqa: S607
+    first._server = {"pid": other.pid, "start": process_start_time(other.pid)}
+    running, _ = await first.submit("wait-a", "build")
+    queued, _ = await first.submit("wait-b", "build")  # waits: one job at a time
+    await wait_until(lambda: running.id in fake.contexts)
+    services(store_dir=tmp_path / "shared")  # a second server starts on the same store
+    assert first.store.get(queued.id).state is JobState.QUEUED
+    assert first.store.get(running.id).state is JobState.RUNNING
+    fake.release(running.id)
+    await wait_until(lambda: queued.id in fake.contexts)
+    fake.release(queued.id)
+    await wait_until(lambda: first.get(queued.id).state is JobState.SUCCEEDED)
+    assert not first.store.leftovers_ids()
+    other.kill()
+    other.wait()
