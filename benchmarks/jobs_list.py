@@ -1,6 +1,9 @@
 #!/usr/bin/env python
-"""Benchmark of what the sidebar polls: ``GET overlays/jobs`` (every job) against
-``GET overlays/jobs?view=current`` (what the sidebar shows), over a long history.
+"""Benchmark of what the sidebar asks for: ``GET overlays/jobs`` (every job) against
+``GET overlays/jobs?view=current`` (what the sidebar shows) and ``GET overlays/jobs/<id>``,
+over a long history, each against ``GET api/status`` measured in the same run (the
+server's least work: what is above it is the endpoint's own time); and how long a job's
+change takes to reach a client of JupyterLab's event stream (``api/events/subscribe``).
 
     .venv/bin/python benchmarks/jobs_list.py                  (from the repository root)
     .venv/bin/python benchmarks/jobs_list.py --jobs 5000 --overlays 20 --requests 100
@@ -10,12 +13,16 @@ one running build, is written in a fresh temporary folder; a real `jupyter serve
 venv serves it on 127.0.0.1 (random port, a token). One keep-alive client asks each URL
 a few times to warm up, then R times in turn (default 50): median and p90 latency, and
 the size of the answer. Nothing builds: the figures are the list's own cost (SQLite,
-JSON, HTTP). It reports; it never fails on a figure.
+JSON, HTTP). For the events, lock jobs of an overlay without a Pipfile (they fail at
+once: queued, running, failed) are asked for, and each event's delay is the time it
+arrives less the time the server emitted it (``emitted`` in the event). It reports; it
+never fails on a figure.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import random
@@ -80,7 +87,7 @@ def measure(server: Server, path: str, requests: int) -> dict:
         latencies.append((time.perf_counter() - start) * 1000)
         if status != 200:
             raise SystemExit(f"GET {path}: {status} {body[:300]!r}")
-        size, count = len(body), len(json.loads(body)["jobs"])
+        size, count = len(body), len(json.loads(body).get("jobs", [None]))
     latencies.sort()
     return {
         "median": statistics.median(latencies),
@@ -88,6 +95,32 @@ def measure(server: Server, path: str, requests: int) -> dict:
         "bytes": size,
         "jobs": count,
     }
+
+
+async def event_delays(server: Server, rounds: int) -> list[float]:
+    """Milliseconds from the server stamping a job event to a subscriber receiving it."""
+    from tornado.httpclient import HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    url = f"ws://127.0.0.1:{server.port}/api/events/subscribe"
+    request = HTTPRequest(url, headers={"Authorization": f"token {server.token}"})
+    socket = await websocket_connect(request)
+    delays: list[float] = []
+    try:
+        for _ in range(rounds):
+            job = server.request("POST", "overlays/jobs", {"overlay": "empty", "kind": "lock"})
+            while True:
+                message = await asyncio.wait_for(socket.read_message(), 30)
+                received = time.time()
+                event = json.loads(message)
+                if event.get("id") != job["id"]:
+                    continue
+                delays.append((received - event["emitted"]) * 1000)
+                if event["state"] in ("succeeded", "failed", "cancelled"):
+                    break
+    finally:
+        socket.close()
+    return delays
 
 
 def main() -> int:
@@ -105,12 +138,17 @@ def main() -> int:
         workspace.mkdir()
         server = Server(workspace, tmp, {"jobs_dir": str(tmp / "jobs")})
         server.wait_ready()
+        running = f"{args.jobs:032x}"
         urls = {
+            "GET api/status (baseline)": "api/status",
             "GET overlays/jobs (all)": "overlays/jobs",
             "GET overlays/jobs?view=current": "overlays/jobs?view=current",
             "GET overlays/jobs?limit=50 (a page)": "overlays/jobs?limit=50",
+            "GET overlays/jobs/<id>": f"overlays/jobs/{running}",
         }
         results = {label: measure(server, path, args.requests) for label, path in urls.items()}
+        (workspace / "overlays" / "empty").mkdir(parents=True)
+        delays = asyncio.run(event_delays(server, rounds=10))
     finally:
         if server is not None:
             server.stop()
@@ -128,9 +166,18 @@ def main() -> int:
         )
     everything = results["GET overlays/jobs (all)"]
     current = results["GET overlays/jobs?view=current"]
+    baseline = results["GET api/status (baseline)"]["median"]
     print(
         f"  view=current: {everything['median'] / current['median']:.0f}x faster (median), "
         f"{everything['bytes'] / current['bytes']:.0f}x smaller"
+    )
+    for label in ("GET overlays/jobs?view=current", "GET overlays/jobs/<id>"):
+        own = max(0.0, results[label]["median"] - baseline)
+        print(f"  {label}: {own:.2f} ms above the baseline (target: at most 1 ms)")
+    delays.sort()
+    print(
+        f"  job events to a subscriber of api/events/subscribe: median "
+        f"{statistics.median(delays):.2f} ms, max {delays[-1]:.2f} ms over {len(delays)} events"
     )
     return 0
 

@@ -21,6 +21,9 @@ def _jupyter_server_extension_points():
 # Where the job service is in the web app's settings (tests reach it there).
 JOBS_SETTING = "jupyterlab_overlays_jobs"
 
+#: The jupyter_events schema of job changes (events/job.yaml).
+JOB_EVENT = "https://events.jupyter.org/jupyterlab_overlays/job/v1"
+
 
 def _load_jupyter_server_extension(server_app):
     """Register the REST handlers on the running Jupyter server."""
@@ -34,6 +37,28 @@ def _load_jupyter_server_extension(server_app):
     server_app.web_app.settings[JOBS_SETTING] = jobs
     setup_handlers(server_app.web_app, config, environments, jobs)
     server_app.log.info("jupyterlab_overlays %s: server extension loaded", __version__)
+
+
+def _job_events(server_app):
+    """Emit each job change as a jupyter_server event (``JOB_EVENT``), which JupyterLab
+    receives on its event stream; None when the server has no event logger."""
+    import time
+    from pathlib import Path
+
+    logger = getattr(server_app, "event_logger", None)
+    if logger is None:
+        return None
+    logger.register_event_schema(Path(__file__).parent / "events" / "job.yaml")
+
+    def emit(job) -> None:
+        data = {"id": job.id, "overlay": job.overlay, "kind": job.kind.value}
+        data.update(state=job.state.value, emitted=time.time())
+        for key in ("step", "steps"):
+            if isinstance(job.progress.get(key), int):
+                data[key] = job.progress[key]
+        logger.emit(schema_id=JOB_EVENT, data=data)
+
+    return emit
 
 
 def _start_jobs(server_app, config):
@@ -61,6 +86,7 @@ def _start_jobs(server_app, config):
         server_app.root_dir,
         log=server_app.log,
         runtime_images=runtime_images,
+        on_change=_job_events(server_app),
     )
 
     # jupyter_server calls ``stop_extension`` only on ExtensionApp-based extensions; this

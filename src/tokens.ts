@@ -74,6 +74,12 @@ export namespace IOverlays {
 }
 
 /**
+ * The jupyter_server event a job change emits (jupyterlab_overlays/events/job.yaml).
+ */
+export const JOB_EVENT =
+  'https://events.jupyter.org/jupyterlab_overlays/job/v1';
+
+/**
  * The id of the Overlays panel in the left sidebar.
  */
 export const PANEL_ID = 'jp-overlays-panel';

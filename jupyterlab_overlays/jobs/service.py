@@ -143,6 +143,7 @@ class JobService:
         overlays_dir_resolver: Callable[[Path], str] | None = None,
         log: logging.Logger | None = None,
         runtime_images: RuntimeImages | None = None,
+        on_change: Callable[[Job], None] | None = None,
     ) -> None:
         self.config = config
         self.store = store
@@ -154,6 +155,8 @@ class JobService:
         self.log = log or _log
         #: Elyra runtime images of successful builds (None: not registered, e.g. tests).
         self.runtime_images = runtime_images
+        #: Told of every change of a job (the server emits it as an event).
+        self.on_change = on_change
         self._registration: dict[str, RegistrationSettings] = {}
         self._queue: deque[Job] = deque()
         self._backends: dict[str, object | Exception] = {}
@@ -309,6 +312,7 @@ class JobService:
             source_hash=source_hash,
         )
         self._record(job)
+        self._changed(job)
         # Whose job it is, for another server sharing the store: it is not its to fail.
         Leftovers(
             self.store.leftovers_path(job.id), server=self._server, job=job.id, kind=kind.value
@@ -352,6 +356,15 @@ class JobService:
             self._retry_saves()
         else:
             self._unsaved.pop(job.id, None)
+        self._changed(job)
+
+    def _changed(self, job: Job) -> None:
+        if self.on_change is None:
+            return
+        try:
+            self.on_change(job)
+        except Exception:  # an observer never breaks a job
+            self.log.warning("Job %s: the change could not be announced", job.id, exc_info=True)
 
     def _retry_saves(self) -> None:
         if self._save_retry is not None or self._stopping:

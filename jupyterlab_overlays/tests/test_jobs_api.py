@@ -380,3 +380,25 @@ class TestStatusAgreesWithBuilds:
         fake.release(job["id"])
         await ended(jp_fetch, job["id"])
         assert status["source_hash"] == job["source_hash"]
+
+
+async def test_job_changes_are_server_events(jp_fetch, jp_serverapp, fake, overlay):
+    """What JupyterLab's event stream receives: every state a job goes through."""
+    from jupyterlab_overlays import JOB_EVENT
+
+    seen: list[dict] = []
+
+    async def listener(logger, schema_id, data):
+        seen.append(dict(data))
+
+    jp_serverapp.event_logger.add_listener(schema_id=JOB_EVENT, listener=listener)
+    overlay("wait-a")
+    _, job = await submit(jp_fetch, "wait-a")
+    await wait_until(lambda: job["id"] in fake.contexts)
+    fake.release(job["id"])
+    await ended(jp_fetch, job["id"])
+    await wait_until(lambda: any(event["state"] == "succeeded" for event in seen))
+    states = [event["state"] for event in seen if event["id"] == job["id"]]
+    assert states[0] == "queued" and "running" in states and states[-1] == "succeeded"
+    assert {event["overlay"] for event in seen} == {"wait-a"}
+    assert any(event.get("steps") == 2 for event in seen)  # the progress, step by step

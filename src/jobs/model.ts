@@ -2,8 +2,10 @@ import { IDisposable } from '@lumino/disposable';
 import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
+import type { Event } from '@jupyterlab/services';
+
 import { isNotFound, OverlaysClient } from '../api';
-import { isActive, OverlaysAPI } from '../tokens';
+import { isActive, JOB_EVENT, OverlaysAPI } from '../tokens';
 
 /**
  * The lock and build jobs of the workspace's overlays, and each overlay's
@@ -17,8 +19,11 @@ export class JobsModel implements IDisposable {
     this._overlays = options.overlays;
     this._clock = options.clock ?? Date.now;
     this._registration = options.registration ?? (() => undefined);
-    this._fast = options.fastInterval ?? 1000;
-    this._slow = options.slowInterval ?? 10000;
+    // With the server's events, polling is only a fallback.
+    this._events = options.events ?? null;
+    this._fast = options.fastInterval ?? (this._events ? 5000 : 1000);
+    this._slow = options.slowInterval ?? (this._events ? 30000 : 10000);
+    this._events?.stream.connect(this._onEvent, this);
     this._now = this._clock();
     this._poll = new Poll({
       auto: false,
@@ -307,8 +312,18 @@ export class JobsModel implements IDisposable {
       return;
     }
     this._isDisposed = true;
+    this._events?.stream.disconnect(this._onEvent, this);
     this._poll.dispose();
     Signal.clearData(this);
+  }
+
+  /**
+   * A job changed on the server: read the current jobs now.
+   */
+  private _onEvent(_: unknown, event: Event.Emission): void {
+    if (event.schema_id === JOB_EVENT && !this._isDisposed) {
+      void this._poll.refresh();
+    }
   }
 
   /**
@@ -373,6 +388,7 @@ export class JobsModel implements IDisposable {
   private _now: number;
   private _poll: Poll;
   private _registration: () => OverlaysAPI.IRegistrationSettings | undefined;
+  private _events: Event.IManager | null;
   private _jobs: readonly OverlaysAPI.IJob[] = [];
   private _runtimeImages: Record<string, OverlaysAPI.IRegistration> = {};
   private _statuses = new Map<string, OverlaysAPI.IOverlayStatus>();
@@ -407,9 +423,17 @@ export namespace JobsModel {
     client: IClient;
     /** The names of the overlays whose status to ask for. */
     overlays: () => readonly string[];
-    /** Milliseconds between refreshes while a job is active; default 1000. */
+    /**
+     * The server's event stream: a job change refreshes at once, and polling
+     * is only a fallback.
+     */
+    events?: Event.IManager;
+    /**
+     * Milliseconds between refreshes while a job is active; default 1000, or
+     * 5000 with events.
+     */
     fastInterval?: number;
-    /** Milliseconds between refreshes otherwise; default 10000. */
+    /** Milliseconds between refreshes otherwise; default 10000, or 30000 with events. */
     slowInterval?: number;
     /** Start polling at once; default true (tests call `refresh`). */
     autoStart?: boolean;

@@ -66,7 +66,8 @@ export const corePlugin: JupyterFrontEndPlugin<IOverlays> = {
           model.workspace.overlays
             .filter(overlay => !overlay.nameProblem)
             .map(overlay => overlay.name),
-        registration: () => Private.registration(model.settings)
+        registration: () => Private.registration(model.settings),
+        events: app.serviceManager.events
       })
     });
     const { workspace, jobs } = model;

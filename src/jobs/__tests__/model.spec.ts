@@ -1,7 +1,9 @@
 import { ServerConnection } from '@jupyterlab/services';
 
 import { JobsModel } from '../model';
-import { isActive, OverlaysAPI } from '../../tokens';
+import { Signal } from '@lumino/signaling';
+
+import { isActive, JOB_EVENT, OverlaysAPI } from '../../tokens';
 
 function job(
   id: string,
@@ -486,6 +488,28 @@ describe('JobsModel', () => {
       ['train', 'removed'],
       ['fit', 'created']
     ]);
+  });
+
+  it("refreshes at once on the server's job events, and polls slowly", async () => {
+    const stream = new Signal<any, any>({});
+    client = new FakeClient();
+    model = new JobsModel({
+      client,
+      overlays: () => ['train'],
+      events: { stream } as any
+    });
+    await new Promise(resolve => setTimeout(resolve, 50)); // the first poll
+    client.jobs.mockClear();
+    client.list = [job('b1', { state: 'running' })];
+    stream.emit({ schema_id: 'https://example.org/other/v1' });
+    stream.emit({ schema_id: JOB_EVENT, id: 'b1', state: 'running' });
+    await new Promise(resolve => setTimeout(resolve, 50));
+    expect(client.jobs).toHaveBeenCalledTimes(1);
+    expect(model.job('b1')?.state).toBe('running');
+    model.dispose();
+    stream.emit({ schema_id: JOB_EVENT, id: 'b1', state: 'failed' });
+    await new Promise(resolve => setTimeout(resolve, 50));
+    expect(client.jobs).toHaveBeenCalledTimes(1);
   });
 
   it('stops emitting once disposed', async () => {
