@@ -33,7 +33,6 @@ import math
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -52,6 +51,8 @@ from jupyterlab_overlays.jobs.local import LocalBuildBackend  # noqa: E402
 from jupyterlab_overlays.jobs.lock import LockBackend  # noqa: E402
 from jupyterlab_overlays.jobs.service import JobService  # noqa: E402
 from jupyterlab_overlays.jobs.store import JobStore  # noqa: E402
+from jupyterlab_overlays.tests.buildah_storage import Storage  # noqa: E402 - shared with tests
+from jupyterlab_overlays.tests.jobs_helpers import ListLog  # noqa: E402
 
 BASE = "localhost/overlays-base:bookworm"
 SMALL = "small"  # requests + six: part (a)
@@ -108,41 +109,11 @@ def seconds_list(values: list[float]) -> str:
     return ", ".join(f"{value:.2f}" for value in values)
 
 
-class Log:
-    def __init__(self) -> None:
-        self.text = ""
-
-    def write(self, text: str) -> None:
-        self.text += text
-
-
-class Buildah:
-    """buildah on the benchmark's own storage."""
-
-    def __init__(self, folder: Path) -> None:
-        self.root = folder / "root"
-        self.runroot = folder / "runroot"
-
-    def __call__(self, *args: str, check: bool = False) -> subprocess.CompletedProcess:
-        argv = ["buildah", "--root", str(self.root), "--runroot", str(self.runroot), *args]
-        return subprocess.run(argv, capture_output=True, text=True, check=check, timeout=300)  # noqa: S603
-
-    def forget(self, image: str) -> None:
-        """Remove ``image`` and the untagged layers it was built from (the cache); the
-        base image stays."""
-        self("rmi", image)
-        self("rmi", "--prune")
-
-    def remove_all(self) -> None:
-        self("rm", "--all")
-        self("rmi", "--all", "--force")
-        mounts = [
-            line.split()[4]
-            for line in Path("/proc/self/mountinfo").read_text().splitlines()
-            if line.split()[4].startswith(str(self.root))
-        ]
-        for mount in sorted(mounts, reverse=True):
-            subprocess.run(["umount", mount], check=False, capture_output=True)  # noqa: S603, S607
+def forget(storage: Storage, image: str) -> None:
+    """Remove ``image`` and the untagged layers it was built from (the cache); the base
+    image stays."""
+    storage.buildah("rmi", image, check=False)
+    storage.buildah("rmi", "--prune", check=False)
 
 
 def make_workspace(folder: Path) -> Path:
@@ -179,7 +150,7 @@ async def run_job(service: JobService, overlay: str, kind: str) -> tuple[float, 
     return seconds, job
 
 
-async def builds(config: OverlaysConfig, workspace: Path, tmp: Path, buildah: Buildah, args):
+async def builds(config: OverlaysConfig, workspace: Path, tmp: Path, storage: Storage, args):
     store = JobStore(tmp / "jobs-a")
     pipenv_home = tmp / "pipenv"
     env = {
@@ -202,7 +173,7 @@ async def builds(config: OverlaysConfig, workspace: Path, tmp: Path, buildah: Bu
         backend = LocalBuildBackend(config, tools=["buildah"])
         tool = await backend.find_tool()
         job = Job("base", "base", JobKind.BUILD, "local", JobState.RUNNING, "")
-        context = JobContext(job, workspace, workspace, Log(), asyncio.Event())
+        context = JobContext(job, workspace, workspace, ListLog(), asyncio.Event())
         start = time.monotonic()
         await backend.base_image.ensure(backend.commands(tool), context)
         figures["base"] = time.monotonic() - start
@@ -219,7 +190,7 @@ async def builds(config: OverlaysConfig, workspace: Path, tmp: Path, buildah: Bu
         first, image = [], None
         for run in range(args.first):
             if image:
-                buildah.forget(image)
+                forget(storage, image)
             if run == 0:
                 # Asking again while it is active returns the same job (dedupe).
                 start = time.monotonic()
@@ -375,7 +346,7 @@ def wait_ended(server: Server, job_id: str) -> dict:
     raise SystemExit(f"job {job_id} did not end")
 
 
-def latency(config: OverlaysConfig, workspace: Path, tmp: Path, buildah: Buildah, args) -> dict:
+def latency(config: OverlaysConfig, workspace: Path, tmp: Path, storage: Storage, args) -> dict:
     section(f"status endpoints: {POLLERS} concurrent pollers, {args.window:g} s windows")
     server = Server(
         workspace,
@@ -415,7 +386,7 @@ def latency(config: OverlaysConfig, workspace: Path, tmp: Path, buildah: Buildah
             if done["state"] != "succeeded":
                 raise SystemExit(f"build of {LOAD}: {done['state']}: {done['error']}")
             results[f"build {name} job"] = done
-            buildah.forget(done["image"])
+            forget(storage, done["image"])
             ended = done
         # Baseline after the builds: the job of the last build, ended.
         for name, path in paths.items():
@@ -472,20 +443,20 @@ def main() -> int:
 
     started = time.monotonic()
     tmp = Path(tempfile.mkdtemp(prefix="overlays-bench-"))
-    buildah = Buildah(tmp / "buildah")
+    storage = Storage(tmp / "buildah")
     config = OverlaysConfig(
         base_image=BASE,
-        buildah_root=str(buildah.root),
-        buildah_runroot=str(buildah.runroot),
+        buildah_root=str(storage.root),
+        buildah_runroot=str(storage.runroot),
         build_tools=["buildah"],
     )
     print(f"fresh storage and workspace in {tmp}")
     try:
         workspace = make_workspace(tmp / "bench")
-        asyncio.run(builds(config, workspace, tmp, buildah, args))
-        latency(config, workspace, tmp, buildah, args)
+        asyncio.run(builds(config, workspace, tmp, storage, args))
+        latency(config, workspace, tmp, storage, args)
     finally:
-        buildah.remove_all()
+        storage.remove_all()
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"\ntotal {time.monotonic() - started:.1f} s")
     return 0

@@ -81,6 +81,7 @@ class BaseImage:
                 tmp / "iid",
                 {LABEL_BASE: f"mmdebstrap {suite} {' '.join(BASE_PACKAGES)}"},
                 layers=False,
+                job_id=context.job.id,
             )
             watch = ContainerWatch(tools, context)
             await watch.start()

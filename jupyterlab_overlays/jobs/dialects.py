@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+import os
 import re
-from dataclasses import dataclass
+import signal
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .base import JobContext, JobError
@@ -18,6 +21,11 @@ from .process import run_quiet
 
 #: podman refuses a longer --runroot ("the specified runroot is longer than 50 characters").
 PODMAN_MAX_RUNROOT = 50
+
+#: The build argument that marks a build's working containers with its job's id (build
+#: arguments are kept in each working container's buildah.json). No Containerfile
+#: declares it, so it changes no step and no cache key.
+JOB_BUILD_ARG = "OVERLAYS_JOB"
 
 _STEP_RE = re.compile(r"^(?:STEP|Step) (\d+)/(\d+)\b")
 _BUILDKIT_STEP_RE = re.compile(r"^#\d+ \[(?:[\w.-]+ )?(\d+)/(\d+)\]")
@@ -79,6 +87,7 @@ class ToolCommands:
     vfs: bool = False
     #: How RUN steps are isolated (buildah, podman): ``oci`` or ``chroot`` (isolation.py).
     isolation: str = "chroot"
+    _storage: tuple[str, str] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def configured(cls, name: str, executable: str | None, config) -> ToolCommands:
@@ -121,6 +130,7 @@ class ToolCommands:
         iidfile: Path,
         labels: dict[str, str],
         layers: bool = True,
+        job_id: str | None = None,
     ) -> list[str]:
         args = ["build"]
         if self.daemonless:
@@ -129,6 +139,8 @@ class ToolCommands:
                 self.isolation,
                 f"--layers={'true' if layers and not self.vfs else 'false'}",
             ]
+            if job_id:
+                args += ["--build-arg", f"{JOB_BUILD_ARG}={job_id}"]
         args += ["--force-rm", "--iidfile", str(iidfile), "--tag", image]
         for key, value in labels.items():
             args += ["--label", f"{key}={value}"]
@@ -182,12 +194,88 @@ class ToolCommands:
         lines = [line.split() for line in output.splitlines()]
         return {line[0] for line in lines if len(line) == 2 and line[1].lower() == "storage"}
 
+    async def storage(self) -> tuple[str, str] | None:
+        """The storage's root folder and driver (buildah / podman), asked once."""
+        if self._storage is None and self.daemonless:
+            if self.name == "buildah":
+                code, output = await run_quiet(self.command("info"))
+                with contextlib.suppress(ValueError, KeyError, TypeError):
+                    store = json.loads(output)["store"] if code == 0 else {}
+                    self._storage = (store["GraphRoot"], store["GraphDriverName"])
+            else:
+                code, output = await run_quiet(
+                    self.command(
+                        "info", "--format", "{{.Store.GraphRoot}} {{.Store.GraphDriverName}}"
+                    )
+                )
+                parts = output.split()
+                if code == 0 and len(parts) == 2:
+                    self._storage = (parts[0], parts[1])
+        return self._storage
+
+    async def job_of(self, container: str) -> str | None:
+        """The job whose build made a working container (``JOB_BUILD_ARG``), or None."""
+        storage = await self.storage()
+        if storage is None or not re.fullmatch(r"[0-9a-f]{12,64}", container):
+            return None
+        root, driver = storage
+        folder = Path(root, f"{driver}-containers")
+        matches = [path for path in folder.glob(f"{container}*") if path.is_dir()]
+        if len(matches) != 1:
+            return None
+        try:
+            data = json.loads((matches[0] / "userdata" / "buildah.json").read_text())
+            job = data["Args"][JOB_BUILD_ARG]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return job if isinstance(job, str) else None
+
+    async def containers_of(self, job_id: str) -> set[str] | None:
+        """The working containers the build of job ``job_id`` made (None: cannot tell)."""
+        found = await self.containers()
+        if found is None:
+            return None
+        return {container for container in found if await self.job_of(container) == job_id}
+
     def remove_container(self, container: str) -> list[str]:
         """The command that removes a build's working container: podman leaves the one
         of a cancelled build mounted, and removes it only with ``--force``."""
         if self.name == "podman":
             return self.command("rm", "--force", container)
         return self.command("rm", container)
+
+
+def container_processes(container: str) -> list[int]:
+    """The processes running in a build's working container: with OCI isolation a RUN
+    step runs under the OCI runtime, outside the build tool's process group, so a
+    killed build leaves it running. They are the processes of another mount namespace
+    whose hostname is the container's (the runtime names it after the container id)."""
+    try:
+        own = os.readlink("/proc/self/ns/mnt")
+    except OSError:
+        return []
+    wanted = f"HOSTNAME={container[:12]}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if os.readlink(entry / "ns" / "mnt") == own:
+                continue
+            if wanted in (entry / "environ").read_bytes().split(b"\0"):
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def end_container_processes(container: str) -> list[int]:
+    """SIGKILL every process of a working container; the pids."""
+    pids = container_processes(container)
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGKILL)
+    return pids
 
 
 class ContainerWatch:
@@ -222,9 +310,11 @@ class ContainerWatch:
 
     async def _look(self) -> None:
         now = await self.tools.containers()
-        new = (now or set()) - (self.before or set())
-        if not new <= self.seen:
-            self.seen |= new
+        new = (now or set()) - (self.before or set()) - self.seen
+        # Only this job's: another build may share the storage.
+        mine = {c for c in new if await self.tools.job_of(c) == self.context.job.id}
+        if mine:
+            self.seen |= mine
             self.context.leftovers.note(containers=sorted(self.seen))
 
     async def stop(self) -> None:

@@ -43,7 +43,7 @@ from .context import (
     BuildContext,
     build_context,
 )
-from .dialects import ContainerWatch, ToolCommands, failure_reason
+from .dialects import ContainerWatch, ToolCommands, end_container_processes, failure_reason
 from .isolation import describe, isolation_of
 from .naming import image_name, image_tag
 from .process import run_logged, run_quiet
@@ -63,7 +63,6 @@ class LocalBuildBackend:
         self._tools = tools  # override of config.build_tools (tests)
         self.base_image = BaseImage(self.config)
         self.publisher = Publisher(self.config)
-        self._active = 0
 
     async def find_tool(self) -> BuildTool:
         """The first usable tool in order of preference; JobError with what to
@@ -102,9 +101,8 @@ class LocalBuildBackend:
         credentials = self.publisher.check(tool.name)
         redacting = RedactingLog.for_credentials(context.log, credentials)
         context = dataclasses.replace(context, log=redacting)
-        context.log.write(describe(tools.isolation, isolation_problem) + "\n")
         try:
-            return await self._run(tool, tools, context, credentials)
+            return await self._run(tool, tools, context, credentials, isolation_problem)
         except JobError as error:
             failure = error
         # The password never reaches a message; this makes sure of it (raised outside
@@ -112,16 +110,20 @@ class LocalBuildBackend:
         raise JobError(redacting.redact(str(failure)), result=failure.result)
 
     async def _run(
-        self, tool: BuildTool, tools: ToolCommands, context: JobContext, credentials
+        self,
+        tool: BuildTool,
+        tools: ToolCommands,
+        context: JobContext,
+        credentials,
+        isolation_problem: str | None,
     ) -> JobResult:
         context.log.write(f"Building with {tool.name} {tool.version} ({tool.path})\n")
+        context.log.write(describe(tools.isolation, isolation_problem) + "\n")
         context.leftovers.note(backend=self.name, tool=tool.name, command=tools.prefix)
         tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX))
         context.leftovers.note(tmp=str(tmp))
-        self._active += 1
         image = None
         before: str | None = None
-        containers: set[str] | None = None
         try:
             try:
                 built = build_context(context.overlay_dir, tmp / "context", self.config.base_image)
@@ -144,7 +146,7 @@ class LocalBuildBackend:
             before = await tools.image_id(image)
             context.leftovers.note(image=image, image_before=before)
             watch = ContainerWatch(tools, context)
-            containers = await watch.start()
+            await watch.start()
             iidfile = tmp / "iid"
             lines: list[str] = []
 
@@ -157,7 +159,12 @@ class LocalBuildBackend:
 
             context.log.write(f"Image {image}\n")
             argv = tools.build_args(
-                image, built.containerfile, built.dir, iidfile, self.labels(context, built)
+                image,
+                built.containerfile,
+                built.dir,
+                iidfile,
+                self.labels(context, built),
+                job_id=context.job.id,
             )
             try:
                 code = await run_logged(argv, context, cwd=built.dir, on_line=on_line)
@@ -173,13 +180,12 @@ class LocalBuildBackend:
             return await self._publish(tools, context, tmp, credentials, image, digest)
         except asyncio.CancelledError:
             if image is not None:
-                await self._undo(tools, context, image, before, containers)
+                await self._undo(tools, context, image, before)
             partial = context.leftovers.data.get("export_partial")
             if partial:
                 Path(partial).unlink(missing_ok=True)
             raise
         finally:
-            self._active -= 1
             shutil.rmtree(tmp, ignore_errors=True)
 
     async def _publish(
@@ -215,10 +221,9 @@ class LocalBuildBackend:
         context: JobContext,
         image: str,
         before: str | None,
-        containers: set[str] | None,
     ) -> None:
-        """After a cancel: no new tag, no working container left (buildah ends its
-        own on SIGTERM, not on SIGKILL; podman on neither)."""
+        """After a cancel: no new tag, no working container of this job left (buildah
+        ends its own on SIGTERM, not on SIGKILL; podman on neither)."""
         now = await tools.image_id(image)
         if now is not None and now != before:
             context.log.write(f"Cancelled: removing the tag {image}\n")
@@ -226,11 +231,11 @@ class LocalBuildBackend:
                 await run_quiet(tools.command("rmi", image))
             else:
                 await run_quiet(tools.command("tag", before, image))
-        if containers is not None and self._active == 1:
-            left = await tools.containers()
-            for container in sorted((left or set()) - containers):
-                context.log.write(f"Cancelled: removing working container {container[:12]}\n")
-                await run_quiet(tools.remove_container(container))
+        # Only this job's working containers: another build may share the storage.
+        for container in sorted(await tools.containers_of(context.job.id) or ()):
+            context.log.write(f"Cancelled: removing working container {container[:12]}\n")
+            end_container_processes(container)
+            await run_quiet(tools.remove_container(container))
 
     async def clean_up(self, leftovers: dict, log: LogWriter) -> None:
         """Undo what a build left when its server died (its processes have ended):
@@ -247,11 +252,13 @@ class LocalBuildBackend:
         if isinstance(partial, str) and os.path.isfile(partial):
             log.write(f"Removing the partial archive {partial}\n")
             Path(partial).unlink(missing_ok=True)
+        # Only what the build noted: its own working containers (ContainerWatch).
         left = set(leftovers.get("containers") or [])
         if left:
             existing = await tools.containers()
             for container in sorted(left & (existing or set())):
                 log.write(f"Removing working container {container[:12]}\n")
+                end_container_processes(container)
                 code, output = await run_quiet(tools.remove_container(container))
                 if code != 0:
                     log.write(f"  could not: {output.strip()[-300:]}\n")

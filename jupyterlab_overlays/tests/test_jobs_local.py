@@ -349,6 +349,35 @@ async def test_cancel_mid_build_leaves_no_image(storage, tmp_path):
 
 @slow
 @needs_buildah
+async def test_a_cancel_removes_only_its_own_working_containers(storage, tmp_path):
+    """Two builds on one storage (as two servers of one machine share it): cancelling
+    one leaves the other's working container and build alone."""
+    markers = [f"cancel-{os.getpid()}-mine", f"cancel-{os.getpid()}-other"]
+    runs = []
+    for number, marker in enumerate(markers):
+        folder = sleeping_overlay(tmp_path / f"ws{number}", f"sleepy{number}", marker)
+        context, log, _ = make_context(folder)
+        context.job.id = f"{number + 1:032x}"
+        runs.append((context, log, asyncio.ensure_future(storage.backend().run(context))))
+        await wait_for(f"\n{marker} started\n", log)
+    before = set(storage.containers())
+    assert len(before) == 2
+    (mine, _, task), (other, _, other_task) = runs
+    cancel(mine)
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(task, 60)
+    assert not sleeps(markers[0])
+    assert sleeps(markers[1]) and not other_task.done()
+    left = set(storage.containers())
+    assert len(left) == 1 and left < before
+    cancel(other)
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(other_task, 60)
+    assert storage.containers() == []
+
+
+@slow
+@needs_buildah
 async def test_cancel_with_sigkill_and_task_cancel(storage, tmp_path):
     """The harsh way (SIGKILL, buildah cannot tidy up; the task cancelled): the
     backend removes the working container it left."""

@@ -23,6 +23,7 @@ import pytest
 
 from jupyterlab_overlays.config import OverlaysConfig
 from jupyterlab_overlays.jobs.base import JobState, Leftovers
+from jupyterlab_overlays.jobs.dialects import end_container_processes
 from jupyterlab_overlays.jobs.recovery import RESTART_REASON
 from jupyterlab_overlays.jobs.service import JobService, default_backends
 from jupyterlab_overlays.jobs.store import JobStore
@@ -125,6 +126,7 @@ def test_a_new_server_removes_what_a_killed_build_left(storage, tmp_path, machin
         # as if the build had tagged its image just before the end, the tag too.
         for process in leftovers["processes"]:
             os.killpg(process["pid"], signal.SIGKILL)
+        end_container_processes(container)  # the RUN step (OCI isolation: its own)
         wait(lambda: not sleeping(marker), "the build's end")
         storage.buildah("tag", BASE, image)
     else:
