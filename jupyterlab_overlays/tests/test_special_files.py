@@ -80,3 +80,39 @@ async def test_a_special_or_huge_pipfile_is_a_clear_4xx(jp_fetch, jp_root_dir, k
     status, message = await answer(jp_fetch, "overlays", "jobs", method="POST", body=body)
     assert (status, "o/Pipfile" in message) == (expected, True)
     assert (await answer(jp_fetch, "api", "status"))[0] == 200
+
+
+async def test_no_workspace_file_stalls_the_event_loop(jp_fetch, jp_root_dir):
+    """The server's event loop never waits 100 ms on a workspace file: a ticker on the
+    loop measures the longest gap while the worst files are asked about."""
+    os.mkfifo(jp_root_dir / ".thoth.yaml")
+    for name, make in {
+        "fifo": lambda path: os.mkfifo(path),
+        "zero": lambda path: path.symlink_to("/dev/zero"),
+        "huge": lambda path: path.write_text("# padding\n" * (MAX_FILE_BYTES // 10 + 1)),
+        # The largest file read whole: parsed and hashed off the loop.
+        "large": lambda path: path.write_text('[packages]\nsix = "*"\n' + "#\n" * 900_000),
+    }.items():
+        make(overlay(jp_root_dir, name) / "Pipfile")
+    longest = 0.0
+    done = False
+
+    async def ticker():
+        nonlocal longest
+        last = time.monotonic()
+        while not done:
+            await asyncio.sleep(0.005)
+            now = time.monotonic()
+            longest = max(longest, now - last)
+            last = now
+
+    task = asyncio.ensure_future(ticker())
+    try:
+        for name in ("fifo", "zero", "huge", "large"):
+            for _ in range(3):
+                await answer(jp_fetch, "overlays", "overlay-status", params={"overlay": name})
+            await answer(jp_fetch, "overlays", "info")
+    finally:
+        done = True
+        await task
+    assert longest < 0.1, f"the event loop waited {longest * 1000:.0f} ms"
