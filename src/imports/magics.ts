@@ -120,6 +120,10 @@ function stripContinuation(text: string): string {
   return text.endsWith('\\') ? text.slice(0, -1).trimEnd() : text;
 }
 
+// A shell redirection word: `2>&1`, `>out`, `>>`, `<in`, `&>x`; group 1 is its target
+// when written in the same word.
+const REDIRECT = /^(?:\d*|&)(?:>>?|<)(?:&?)(.*)$/;
+
 // pip options that take a value as the next word.
 const OPTIONS_WITH_VALUE = new Set([
   '-c',
@@ -179,6 +183,14 @@ export function pipInstallRequirements(line: string): IPipRequirement[] {
   const words = shellWords(match[1]);
   for (let i = 0; i < words.length; i++) {
     const word = words[i];
+    const redirect = REDIRECT.exec(word);
+    if (redirect) {
+      // `2>&1`, `>log.txt`, `> log.txt`, `&>/dev/null`: the shell's, not pip's.
+      if (!redirect[1]) {
+        i++; // the target is the next word
+      }
+      continue;
+    }
     if (word.startsWith('-')) {
       if (OPTIONS_WITH_VALUE.has(word)) {
         i++; // skip the option's value
@@ -241,6 +253,10 @@ export function shellWords(text: string): string[] {
   return words;
 }
 
+// PEP 440 version specifiers, comma separated: `>=2,<3`, `==1.2.*`, `~=1.4`.
+const SPECIFIER = String.raw`(?:===\s*[^\s,;]+|(?:==|~=|!=|<=|>=|<|>)\s*v?\d[A-Za-z0-9.*+!_-]*)`;
+const SPECIFIERS = new RegExp(`^${SPECIFIER}(?:\\s*,\\s*${SPECIFIER})*$`);
+
 const REQUIREMENT =
   /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[([^\]]*)\])?\s*(.*)$/;
 
@@ -267,7 +283,7 @@ export function parseRequirement(text: string): IPipRequirement | null {
   if (rest.startsWith('@')) {
     return null; // a direct reference (`name @ url`) has no version to keep
   }
-  if (rest && !/^(===|==|~=|!=|<=|>=|<|>)/.test(rest)) {
+  if (rest && !SPECIFIERS.test(rest)) {
     return null;
   }
   const result: IPipRequirement = {

@@ -291,6 +291,20 @@ export const CELLS: ICorpusCase[] = [
     pip: ['httpx *', 'anyio *']
   },
   {
+    name: 'shell redirections are not requirements',
+    source:
+      '!pip install xgboost 2>&1\n!pip install lightgbm > /dev/null\n!pip install catboost &>pip.log\n!pip install shap >>log 2>&1',
+    imports: [],
+    pip: ['xgboost *', 'lightgbm *', 'catboost *', 'shap *']
+  },
+  {
+    name: 'a specifier must be one (PEP 440)',
+    source:
+      '%pip install "pandas>=2,<3" "numpy==1.26.*" "scipy>=abc;" "tqdm~=4.66"',
+    imports: [],
+    pip: ['pandas >=2,<3', 'numpy ==1.26.*', 'tqdm ~=4.66']
+  },
+  {
     name: 'a pip install continued over lines',
     source: '%pip install \\\n    polars \\\n    duckdb==1.1.0\nimport polars',
     imports: ['polars'],
