@@ -9,6 +9,7 @@ import { ExtractionCache, extractNotebook } from './notebook';
 import { IRequirement, IResolveOptions, resolveRequirements } from './resolve';
 
 export * from './extract';
+export * from './localPaths';
 export * from './magics';
 export * from './notebook';
 export * from './resolve';

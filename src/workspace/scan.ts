@@ -10,7 +10,9 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import {
   ExtractionCache,
   IImportEnvironment,
+  importFolders,
   IRequirement,
+  projectPackageFolders,
   requirementsFromNotebooks
 } from '../imports';
 import {
@@ -342,10 +344,24 @@ export class WorkspaceScan {
     environment: IImportEnvironment | null,
     pythonVersion: string | undefined
   ): Promise<IRequirement[]> {
+    const packageFolders = await this._projectPackageFolders();
+    const folders = new Set<string>();
+    for (const notebook of notebooks) {
+      const sources = (notebook.content.cells ?? [])
+        .filter(cell => cell.cell_type === 'code')
+        .map(cell =>
+          Array.isArray(cell.source) ? cell.source.join('') : cell.source
+        );
+      for (const folder of importFolders(
+        notebook.path,
+        sources,
+        packageFolders
+      )) {
+        folders.add(folder);
+      }
+    }
     const localModules = new Set<string>();
-    for (const folder of new Set(
-      notebooks.map(notebook => parentOf(notebook.path))
-    )) {
+    for (const folder of folders) {
       for (const name of await this._localModules(folder)) {
         localModules.add(name);
       }
@@ -364,24 +380,32 @@ export class WorkspaceScan {
   }
 
   /**
-   * Top-level names of local modules beside a notebook: `.py` files and
-   * folders (packages) of its folder and of the workspace's `src/`.
+   * Top-level names a folder offers to `import`: its `.py` files and its
+   * folders (packages, namespace packages).
    */
   private async _localModules(folder: string): Promise<string[]> {
     const names: string[] = [];
-    for (const where of new Set([folder, 'src'])) {
-      for (const entry of (await this.list(where)) ?? []) {
-        if (entry.name.startsWith('.')) {
-          continue;
-        }
-        if (entry.type === 'directory') {
-          names.push(entry.name);
-        } else if (entry.name.endsWith('.py')) {
-          names.push(entry.name.slice(0, -3));
-        }
+    for (const entry of (await this.list(folder)) ?? []) {
+      if (entry.name.startsWith('.') || SKIPPED_FOLDERS.has(entry.name)) {
+        continue;
+      }
+      if (entry.type === 'directory') {
+        names.push(entry.name);
+      } else if (entry.name.endsWith('.py')) {
+        names.push(entry.name.slice(0, -3));
       }
     }
     return names;
+  }
+
+  /** The package folders the project's `pyproject.toml` / `setup.cfg` name. */
+  private async _projectPackageFolders(): Promise<string[]> {
+    const read = async (path: string) =>
+      (await this.exists(path)) ? await this._files.read(path) : null;
+    return projectPackageFolders(
+      await read('pyproject.toml'),
+      await read('setup.cfg')
+    );
   }
 
   async environmentFor(

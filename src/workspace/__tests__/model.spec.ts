@@ -271,6 +271,39 @@ describe('OverlaysWorkspace', () => {
     expect(files.files.get('overlays/dl/Pipfile')).toContain('numpy');
   });
 
+  it("knows the repository's own packages, however deep the notebook runs", async () => {
+    const files = new MemoryFiles();
+    const cell = (source: string) => ({
+      cell_type: 'code',
+      source,
+      metadata: {},
+      outputs: [],
+      execution_count: null
+    });
+    files.files.set(
+      'notebooks/exploratory/eda.ipynb',
+      JSON.stringify({
+        nbformat: 4,
+        nbformat_minor: 5,
+        metadata: {},
+        cells: [
+          cell("import sys\nsys.path.append('../../tools')"),
+          cell(
+            'from src.data import load\nimport helpers\nimport string_encoders\nimport pandas'
+          )
+        ]
+      })
+    );
+    files.files.set('src/data/__init__.py', '');
+    files.files.set('tools/helpers.py', '');
+    files.files.set('string_encoders/__init__.py', '');
+    const model = workspace(files);
+    const overlay = await model.createOverlay('eda', [
+      'notebooks/exploratory/eda.ipynb'
+    ]);
+    expect(overlay.packages.map(p => p.name)).toEqual(['pandas']);
+  });
+
   it('deletes an overlay: folder, YAML entries and tags', async () => {
     const files = demoFiles();
     const model = workspace(files);
