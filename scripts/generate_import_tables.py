@@ -60,12 +60,14 @@ GENERIC_NAMES = {
 # Namespace roots are resolved by submodule in the frontend (google.cloud.storage
 # → google-cloud-storage), never by their root alone.
 NAMESPACE_ROOTS = {
+    "argo",
     "azure",
     "backports",
     "google",
     "jaraco",
     "opentelemetry",
     "sphinxcontrib",
+    "thoth",
     "zope",
 }
 
@@ -145,6 +147,9 @@ FIXES = {
     "sklearn_crfsuite": "sklearn-crfsuite",
     "imblearn": "imbalanced-learn",
     "category_encoders": "category-encoders",
+    # seen in real notebooks (the AICoE project template, Thoth, Kale examples)
+    "gremlin_python": "gremlinpython",
+    "rgf": "rgf_python",
 }
 
 # One import name, several distributions that provide it: the user picks.
@@ -197,6 +202,10 @@ NAMESPACES = {
         },
     },
     "sphinxcontrib": {"groups": [], "exact": {}},
+    # thoth.storages → thoth-storages, thoth.common → thoth-common, …
+    "thoth": {"groups": [], "exact": {}},
+    # argo.workflows → argo-workflows
+    "argo": {"groups": [], "exact": {}},
     "zope": {"groups": [], "exact": {}},
 }
 

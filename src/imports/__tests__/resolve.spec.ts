@@ -139,10 +139,27 @@ describe('namespace packages', () => {
     ['azure.identity', 'azure-identity'],
     ['azure.mgmt.compute', 'azure-mgmt-compute'],
     ['zope.interface', 'zope-interface'],
-    ['backports.zoneinfo', 'backports-zoneinfo']
+    ['backports.zoneinfo', 'backports-zoneinfo'],
+    // Families seen in real notebooks: thoth.storages was the placeholder "thoth".
+    ['thoth.storages', 'thoth-storages'],
+    ['thoth.common.helpers', 'thoth-common'],
+    ['thoth.lab', 'thoth-lab'],
+    ['argo.workflows.client', 'argo-workflows']
   ])('%s → %s', (path, distribution) => {
     expect(namespaceDistribution(path)).toBe(distribution);
     expect(names([path])).toEqual([distribution]);
+  });
+
+  it('maps the import names real notebooks used that pipreqs lacks', () => {
+    expect(names(['gremlin_python.driver', 'rgf.sklearn'])).toEqual([
+      'gremlinpython',
+      'rgf-python'
+    ]);
+    expect(
+      resolveRequirements([imp('thoth', ['storages', 'common'])], []).map(
+        requirement => requirement.name
+      )
+    ).toEqual(['thoth-common', 'thoth-storages']);
   });
 
   it('is not deep enough at the root or group alone', () => {
