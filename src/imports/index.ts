@@ -5,6 +5,7 @@
  */
 import type * as nbformat from '@jupyterlab/nbformat';
 
+import type { IPipRequirement } from './magics';
 import { ExtractionCache, extractNotebook } from './notebook';
 import { IRequirement, IResolveOptions, resolveRequirements } from './resolve';
 
@@ -20,6 +21,11 @@ export * from './resolve';
 export interface IRequirementsOptions extends IResolveOptions {
   /** A cell cache shared between calls, so re-extraction parses only edits. */
   cache?: ExtractionCache;
+  /**
+   * The requirements of the files `pip install -r` lines name (read by the
+   * caller, which knows where the notebooks are), as explicit requirements.
+   */
+  fileRequirements?: IPipRequirement[];
 }
 
 /**
@@ -48,5 +54,6 @@ export function requirementsFromNotebooks(
     imports.push(...found.imports);
     pipRequirements.push(...found.pipRequirements);
   }
+  pipRequirements.push(...(options.fileRequirements ?? []));
   return resolveRequirements(imports, pipRequirements, options);
 }

@@ -28,6 +28,8 @@ export interface IPreparedCell {
   code: string;
   /** The requirements of the cell's `pip install` lines, in order. */
   pipRequirements: IPipRequirement[];
+  /** The files its `pip install -r <file>` lines name, as written. */
+  requirementFiles: string[];
 }
 
 /**
@@ -63,12 +65,18 @@ const PIP_INSTALL =
 export function prepareCell(source: string): IPreparedCell {
   const lines = source.split('\n');
   const pipRequirements: IPipRequirement[] = [];
+  const requirementFiles: string[] = [];
+  const collect = (line: string) => {
+    const found = pipInstall(line);
+    pipRequirements.push(...found.requirements);
+    requirementFiles.push(...found.files);
+  };
 
   const first = lines[0]?.trimStart() ?? '';
   if (first.startsWith('%%')) {
     const magic = /^%%\s*([\w.]+)/.exec(first)?.[1] ?? '';
     if (!PYTHON_CELL_MAGICS.has(magic)) {
-      return { code: '', pipRequirements };
+      return { code: '', pipRequirements, requirementFiles };
     }
     lines[0] = '';
   }
@@ -81,7 +89,7 @@ export function prepareCell(source: string): IPreparedCell {
       lines[i] = '';
       magic += ' ' + stripContinuation(line.trim());
       if (!line.trimEnd().endsWith('\\')) {
-        pipRequirements.push(...pipInstallRequirements(magic));
+        collect(magic);
         magic = null;
       }
       continue;
@@ -95,13 +103,13 @@ export function prepareCell(source: string): IPreparedCell {
     if (stripped.endsWith('\\')) {
       magic = stripContinuation(stripped);
     } else {
-      pipRequirements.push(...pipInstallRequirements(stripped));
+      collect(stripped);
     }
   }
   if (magic !== null) {
-    pipRequirements.push(...pipInstallRequirements(magic));
+    collect(magic);
   }
-  return { code: lines.join('\n'), pipRequirements };
+  return { code: lines.join('\n'), pipRequirements, requirementFiles };
 }
 
 /**
@@ -175,11 +183,23 @@ const OPTIONS_WITH_VALUE = new Set([
  * the line is another magic.
  */
 export function pipInstallRequirements(line: string): IPipRequirement[] {
+  return pipInstall(line).requirements;
+}
+
+/**
+ * What one logical `pip install` line asks for: its requirements, and the
+ * files its `-r` / `--requirement` options name.
+ */
+export function pipInstall(line: string): {
+  requirements: IPipRequirement[];
+  files: string[];
+} {
   const match = PIP_INSTALL.exec(line.trim());
-  if (!match) {
-    return [];
-  }
   const requirements: IPipRequirement[] = [];
+  const files: string[] = [];
+  if (!match) {
+    return { requirements, files };
+  }
   const words = shellWords(match[1]);
   for (let i = 0; i < words.length; i++) {
     const word = words[i];
@@ -191,6 +211,14 @@ export function pipInstallRequirements(line: string): IPipRequirement[] {
       }
       continue;
     }
+    const file = /^(?:-r|--requirement)(?:=(.+))?$/.exec(word);
+    if (file) {
+      const path = file[1] ?? words[++i];
+      if (path) {
+        files.push(path);
+      }
+      continue;
+    }
     if (word.startsWith('-')) {
       if (OPTIONS_WITH_VALUE.has(word)) {
         i++; // skip the option's value
@@ -198,6 +226,25 @@ export function pipInstallRequirements(line: string): IPipRequirement[] {
       continue;
     }
     const requirement = parseRequirement(word);
+    if (requirement) {
+      requirements.push(requirement);
+    }
+  }
+  return { requirements, files };
+}
+
+/**
+ * The requirements of a requirements file's text (`-r` of a pip line): one
+ * per line, comments, options and what is not a PyPI name left out.
+ */
+export function requirementsFileRequirements(text: string): IPipRequirement[] {
+  const requirements: IPipRequirement[] = [];
+  for (const raw of text.replace(/\\\r?\n/g, ' ').split(/\r?\n/)) {
+    const line = raw.replace(/(^|\s)#.*$/, '').trim();
+    if (!line || line.startsWith('-')) {
+      continue;
+    }
+    const requirement = parseRequirement(line.split(/\s--?[a-z]/)[0]);
     if (requirement) {
       requirements.push(requirement);
     }

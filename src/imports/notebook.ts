@@ -12,6 +12,8 @@ import { IPipRequirement, prepareCell } from './magics';
 export interface ICellImports {
   imports: IImport[];
   pipRequirements: IPipRequirement[];
+  /** The files its `pip install -r` lines name, as written. */
+  requirementFiles: string[];
 }
 
 /**
@@ -28,6 +30,8 @@ export interface INotebookImport extends IImport {
 export interface INotebookImports {
   imports: INotebookImport[];
   pipRequirements: IPipRequirement[];
+  /** The files its `pip install -r` lines name, as written. */
+  requirementFiles: string[];
 }
 
 /**
@@ -38,7 +42,8 @@ export function extractCell(source: string): ICellImports {
   const prepared = prepareCell(source);
   return {
     imports: extractImports(prepared.code),
-    pipRequirements: prepared.pipRequirements
+    pipRequirements: prepared.pipRequirements,
+    requirementFiles: prepared.requirementFiles
   };
 }
 
@@ -98,7 +103,11 @@ export function extractNotebook(
   notebook: nbformat.INotebookContent,
   cache?: ExtractionCache
 ): INotebookImports {
-  const result: INotebookImports = { imports: [], pipRequirements: [] };
+  const result: INotebookImports = {
+    imports: [],
+    pipRequirements: [],
+    requirementFiles: []
+  };
   if (
     !notebook ||
     !Array.isArray(notebook.cells) ||
@@ -119,6 +128,7 @@ export function extractNotebook(
       result.imports.push({ ...item, cell: index });
     }
     result.pipRequirements.push(...cellResult.pipRequirements);
+    result.requirementFiles.push(...cellResult.requirementFiles);
   });
   return result;
 }

@@ -9,11 +9,15 @@ import { TranslationBundle } from '@jupyterlab/translation';
 
 import {
   ExtractionCache,
+  extractNotebook,
   IImportEnvironment,
   importFolders,
+  IPipRequirement,
   IRequirement,
   projectPackageFolders,
-  requirementsFromNotebooks
+  requirementsFileRequirements,
+  requirementsFromNotebooks,
+  resolveInWorkspace
 } from '../imports';
 import {
   AICOE_FILE,
@@ -366,10 +370,28 @@ export class WorkspaceScan {
         localModules.add(name);
       }
     }
+    // `pip install -r <file>`: the file, relative to the notebook, when the
+    // workspace has it.
+    const fileRequirements: IPipRequirement[] = [];
+    for (const notebook of notebooks) {
+      const folder = parentOf(notebook.path);
+      const found = extractNotebook(notebook.content, this._cache);
+      for (const file of new Set(found.requirementFiles)) {
+        const path = resolveInWorkspace(folder, file);
+        const text =
+          path !== null && (await this.exists(path))
+            ? await this._files.read(path)
+            : null;
+        if (text) {
+          fileRequirements.push(...requirementsFileRequirements(text));
+        }
+      }
+    }
     return requirementsFromNotebooks(
       notebooks.map(notebook => notebook.content),
       {
         cache: this._cache,
+        fileRequirements,
         environment: environment ?? undefined,
         localModules: [...localModules],
         overrides,

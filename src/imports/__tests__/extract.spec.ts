@@ -163,11 +163,13 @@ describe('extractNotebook', () => {
   it('survives a notebook without cells', () => {
     expect(extractNotebook({} as any)).toEqual({
       imports: [],
-      pipRequirements: []
+      pipRequirements: [],
+      requirementFiles: []
     });
     expect(extractNotebook(null as any)).toEqual({
       imports: [],
-      pipRequirements: []
+      pipRequirements: [],
+      requirementFiles: []
     });
   });
 });

@@ -4,6 +4,7 @@ import {
   resolveInWorkspace,
   sysPathAdditions
 } from '../localPaths';
+import { pipInstall, requirementsFileRequirements } from '../magics';
 
 describe('sysPathAdditions', () => {
   it.each([
@@ -59,5 +60,34 @@ describe('projectPackageFolders', () => {
       )
     ).toEqual(['lib', 'code']);
     expect(projectPackageFolders(null, null)).toEqual([]);
+  });
+});
+
+describe('pip install -r', () => {
+  it.each([
+    ['!pip install -r requirements.txt', ['requirements.txt'], []],
+    ['%pip install --requirement=../reqs.txt six', ['../reqs.txt'], ['six']],
+    ['!pip install -q -r "my reqs.txt" 2>&1', ['my reqs.txt'], []]
+  ])('%j names %j', (line, files, names) => {
+    const found = pipInstall(line);
+    expect(found.files).toEqual(files);
+    expect(found.requirements.map(item => item.name)).toEqual(names);
+  });
+
+  it('reads the requirements of a file, leaving out what is not one', () => {
+    const text = [
+      '# pinned',
+      'pandas==2.2.3  # comment',
+      '-r other.txt',
+      '--index-url https://x/simple',
+      '-e .',
+      'scikit-learn>=1.4 \\',
+      '    --hash=sha256:abc',
+      'git+https://github.com/x/y.git',
+      ''
+    ].join('\n');
+    expect(
+      requirementsFileRequirements(text).map(r => `${r.name} ${r.specifier}`)
+    ).toEqual(['pandas ==2.2.3', 'scikit-learn >=1.4']);
   });
 });

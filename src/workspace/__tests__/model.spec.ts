@@ -304,6 +304,35 @@ describe('OverlaysWorkspace', () => {
     expect(overlay.packages.map(p => p.name)).toEqual(['pandas']);
   });
 
+  it('reads the requirements file a pip line names, relative to the notebook', async () => {
+    const files = new MemoryFiles();
+    files.files.set(
+      'notebooks/train.ipynb',
+      JSON.stringify({
+        nbformat: 4,
+        nbformat_minor: 5,
+        metadata: {},
+        cells: [
+          {
+            cell_type: 'code',
+            source:
+              '!pip install -q -r ../requirements.txt\n!pip install -r missing.txt',
+            metadata: {},
+            outputs: [],
+            execution_count: null
+          }
+        ]
+      })
+    );
+    files.files.set('requirements.txt', 'xgboost==2.0.3\n# a comment\n-e .\n');
+    const overlay = await workspace(files).createOverlay('train', [
+      'notebooks/train.ipynb'
+    ]);
+    expect(overlay.packages.map(p => [p.name, p.specifier])).toEqual([
+      ['xgboost', '==2.0.3']
+    ]);
+  });
+
   it('deletes an overlay: folder, YAML entries and tags', async () => {
     const files = demoFiles();
     const model = workspace(files);
