@@ -314,9 +314,12 @@ class JobService:
         self._record(job)
         self._changed(job)
         # Whose job it is, for another server sharing the store: it is not its to fail.
-        Leftovers(
-            self.store.leftovers_path(job.id), server=self._server, job=job.id, kind=kind.value
-        )
+        try:
+            Leftovers(
+                self.store.leftovers_path(job.id), server=self._server, job=job.id, kind=kind.value
+            )
+        except OSError as error:
+            self.log.warning("Job %s: its owner cannot be noted: %s", job.id, error)
         if runtime_image is not None:
             self._registration[job.id] = runtime_image
         if not isinstance(backend, str):
@@ -417,9 +420,13 @@ class JobService:
             cancelled=asyncio.Event(),
         )
         context.on_progress = lambda progress: self._progress(job, progress)
-        context.leftovers = Leftovers(
-            self.store.leftovers_path(job.id), server=self._server, job=job.id, kind=job.kind.value
-        )
+        owner = {"server": self._server, "job": job.id, "kind": job.kind.value}
+        try:
+            context.leftovers = Leftovers(self.store.leftovers_path(job.id), **owner)
+        except OSError as error:
+            # It runs all the same; only a restart could not tidy up after it.
+            self.log.warning("Job %s: what it leaves cannot be noted: %s", job.id, error)
+            context.leftovers = Leftovers(None, **owner)
         job.state = JobState.RUNNING
         job.started = now()
         self._save(job)
