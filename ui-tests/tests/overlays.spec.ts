@@ -58,4 +58,61 @@ test.describe('Overlays panel', () => {
       'server extension is not running'
     );
   });
+
+  test('keeps the overlays a user expanded across a reload', async ({
+    page
+  }) => {
+    const name = `kept-${Date.now() % 100000}`;
+    await page.contents.uploadContent(
+      '[packages]\nsix = "*"\n',
+      'text',
+      `overlays/${name}/Pipfile`
+    );
+    await page.sidebar.openTab(PANEL);
+    const panel = page.locator(`#${PANEL}`);
+    await panel.getByTitle('Refresh overlays and build tools').click();
+    const toggle = panel
+      .locator(`[data-overlay="${name}"]`)
+      .locator('.jp-OverlaysPanel-toggle');
+    await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+
+    // The state database saves to the workspace; wait for that save.
+    const saved = page.waitForRequest(
+      request =>
+        request.method() === 'PUT' &&
+        request.url().includes('/api/workspaces') &&
+        (request.postData() ?? '').includes(name)
+    );
+    await toggle.click();
+    await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+    await saved;
+
+    await Promise.all([
+      page.waitForEvent('load'),
+      page.evaluate(() => window.location.reload())
+    ]);
+    await page.locator('#jupyterlab-splash').waitFor({ state: 'detached' });
+    // The layout restorer reopens the panel.
+    await expect(panel).toBeVisible();
+    await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+
+    // Collapsed again, it stays collapsed.
+    const collapsed = page.waitForRequest(
+      request =>
+        request.method() === 'PUT' &&
+        request.url().includes('/api/workspaces') &&
+        !(request.postData() ?? '').includes(`"${name}"`)
+    );
+    await toggle.click();
+    await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    await collapsed;
+    await Promise.all([
+      page.waitForEvent('load'),
+      page.evaluate(() => window.location.reload())
+    ]);
+    await page.locator('#jupyterlab-splash').waitFor({ state: 'detached' });
+    // The layout restorer reopens the panel.
+    await expect(panel).toBeVisible();
+    await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  });
 });
