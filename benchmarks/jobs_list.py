@@ -15,8 +15,11 @@ a few times to warm up, then R times in turn (default 50): median and p90 latenc
 the size of the answer. Nothing builds: the figures are the list's own cost (SQLite,
 JSON, HTTP). For the events, lock jobs of an overlay without a Pipfile (they fail at
 once: queued, running, failed) are asked for, and each event's delay is the time it
-arrives less the time the server emitted it (``emitted`` in the event). It reports; it
-never fails on a figure.
+arrives less the time the server emitted it (``emitted`` in the event). Then, when the
+labextension is built and Chromium is there, ``sidebar_events.mjs`` opens JupyterLab on
+the same server and measures, for each such lock, the delay to the sidebar showing it
+failed, against the event's delivery to the page measured in the same run. It reports;
+it never fails on a figure.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import os
 import random
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -123,11 +127,41 @@ async def event_delays(server: Server, rounds: int) -> list[float]:
     return delays
 
 
+def sidebar_delays(server: Server, rounds: int) -> dict | str:
+    """The page's delays (sidebar_events.mjs), or why they were not measured."""
+    chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    if not (ROOT / "jupyterlab_overlays" / "labextension" / "package.json").is_file():
+        return "labextension not built (jlpm build)"
+    if not Path(chromium).is_file():
+        return f"no Chromium at {chromium}"
+    node = shutil.which("node")
+    if node is None:
+        return "no node on PATH"
+    done = subprocess.run(  # noqa: S603 - our own script and arguments
+        [
+            node,
+            str(ROOT / "benchmarks" / "sidebar_events.mjs"),
+            f"--base={server.base}",
+            f"--token={server.token}",
+            "--overlay=empty",
+            f"--rounds={rounds}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    if done.returncode != 0:
+        return f"sidebar_events.mjs failed: {done.stderr.strip()[-2000:]}"
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--jobs", type=int, default=2000, help="ended jobs in the store")
     parser.add_argument("--overlays", type=int, default=10, help="overlays they belong to")
     parser.add_argument("--requests", type=int, default=50, help="requests per URL")
+    parser.add_argument("--rounds", type=int, default=15, help="jobs followed in the page")
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="overlays-jobs-list-"))
@@ -149,6 +183,7 @@ def main() -> int:
         results = {label: measure(server, path, args.requests) for label, path in urls.items()}
         (workspace / "overlays" / "empty").mkdir(parents=True)
         delays = asyncio.run(event_delays(server, rounds=10))
+        page = sidebar_delays(server, rounds=args.rounds)
     finally:
         if server is not None:
             server.stop()
@@ -178,6 +213,17 @@ def main() -> int:
     print(
         f"  job events to a subscriber of api/events/subscribe: median "
         f"{statistics.median(delays):.2f} ms, max {delays[-1]:.2f} ms over {len(delays)} events"
+    )
+    if isinstance(page, str):
+        print(f"  sidebar in JupyterLab: not measured ({page})")
+        return 0
+    events, sidebar = sorted(page["events"]), sorted(page["sidebar"])
+    print(
+        f"  a job's failed event to the sidebar showing it, in JupyterLab: median "
+        f"{statistics.median(sidebar):.0f} ms, max {sidebar[-1]:.0f} ms over {len(sidebar)} "
+        f"jobs; the same events to the page's own socket (baseline): median "
+        f"{statistics.median(events):.0f} ms; ratio "
+        f"{statistics.median(sidebar) / max(statistics.median(events), 1):.0f}x"
     )
     return 0
 
