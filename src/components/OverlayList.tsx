@@ -155,7 +155,9 @@ export function OverlayItemView(props: IOverlayItemProps): JSX.Element {
           ) : (
             <caretRightIcon.react tag="span" />
           )}
-          <span className="jp-OverlaysPanel-overlayName">{name}</span>
+          <span className="jp-OverlaysPanel-overlayName" title={name}>
+            {name}
+          </span>
         </button>
         <OverlayBadges overlay={overlay} trans={trans} />
         <span className="jp-OverlaysPanel-actions">

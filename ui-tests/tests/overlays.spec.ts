@@ -115,4 +115,31 @@ test.describe('Overlays panel', () => {
     await expect(panel).toBeVisible();
     await expect(toggle).toHaveAttribute('aria-expanded', 'false');
   });
+
+  test("shows an overlay's full name beside its badges at the default width", async ({
+    page
+  }) => {
+    const name = `download-dataset-${Date.now() % 100000}`;
+    // A Pipfile that does not parse: the overlay carries a badge beside its name.
+    await page.contents.uploadContent(
+      '[packages\nsix = "*"\n',
+      'text',
+      `overlays/${name}/Pipfile`
+    );
+    await page.sidebar.openTab(PANEL);
+    const panel = page.locator(`#${PANEL}`);
+    await panel.getByTitle('Refresh overlays and build tools').click();
+    const overlay = panel.locator(`[data-overlay="${name}"]`);
+    await expect(
+      overlay.locator('.jp-OverlaysPanel-badge').first()
+    ).toBeVisible();
+
+    const label = overlay.locator('.jp-OverlaysPanel-overlayName');
+    await expect(label).toHaveAttribute('title', name);
+    const [shown, full] = await label.evaluate(element => [
+      element.clientWidth,
+      element.scrollWidth
+    ]);
+    expect(full).toBeLessThanOrEqual(shown);
+  });
 });
