@@ -7,6 +7,8 @@ import {
   ToolbarButtonComponent,
   UseSignal
 } from '@jupyterlab/ui-components';
+import { Message } from '@lumino/messaging';
+import { Widget } from '@lumino/widgets';
 import * as React from 'react';
 
 import { JobLogState, JobLogView } from '../components/JobLogView';
@@ -15,7 +17,7 @@ import { CommandIDs, isActive, RunCommand } from '../tokens';
 
 /**
  * The log of a job in the main area, following the end of the text while
- * the user has not scrolled up.
+ * the user has not scrolled up (after a reload too).
  */
 export class JobLogPanel extends ReactWidget {
   constructor(options: JobLogPanel.IOptions) {
@@ -23,8 +25,16 @@ export class JobLogPanel extends ReactWidget {
     this.model = options.model;
     this._trans = options.trans;
     this.addClass('jp-OverlaysJobLog');
-    // Connected before the view's UseSignal: measure before it re-renders.
-    this.model.changed.connect(this._beforeRender, this);
+    // After each render (React commits later than the model's signal).
+    this._observer = new MutationObserver(() => this._followEnd());
+    this._observer.observe(this.node, {
+      childList: true,
+      subtree: true,
+      characterData: true
+    });
+    // A scroll decides whether it follows: the user's scroll up stops it, a
+    // scroll to the end (the user's or the panel's own) keeps it.
+    this.node.addEventListener('scroll', this._onScroll, { passive: true });
   }
 
   readonly model: JobLogModel;
@@ -33,6 +43,7 @@ export class JobLogPanel extends ReactWidget {
     if (this.isDisposed) {
       return;
     }
+    this._observer.disconnect();
     this.model.dispose();
     super.dispose();
   }
@@ -53,18 +64,36 @@ export class JobLogPanel extends ReactWidget {
     );
   }
 
-  private _beforeRender(): void {
-    const node = this.node;
-    const atBottom =
-      node.scrollHeight - node.scrollTop - node.clientHeight <
-      Private.BOTTOM_SLACK;
-    if (atBottom) {
-      requestAnimationFrame(() => {
-        node.scrollTop = node.scrollHeight;
-      });
+  protected onAfterShow(msg: Message): void {
+    super.onAfterShow(msg);
+    this._followEnd();
+  }
+
+  protected onResize(msg: Widget.ResizeMessage): void {
+    super.onResize(msg);
+    this._followEnd();
+  }
+
+  /**
+   * Keep the end in view, while following. A panel restored hidden (after a
+   * reload) has no height yet: it scrolls when shown.
+   */
+  private _followEnd(): void {
+    if (this._following && !this.isDisposed) {
+      this.node.scrollTop = this.node.scrollHeight;
     }
   }
 
+  private _onScroll = (): void => {
+    const node = this.node;
+    this._following =
+      node.scrollHeight - node.scrollTop - node.clientHeight <
+      Private.BOTTOM_SLACK;
+  };
+
+  /** Whether the end stays in view: until the user scrolls up, and again at the end. */
+  private _following = true;
+  private _observer: MutationObserver;
   private _trans: TranslationBundle;
 }
 

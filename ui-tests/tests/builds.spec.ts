@@ -102,6 +102,16 @@ test('build an overlay, read its log, cancel a second build', async ({
   await expect(log.locator('.jp-OverlaysJobLog-text')).toContainText(
     `Built ${built.image}`
   );
+  // It opens at the end of the log, as it was left (a build log is longer than
+  // the panel), not at the top.
+  await expect
+    .poll(() =>
+      log.evaluate(node => [
+        node.scrollHeight > node.clientHeight * 2,
+        node.scrollHeight - node.scrollTop - node.clientHeight < 24
+      ])
+    )
+    .toEqual([true, true]);
   await page.sidebar.openTab(PANEL);
 
   // A package more: the overlay changed since its build; build, then cancel.
