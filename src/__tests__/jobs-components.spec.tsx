@@ -115,6 +115,27 @@ describe('OverlayJobs', () => {
     expect(calls).toEqual([[CommandIDs.cancelJob, { id: 'j1' }]]);
   });
 
+  it('shows a build being cancelled as cancelling, without a second Cancel', () => {
+    render({
+      build: job({ state: 'running', started: '2025-01-01T10:00:00.000Z' }),
+      cancelling: new Set(['j1'])
+    });
+    const badge = container.querySelector('[data-job-kind="build"]')!;
+    expect(badge.getAttribute('data-job-state')).toBe('running');
+    expect(badge.getAttribute('data-job-cancelling')).toBe('true');
+    expect(badge.textContent).toContain('cancelling…');
+    expect(badge.textContent).not.toContain('running');
+    expect(byTitle('Cancel the build')).toBeNull();
+
+    // Another job's cancel leaves this one as it is.
+    render({
+      build: job({ state: 'running', started: '2025-01-01T10:00:00.000Z' }),
+      cancelling: new Set(['other'])
+    });
+    expect(badge.textContent).toContain('running');
+    expect(byTitle('Cancel the build')).not.toBeNull();
+  });
+
   it('shows a running build with its time and step', () => {
     render({
       build: job({

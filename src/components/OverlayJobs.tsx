@@ -158,13 +158,25 @@ export function OverlayJobs(props: IOverlayJobsProps): JSX.Element {
         </span>
       )}
       {jobs.build && (
-        <JobBadge job={jobs.build} now={jobs.now} run={run} trans={trans} />
+        <JobBadge
+          job={jobs.build}
+          cancelling={!!jobs.cancelling?.has(jobs.build.id)}
+          now={jobs.now}
+          run={run}
+          trans={trans}
+        />
       )}
       {jobs.runtimeImage && (
         <RuntimeImageFlag state={jobs.runtimeImage} trans={trans} />
       )}
       {jobs.lock && (
-        <JobBadge job={jobs.lock} now={jobs.now} run={run} trans={trans} />
+        <JobBadge
+          job={jobs.lock}
+          cancelling={!!jobs.cancelling?.has(jobs.lock.id)}
+          now={jobs.now}
+          run={run}
+          trans={trans}
+        />
       )}
     </div>
   );
@@ -175,6 +187,8 @@ export function OverlayJobs(props: IOverlayJobsProps): JSX.Element {
  */
 export function JobBadge(props: {
   job: OverlaysAPI.IJob;
+  /** This page asked to cancel it and the server has not answered yet. */
+  cancelling?: boolean;
   now: number;
   run: RunCommand;
   trans: TranslationBundle;
@@ -182,6 +196,7 @@ export function JobBadge(props: {
   const { job, now, run, trans } = props;
   const id = job.id;
   const running = elapsed(job, now);
+  const cancelling = props.cancelling === true && isActive(job);
   const { step, steps } = job.progress ?? {};
   return (
     <div
@@ -189,6 +204,7 @@ export function JobBadge(props: {
       data-job-kind={job.kind}
       data-job-state={job.state}
       data-job-id={id}
+      data-job-cancelling={cancelling || undefined}
     >
       <span className="jp-OverlaysPanel-jobKind">
         {job.kind === 'build' ? trans.__('Build') : trans.__('Lock')}
@@ -196,7 +212,7 @@ export function JobBadge(props: {
       <span
         className={`jp-OverlaysPanel-badge jp-OverlaysPanel-jobState jp-mod-${job.state}`}
       >
-        {stateLabel(job.state, trans)}
+        {cancelling ? trans.__('cancelling…') : stateLabel(job.state, trans)}
       </span>
       {job.state === 'running' && running !== null && (
         <span
@@ -229,7 +245,7 @@ export function JobBadge(props: {
         </span>
       )}
       <span className="jp-OverlaysPanel-jobActions">
-        {isActive(job) && (
+        {isActive(job) && !cancelling && (
           <IconButton
             icon={stopIcon}
             onClick={() => run(CommandIDs.cancelJob, { id })}

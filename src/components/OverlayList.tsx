@@ -129,6 +129,7 @@ export function sameOverlayItem(
     x.lastBuilt === y.lastBuilt &&
     x.status === y.status &&
     x.runtimeImage === y.runtimeImage &&
+    x.cancelling === y.cancelling &&
     (!ticking || x.now === y.now)
   );
 }

@@ -158,6 +158,7 @@ export class JobsModel implements IDisposable {
       lastBuilt: this.lastBuilt(overlay),
       status: this.status(overlay),
       runtimeImage: this.runtimeImage(overlay),
+      cancelling: this._cancelling,
       now: this._now
     };
   }
@@ -302,9 +303,27 @@ export class JobsModel implements IDisposable {
    * Cancel a queued or running job. Errors (e.g. it has ended) are thrown.
    */
   async cancel(id: string): Promise<OverlaysAPI.IJob> {
-    const job = await this._client.cancelJob(id);
-    this._put(job);
-    return job;
+    // The server answers once the job has ended (its processes stopped, its
+    // containers removed): seconds in which the job shows as cancelling.
+    this._cancelling = new Set([...this._cancelling, id]);
+    this._changed.emit();
+    try {
+      const job = await this._client.cancelJob(id);
+      this._put(job);
+      return job;
+    } finally {
+      const next = new Set(this._cancelling);
+      next.delete(id);
+      this._cancelling = next;
+      this._changed.emit();
+    }
+  }
+
+  /**
+   * The jobs this page asked to cancel that have not ended yet.
+   */
+  get cancelling(): ReadonlySet<string> {
+    return this._cancelling;
   }
 
   dispose(): void {
@@ -391,6 +410,7 @@ export class JobsModel implements IDisposable {
   private _events: Event.IManager | null;
   private _jobs: readonly OverlaysAPI.IJob[] = [];
   private _runtimeImages: Record<string, OverlaysAPI.IRegistration> = {};
+  private _cancelling: ReadonlySet<string> = new Set();
   private _statuses = new Map<string, OverlaysAPI.IOverlayStatus>();
   private _error: string | null = null;
   private _isDisposed = false;
@@ -462,6 +482,8 @@ export namespace JobsModel {
     now: number;
     /** Its Elyra runtime image, as the server last registered it. */
     runtimeImage?: OverlaysAPI.IRegistration | null;
+    /** The jobs being cancelled (of every overlay). */
+    cancelling?: ReadonlySet<string>;
   }
 }
 

@@ -190,6 +190,7 @@ describe('JobsModel', () => {
       lastBuilt: client.list[2],
       status: null,
       runtimeImage: null,
+      cancelling: new Set(),
       now: time
     });
   });
@@ -412,6 +413,30 @@ describe('JobsModel', () => {
     expect(cancelled.state).toBe('cancelled');
     expect(model.latest('train', 'build')?.state).toBe('cancelled');
     expect(model.activeCount).toBe(0);
+  });
+
+  it('holds a job as cancelling until the server has answered the cancel', async () => {
+    makeModel();
+    const submitted = await model.submit('train', 'build');
+    let answer!: () => void;
+    const answered = new Promise<void>(resolve => (answer = resolve));
+    const original = client.cancelJob.getMockImplementation()!;
+    client.cancelJob.mockImplementationOnce(async (id: string) => {
+      await answered;
+      return original(id);
+    });
+    const cancelling = model.cancel(submitted.id);
+    expect(model.cancelling.has(submitted.id)).toBe(true);
+    expect(model.summary('train').cancelling?.has(submitted.id)).toBe(true);
+    answer();
+    await cancelling;
+    expect(model.cancelling.size).toBe(0);
+    expect(model.latest('train', 'build')?.state).toBe('cancelled');
+
+    // A cancel the server refuses (the job had ended) is not left cancelling.
+    client.cancelJob.mockRejectedValueOnce(new Error('has already ended'));
+    await expect(model.cancel(submitted.id)).rejects.toThrow('already ended');
+    expect(model.cancelling.size).toBe(0);
   });
 
   it('passes server errors of submit and cancel on', async () => {
