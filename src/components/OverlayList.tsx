@@ -418,7 +418,11 @@ export function PackageTable(props: {
                     onClick={() =>
                       run(CommandIDs.editPackage, { name, package: pkg.key })
                     }
-                    title={trans.__('Edit the version of %1', pkg.key)}
+                    title={trans.__(
+                      'Edit the version of %1 (%2)',
+                      pkg.key,
+                      pkg.specifier
+                    )}
                     disabled={!!overlay.pipfileError}
                   >
                     {pkg.specifier}

@@ -142,4 +142,44 @@ test.describe('Overlays panel', () => {
     ]);
     expect(full).toBeLessThanOrEqual(shown);
   });
+
+  test('shows a version specifier on one line at the default width', async ({
+    page
+  }) => {
+    const name = `versions-${Date.now() % 100000}`;
+    await page.contents.uploadContent(
+      '[packages]\nscikit-learn = ">=1.3.0,<2.0.0,!=1.3.1"\n',
+      'text',
+      `overlays/${name}/Pipfile`
+    );
+    await page.sidebar.openTab(PANEL);
+    const panel = page.locator(`#${PANEL}`);
+    await panel.getByTitle('Refresh overlays and build tools').click();
+    const overlay = panel.locator(`[data-overlay="${name}"]`);
+    await overlay.locator('.jp-OverlaysPanel-toggle').click();
+    const specifier = overlay.locator(
+      '[data-package="scikit-learn"] .jp-OverlaysPanel-specifier'
+    );
+    await expect(specifier).toHaveText('>=1.3.0,<2.0.0,!=1.3.1');
+    await expect(specifier).toHaveAttribute(
+      'title',
+      'Edit the version of scikit-learn (>=1.3.0,<2.0.0,!=1.3.1)'
+    );
+    // One line box holds the version, and the row stays inside the panel.
+    const lines = (selector: string) =>
+      overlay
+        .locator(`[data-package="scikit-learn"] ${selector}`)
+        .evaluate(element => {
+          const range = document.createRange();
+          range.selectNodeContents(element);
+          return new Set([...range.getClientRects()].map(rect => rect.top))
+            .size;
+        });
+    expect(await lines('.jp-OverlaysPanel-specifier')).toBe(1);
+    const [row, box] = await Promise.all([
+      overlay.locator('[data-package="scikit-learn"]').boundingBox(),
+      panel.boundingBox()
+    ]);
+    expect(row!.x + row!.width).toBeLessThanOrEqual(box!.x + box!.width);
+  });
 });
