@@ -3,6 +3,7 @@ import {
   Clipboard,
   Dialog,
   InputDialog,
+  Notification,
   showDialog,
   showErrorMessage
 } from '@jupyterlab/apputils';
@@ -482,7 +483,11 @@ export function addJobCommands(context: IJobCommandContext): void {
       }
     },
     execute: args => {
-      Clipboard.copyToSystem(String(args['image']));
+      const image = String(args['image']);
+      Clipboard.copyToSystem(image);
+      Notification.info(trans.__('Copied %1 to the clipboard', image), {
+        autoClose: 3000
+      });
     }
   });
 }

@@ -4,10 +4,10 @@ import {
   caretDownIcon,
   caretRightIcon,
   closeIcon,
+  codeIcon,
   deleteIcon,
   editIcon,
-  fileIcon,
-  refreshIcon
+  fileIcon
 } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
@@ -163,7 +163,7 @@ export function OverlayItemView(props: IOverlayItemProps): JSX.Element {
         <OverlayBadges overlay={overlay} trans={trans} />
         <span className="jp-OverlaysPanel-actions">
           <IconButton
-            icon={refreshIcon}
+            icon={codeIcon}
             onClick={() => run(CommandIDs.reextract, { name })}
             title={trans.__('Re-extract packages from the notebooks')}
             enabled={overlay.hasPipfile && !overlay.pipfileError}

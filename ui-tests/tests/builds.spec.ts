@@ -67,6 +67,13 @@ test('build an overlay, read its log, cancel a second build', async ({
   await expect(image).toHaveText(
     new RegExp(`^localhost/.*-${name}:[0-9a-f]+$`)
   );
+  // Copying the image name says so.
+  await build.getByTitle('Copy the image name').click();
+  await expect(
+    page
+      .locator('.jp-toast-container, .Toastify')
+      .getByText(`Copied ${await image.textContent()} to the clipboard`)
+  ).toBeVisible();
   await expect(page.locator('.jp-OverlaysJobsStatus')).toBeHidden();
 
   // The server agrees.

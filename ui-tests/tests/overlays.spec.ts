@@ -141,6 +141,17 @@ test.describe('Overlays panel', () => {
       element.scrollWidth
     ]);
     expect(full).toBeLessThanOrEqual(shown);
+
+    // Re-extracting an overlay does not look like refreshing the panel.
+    const icon = (title: string) =>
+      panel
+        .getByTitle(title)
+        .locator('svg')
+        .first()
+        .evaluate(svg => svg.outerHTML);
+    expect(await icon('Re-extract packages from the notebooks')).not.toEqual(
+      await icon('Refresh overlays and build tools')
+    );
   });
 
   test('shows a version specifier on one line at the default width', async ({
