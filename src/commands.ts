@@ -276,11 +276,11 @@ export function addCommands(context: ICommandContext): void {
         const overlay = workspace.overlay(name);
         const result = await showDialog({
           title: trans.__('Delete Overlay'),
-          body: trans.__(
-            'Delete "%1"? This removes %2 with its Pipfile, its entries in .thoth.yaml and .aicoe-ci.yaml, and untags %3 notebooks.',
+          body: Private.deleteMessage(
             name,
             overlay?.folder ?? name,
-            overlay?.members.length ?? 0
+            overlay?.members.length ?? 0,
+            trans
           ),
           buttons: [
             Dialog.cancelButton({ label: trans.__('Cancel') }),
@@ -493,6 +493,30 @@ export function addJobCommands(context: IJobCommandContext): void {
 }
 
 namespace Private {
+  /**
+   * What deleting an overlay does, in the user's words.
+   */
+  export function deleteMessage(
+    name: string,
+    folder: string,
+    notebooks: number,
+    trans: TranslationBundle
+  ): string {
+    return notebooks === 0
+      ? trans.__(
+          'Delete "%1"? This removes %2 with its Pipfile and its entries in .thoth.yaml and .aicoe-ci.yaml. No notebook belongs to it.',
+          name,
+          folder
+        )
+      : trans._n(
+          'Delete "%2"? This removes %3 with its Pipfile and its entries in .thoth.yaml and .aicoe-ci.yaml; %1 notebook leaves the overlay (the notebook itself stays).',
+          'Delete "%2"? This removes %3 with its Pipfile and its entries in .thoth.yaml and .aicoe-ci.yaml; %1 notebooks leave the overlay (the notebooks themselves stay).',
+          notebooks,
+          name,
+          folder
+        );
+  }
+
   /**
    * Run an action, showing an error dialog instead of failing silently.
    */

@@ -193,4 +193,27 @@ test.describe('Overlays panel', () => {
     ]);
     expect(row!.x + row!.width).toBeLessThanOrEqual(box!.x + box!.width);
   });
+
+  test('asks before deleting an overlay in plain words', async ({ page }) => {
+    const name = `plain-${Date.now() % 100000}`;
+    await page.contents.uploadContent(
+      '[packages]\nsix = "*"\n',
+      'text',
+      `overlays/${name}/Pipfile`
+    );
+    await page.sidebar.openTab(PANEL);
+    const panel = page.locator(`#${PANEL}`);
+    await panel.getByTitle('Refresh overlays and build tools').click();
+    await panel
+      .locator(`[data-overlay="${name}"]`)
+      .getByTitle('Delete the overlay')
+      .click();
+    const dialog = page.locator('.jp-Dialog');
+    await expect(dialog).toContainText(
+      `Delete "${name}"? This removes overlays/${name} with its Pipfile and its entries in .thoth.yaml and .aicoe-ci.yaml. No notebook belongs to it.`
+    );
+    await expect(dialog).not.toContainText('untag');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(panel.locator(`[data-overlay="${name}"]`)).toBeVisible();
+  });
 });
