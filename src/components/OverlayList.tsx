@@ -349,6 +349,17 @@ export function PackageTable(props: {
           enabled={!overlay.pipfileError}
         />
       </div>
+      {overlay.packages.length === 0 && overlay.hasPipfile && (
+        <p className="jp-OverlaysPanel-empty" data-hint="no-packages">
+          {overlay.members.length === 0
+            ? trans.__(
+                'No packages yet: add notebooks to this overlay (right-click them in the file browser) and their imports become its packages, or add one with +.'
+              )
+            : trans.__(
+                'No packages: its notebooks import nothing outside the standard library and the workspace. Add one with + if a step needs it.'
+              )}
+        </p>
+      )}
       {overlay.packages.length > 0 && (
         <table className="jp-OverlaysPanel-packageTable">
           <thead>

@@ -216,4 +216,24 @@ test.describe('Overlays panel', () => {
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await expect(panel.locator(`[data-overlay="${name}"]`)).toBeVisible();
   });
+
+  test('says what to do with an overlay that has no packages', async ({
+    page
+  }) => {
+    const name = `empty-${Date.now() % 100000}`;
+    await page.contents.uploadContent(
+      '[packages]\n',
+      'text',
+      `overlays/${name}/Pipfile`
+    );
+    await page.sidebar.openTab(PANEL);
+    const panel = page.locator(`#${PANEL}`);
+    await panel.getByTitle('Refresh overlays and build tools').click();
+    const overlay = panel.locator(`[data-overlay="${name}"]`);
+    await overlay.locator('.jp-OverlaysPanel-toggle').click();
+    await expect(overlay).toContainText('Packages (0)');
+    await expect(overlay.locator('[data-hint="no-packages"]')).toContainText(
+      'add notebooks to this overlay'
+    );
+  });
 });
