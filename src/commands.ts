@@ -236,6 +236,24 @@ export function addCommands(context: ICommandContext): void {
       })
   });
 
+  app.commands.addCommand(CommandIDs.writePipfile, {
+    label: trans.__('Write Overlay Pipfile'),
+    caption: trans.__(
+      "Write an overlay's missing Pipfile from its notebooks' imports"
+    ),
+    describedBy: NAME_ARGS,
+    execute: args =>
+      run(async () => {
+        const name = String(args['name']);
+        if (workspace.overlay(name)?.hasPipfile) {
+          return;
+        }
+        // No file to overwrite: the notebooks' requirements, as a re-extract
+        // would propose them.
+        await workspace.apply(name, await workspace.preview(name));
+      })
+  });
+
   app.commands.addCommand(CommandIDs.rename, {
     label: trans.__('Rename Overlay…'),
     caption: trans.__('Rename the overlay everywhere it is named'),

@@ -101,6 +101,7 @@ export namespace CommandIDs {
   export const addTo = 'jupyterlab-overlays:add-to-overlay';
   export const removeFrom = 'jupyterlab-overlays:remove-from-overlay';
   export const reextract = 'jupyterlab-overlays:reextract-overlay';
+  export const writePipfile = 'jupyterlab-overlays:write-pipfile';
   export const rename = 'jupyterlab-overlays:rename-overlay';
   export const remove = 'jupyterlab-overlays:delete-overlay';
   export const openPipfile = 'jupyterlab-overlays:open-pipfile';

@@ -200,6 +200,17 @@ export function OverlayItemView(props: IOverlayItemProps): JSX.Element {
           </button>
         </p>
       )}
+      {!overlay.hasPipfile && !overlay.nameProblem && (
+        <p className="jp-OverlaysPanel-notice jp-mod-warning" role="alert">
+          {trans.__('%1 has no Pipfile.', overlay.folder)}{' '}
+          <button
+            className="jp-OverlaysPanel-link"
+            onClick={() => run(CommandIDs.writePipfile, { name })}
+          >
+            {trans.__('Write the Pipfile')}
+          </button>
+        </p>
+      )}
       {props.jobs && !overlay.nameProblem && (
         <OverlayJobs
           name={name}

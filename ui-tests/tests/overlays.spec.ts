@@ -236,4 +236,22 @@ test.describe('Overlays panel', () => {
       'add notebooks to this overlay'
     );
   });
+
+  test('offers to write the Pipfile of an overlay folder without one', async ({
+    page
+  }) => {
+    const name = `bare-${Date.now() % 100000}`;
+    await page.contents.createDirectory(`overlays/${name}`);
+    await page.sidebar.openTab(PANEL);
+    const panel = page.locator(`#${PANEL}`);
+    await panel.getByTitle('Refresh overlays and build tools').click();
+    const overlay = panel.locator(`[data-overlay="${name}"]`);
+    await expect(overlay).toContainText('no Pipfile');
+    await overlay.getByRole('button', { name: 'Write the Pipfile' }).click();
+    await expect(overlay).not.toContainText('no Pipfile');
+    await expect(overlay.locator('[data-action="lock"]')).toBeEnabled();
+    expect(await page.contents.fileExists(`overlays/${name}/Pipfile`)).toBe(
+      true
+    );
+  });
 });
