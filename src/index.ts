@@ -7,6 +7,7 @@ import { commandsPlugin } from './plugins/commands';
 import { corePlugin } from './plugins/core';
 import { elyraPlugin } from './plugins/elyra';
 import { jobLogsPlugin } from './plugins/jobLogs';
+import { pipfileTabsPlugin } from './plugins/pipfileTabs';
 import { sidebarPlugin } from './plugins/sidebar';
 import { statusBarPlugin } from './plugins/statusBar';
 
@@ -17,6 +18,7 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   sidebarPlugin,
   commandsPlugin,
   jobLogsPlugin,
+  pipfileTabsPlugin,
   statusBarPlugin,
   elyraPlugin
 ];

@@ -254,4 +254,34 @@ test.describe('Overlays panel', () => {
       true
     );
   });
+
+  test("names the tab of an overlay's Pipfile after the overlay", async ({
+    page
+  }) => {
+    const stamp = Date.now() % 100000;
+    const names = [`tab-a-${stamp}`, `tab-b-${stamp}`];
+    for (const name of names) {
+      await page.contents.uploadContent(
+        '[packages]\nsix = "*"\n',
+        'text',
+        `overlays/${name}/Pipfile`
+      );
+    }
+    await page.sidebar.openTab(PANEL);
+    const panel = page.locator(`#${PANEL}`);
+    await panel.getByTitle('Refresh overlays and build tools').click();
+    for (const name of names) {
+      await panel
+        .locator(`[data-overlay="${name}"]`)
+        .getByTitle('Open the Pipfile')
+        .click();
+    }
+    for (const name of names) {
+      await expect(
+        page
+          .locator('#jp-main-dock-panel .lm-TabBar-tabLabel')
+          .filter({ hasText: `Pipfile (${name})` })
+      ).toHaveCount(1);
+    }
+  });
 });
