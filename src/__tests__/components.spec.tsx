@@ -126,9 +126,13 @@ describe('OverlaysPanelView', () => {
     expect(items[1].textContent).toContain('not installed');
     expect(items[1].textContent).toContain('apt-get install podman runc');
     expect(items[2].textContent).toContain('found, not usable');
-    expect(items[2].textContent).toContain(
-      'the docker engine is not reachable'
+    // The tool's own error is folded away, one click from view.
+    const why = items[2].querySelector('details')!;
+    expect(why.open).toBe(false);
+    expect(why.querySelector('summary')!.textContent).toBe(
+      'Why it cannot be used'
     );
+    expect(why.textContent).toContain('the docker engine is not reachable');
     expect(container.querySelector('[role="alert"]')).toBeNull();
     expect(container.textContent).toContain('overlays');
   });

@@ -195,9 +195,11 @@ function BuildToolItem(props: {
         </span>
       )}
       {tool.found && tool.problem && (
-        <span className="jp-OverlaysPanel-buildToolProblem">
+        // The tool's own words, for whoever sets the machine up: folded.
+        <details className="jp-OverlaysPanel-buildToolProblem">
+          <summary>{trans.__('Why it cannot be used')}</summary>
           {tool.problem}
-        </span>
+        </details>
       )}
       {tool.isolation === 'oci' && (
         <span
