@@ -16,7 +16,13 @@ import { parseRequirement } from './imports/magics';
 import { JobsModel } from './jobs/model';
 import { DEFAULT_PYTHON_VERSION, proposeName } from './overlay/names';
 import { CommandIDs, IOverlays, isActive, PANEL_ID } from './tokens';
-import { askCreateOverlay, askPreview } from './widgets/dialogs';
+import {
+  askCreateOverlay,
+  askMoveNotebooks,
+  askPreview,
+  plannedMoves
+} from './widgets/dialogs';
+import type { OverlaysWorkspace } from './workspace/model';
 import { PIPFILE } from './workspace/types';
 
 const NO_ARGS = { args: { type: 'object' as const, properties: {} } };
@@ -146,7 +152,10 @@ export function addCommands(context: ICommandContext): void {
           notebooks: paths,
           trans
         });
-        if (!value) {
+        if (
+          !value ||
+          !(await Private.confirmMoves(workspace, paths, value.name, trans))
+        ) {
           return;
         }
         const overlay = await workspace.createOverlay(
@@ -191,7 +200,11 @@ export function addCommands(context: ICommandContext): void {
           okLabel: trans.__('Add'),
           cancelLabel: trans.__('Cancel')
         });
-        if (!result.button.accept || !result.value) {
+        if (
+          !result.button.accept ||
+          !result.value ||
+          !(await Private.confirmMoves(workspace, paths, result.value, trans))
+        ) {
           return;
         }
         await workspace.addToOverlay(result.value, paths);
@@ -511,6 +524,24 @@ export function addJobCommands(context: IJobCommandContext): void {
 }
 
 namespace Private {
+  /**
+   * Ask before a tag moves notebooks from another overlay; true to go on.
+   */
+  export function confirmMoves(
+    workspace: OverlaysWorkspace,
+    paths: readonly string[],
+    target: string,
+    trans: TranslationBundle
+  ): Promise<boolean> {
+    const planned = plannedMoves(
+      paths,
+      target,
+      path => workspace.overlayOf(path),
+      name => workspace.overlay(name)?.members ?? []
+    );
+    return askMoveNotebooks(target, planned, trans);
+  }
+
   /**
    * What deleting an overlay does, in the user's words.
    */

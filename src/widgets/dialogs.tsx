@@ -359,3 +359,87 @@ export async function askPreview(
   });
   return !empty && result.button.accept ? result.value : null;
 }
+
+/**
+ * A notebook that a tag would move from another overlay.
+ */
+export interface INotebookMove {
+  path: string;
+  from: string;
+}
+
+/**
+ * The notebooks of `paths` tagged to another overlay than `target`, and the
+ * overlays they would leave without notebooks.
+ */
+export function plannedMoves(
+  paths: readonly string[],
+  target: string,
+  overlayOf: (path: string) => string | null,
+  membersOf: (overlay: string) => readonly string[]
+): { moves: INotebookMove[]; emptied: string[] } {
+  const moves: INotebookMove[] = [];
+  for (const path of paths) {
+    const from = overlayOf(path);
+    if (from !== null && from !== target) {
+      moves.push({ path, from });
+    }
+  }
+  const moving = new Set(moves.map(move => move.path));
+  const emptied = [...new Set(moves.map(move => move.from))].filter(from =>
+    membersOf(from).every(member => moving.has(member))
+  );
+  return { moves, emptied };
+}
+
+/**
+ * Ask before notebooks move from their overlay to `target`; true when
+ * nothing moves or the user agrees.
+ */
+export async function askMoveNotebooks(
+  target: string,
+  planned: { moves: INotebookMove[]; emptied: string[] },
+  trans: TranslationBundle
+): Promise<boolean> {
+  const { moves, emptied } = planned;
+  if (!moves.length) {
+    return true;
+  }
+  const result = await showDialog({
+    title: trans._n('Move %1 Notebook?', 'Move %1 Notebooks?', moves.length),
+    body: (
+      <div className="jp-OverlaysDialog" data-dialog="move-notebooks">
+        <p>
+          {trans._n(
+            'A notebook belongs to another overlay; it would move to %2:',
+            'Notebooks belong to other overlays; they would move to %2:',
+            moves.length,
+            target
+          )}
+        </p>
+        <ul>
+          {moves.map(move => (
+            <li key={move.path}>
+              {trans.__('%1 moves from %2', move.path, move.from)}
+            </li>
+          ))}
+        </ul>
+        {emptied.length > 0 && (
+          <p className="jp-OverlaysDialog-warning">
+            {trans._n(
+              '%2 is left without notebooks.',
+              '%2 are left without notebooks.',
+              emptied.length,
+              emptied.join(', ')
+            )}
+          </p>
+        )}
+      </div>
+    ),
+    buttons: [
+      Dialog.cancelButton({ label: trans.__('Cancel') }),
+      Dialog.warnButton({ label: trans.__('Move') })
+    ]
+  });
+  return result.button.accept;
+}

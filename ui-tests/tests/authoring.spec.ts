@@ -242,4 +242,56 @@ test.describe('Overlay authoring', () => {
     const saved = JSON.parse((await readFile(page, notebook))!);
     expect(saved.metadata.overlay).toBeUndefined();
   });
+
+  test('a notebook of another overlay moves only when the user agrees', async ({
+    page,
+    tmpPath
+  }) => {
+    const stamp = Date.now() % 100000;
+    const [first, second] = [`first-${stamp}`, `second-${stamp}`];
+    const notebook = `${tmpPath}/notebooks/download_dataset.ipynb`;
+    await createFromFileBrowser(
+      page,
+      `${tmpPath}/notebooks`,
+      'download_dataset.ipynb',
+      first
+    );
+    const members = (name: string) =>
+      page.locator(
+        `#${PANEL} [data-overlay="${name}"] .jp-OverlaysPanel-member`
+      );
+    await expect(members(first)).toHaveText([notebook]);
+
+    // Create a second overlay of the same notebook: asked first; Cancel
+    // leaves it where it was.
+    const ask = async () => {
+      await page.sidebar.openTab('filebrowser');
+      await page.click(
+        '.jp-DirListing-item[data-file-type="notebook"] >> text=download_dataset.ipynb',
+        { button: 'right' }
+      );
+      await page.click('.lm-Menu-item >> text=Create Overlay…');
+      const dialog = page.locator('.jp-Dialog');
+      await dialog.locator('.jp-OverlaysDialog-name').fill(second);
+      await dialog.locator('.jp-Dialog-button.jp-mod-accept').click();
+      const move = page.locator('.jp-Dialog [data-dialog="move-notebooks"]');
+      await expect(move).toContainText(`${notebook} moves from ${first}`);
+      await expect(move).toContainText(`${first} is left without notebooks.`);
+      return page.locator('.jp-Dialog');
+    };
+    let dialog = await ask();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(dialog).toHaveCount(0);
+    await page.sidebar.openTab(PANEL);
+    await expect(members(first)).toHaveText([notebook]);
+    await expect(
+      page.locator(`#${PANEL} [data-overlay="${second}"]`)
+    ).toHaveCount(0);
+
+    dialog = await ask();
+    await dialog.getByRole('button', { name: 'Move' }).click();
+    await expect(dialog).toHaveCount(0);
+    await expect(members(second)).toHaveText([notebook]);
+    await expect(members(first)).toHaveCount(0);
+  });
 });
