@@ -33,8 +33,15 @@ export class JobLogPanel extends ReactWidget {
       characterData: true
     });
     // A scroll decides whether it follows: the user's scroll up stops it, a
-    // scroll to the end (the user's or the panel's own) keeps it.
+    // scroll to the end keeps it. Scrolls that follow no input of the user
+    // (the panel's own, or the browser's while the layout is restored) never
+    // stop it.
     this.node.addEventListener('scroll', this._onScroll, { passive: true });
+    for (const type of ['wheel', 'touchmove', 'keydown', 'pointerdown']) {
+      this.node.addEventListener(type, this._onInput, { passive: true });
+    }
+    document.addEventListener('pointerup', this._onRelease, true);
+    document.addEventListener('pointercancel', this._onRelease, true);
   }
 
   readonly model: JobLogModel;
@@ -44,6 +51,8 @@ export class JobLogPanel extends ReactWidget {
       return;
     }
     this._observer.disconnect();
+    document.removeEventListener('pointerup', this._onRelease, true);
+    document.removeEventListener('pointercancel', this._onRelease, true);
     this.model.dispose();
     super.dispose();
   }
@@ -62,6 +71,11 @@ export class JobLogPanel extends ReactWidget {
         )}
       </UseSignal>
     );
+  }
+
+  protected onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    this._followEnd();
   }
 
   protected onAfterShow(msg: Message): void {
@@ -86,13 +100,39 @@ export class JobLogPanel extends ReactWidget {
 
   private _onScroll = (): void => {
     const node = this.node;
-    this._following =
+    const atEnd =
       node.scrollHeight - node.scrollTop - node.clientHeight <
       Private.BOTTOM_SLACK;
+    if (atEnd) {
+      this._following = true;
+    } else if (
+      this._pointerHeld ||
+      Date.now() - this._lastInput < Private.INPUT_WINDOW
+    ) {
+      this._following = false;
+    } else {
+      this._followEnd();
+    }
+  };
+
+  private _onInput = (event: Event): void => {
+    this._lastInput = Date.now();
+    if (event.type === 'pointerdown') {
+      this._pointerHeld = true;
+    }
+  };
+
+  private _onRelease = (): void => {
+    if (this._pointerHeld) {
+      this._pointerHeld = false;
+      this._lastInput = Date.now();
+    }
   };
 
   /** Whether the end stays in view: until the user scrolls up, and again at the end. */
   private _following = true;
+  private _lastInput = 0;
+  private _pointerHeld = false;
   private _observer: MutationObserver;
   private _trans: TranslationBundle;
 }
@@ -162,4 +202,10 @@ namespace Private {
    * How close to the end (px) counts as being at the bottom.
    */
   export const BOTTOM_SLACK = 24;
+
+  /**
+   * How long after the user's wheel, touch, key or pointer input (ms) a
+   * scroll counts as theirs; a scroll bar counts as long as it is held.
+   */
+  export const INPUT_WINDOW = 1000;
 }
