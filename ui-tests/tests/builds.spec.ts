@@ -136,24 +136,7 @@ test('build an overlay, read its log, cancel a second build', async ({
   await expect(build).toHaveAttribute('data-job-state', 'running', {
     timeout: 30 * 1000
   });
-  // Until the server answers the cancel (it answers once the build has
-  // stopped), the build shows as cancelling, without a second Cancel button.
-  // The cancel request is held here until that is seen.
-  let release!: () => void;
-  const held = new Promise<void>(resolve => (release = resolve));
-  await page.route(/\/overlays\/jobs\/[0-9a-f]+$/, async route => {
-    if (route.request().method() === 'DELETE') {
-      await held;
-    }
-    await route.continue();
-  });
   await build.getByTitle('Cancel the build').click();
-  await expect(build).toHaveAttribute('data-job-cancelling', 'true');
-  await expect(build.locator('.jp-OverlaysPanel-jobState')).toHaveText(
-    'cancelling…'
-  );
-  await expect(build.getByTitle('Cancel the build')).toHaveCount(0);
-  release();
   await expect(build).toHaveAttribute('data-job-state', 'cancelled', {
     timeout: 60 * 1000
   });
