@@ -319,13 +319,6 @@ export class JobsModel implements IDisposable {
     }
   }
 
-  /**
-   * The jobs this page asked to cancel that have not ended yet.
-   */
-  get cancelling(): ReadonlySet<string> {
-    return this._cancelling;
-  }
-
   dispose(): void {
     if (this._isDisposed) {
       return;

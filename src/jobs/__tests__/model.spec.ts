@@ -426,17 +426,16 @@ describe('JobsModel', () => {
       return original(id);
     });
     const cancelling = model.cancel(submitted.id);
-    expect(model.cancelling.has(submitted.id)).toBe(true);
     expect(model.summary('train').cancelling?.has(submitted.id)).toBe(true);
     answer();
     await cancelling;
-    expect(model.cancelling.size).toBe(0);
+    expect(model.summary('train').cancelling?.size).toBe(0);
     expect(model.latest('train', 'build')?.state).toBe('cancelled');
 
     // A cancel the server refuses (the job had ended) is not left cancelling.
     client.cancelJob.mockRejectedValueOnce(new Error('has already ended'));
     await expect(model.cancel(submitted.id)).rejects.toThrow('already ended');
-    expect(model.cancelling.size).toBe(0);
+    expect(model.summary('train').cancelling?.size).toBe(0);
   });
 
   it('passes server errors of submit and cancel on', async () => {
