@@ -89,6 +89,11 @@ def _start_jobs(server_app, config):
         on_change=_job_events(server_app),
     )
 
+    # Cluster builds a previous server left running are followed again once the loop runs.
+    from tornado.ioloop import IOLoop
+
+    IOLoop.current().add_callback(jobs.resume)
+
     # jupyter_server calls ``stop_extension`` only on ExtensionApp-based extensions; this
     # one is module-based, so its shutdown hook joins ``cleanup_extensions``, which
     # ServerApp._cleanup awaits when the server stops (and pytest-jupyter after a test).

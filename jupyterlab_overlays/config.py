@@ -14,15 +14,32 @@ Example (``jupyter_server_config.py``)::
     c.OverlaysConfig.registry_username = "my-org+robot"
     # registry_password: better from the environment, OVERLAYS_REGISTRY_PASSWORD
     c.OverlaysConfig.export_dir = "/var/lib/overlays/archives"
+
+Cluster builds (``jobs/kube``), for servers whose pod cannot run buildah::
+
+    c.OverlaysConfig.build_backend = "kubernetes"
+    c.OverlaysConfig.kubernetes_namespace = "my-project"  # default: the pod's own
+    c.OverlaysConfig.kubernetes_push_secret = "quay-push"  # not needed on OpenShift
 """
 
 import os
 
 from jupyter_core.paths import jupyter_data_dir
-from traitlets import Bool, Enum, Float, Int, List, TraitError, Unicode, default, validate
+from traitlets import (
+    Bool,
+    Dict,
+    Enum,
+    Float,
+    Int,
+    List,
+    TraitError,
+    Unicode,
+    default,
+    validate,
+)
 from traitlets.config import Configurable
 
-from .jobs.context import DEFAULT_BASE_IMAGE
+from .jobs.context import DEFAULT_BASE_IMAGE, KUBERNETES_BASE_IMAGE
 from .runtime_images import PULL_POLICIES
 from .tools import KNOWN_TOOLS
 from .workspace import DEFAULT_OVERLAYS_DIR
@@ -97,10 +114,77 @@ class OverlaysConfig(Configurable):
 
     # Image builds (jobs.local).
 
+    build_backend = Enum(
+        ["local", "kubernetes"],
+        "local",
+        help="Where images are built: 'local' (buildah, podman or docker on this machine) or "
+        "'kubernetes' (one Kubernetes Job per build, for servers whose pod cannot run "
+        "buildah; see the kubernetes_* settings).",
+    ).tag(config=True)
+
     base_image = Unicode(
-        DEFAULT_BASE_IMAGE,
-        help="Base image of the generated Containerfile. A localhost/… name that does not "
-        "exist yet is made once from Debian packages (mmdebstrap), so builds work offline.",
+        help="Base image of the generated Containerfile. Local builds: a localhost/… name "
+        "that does not exist yet is made once from Debian packages (mmdebstrap), so builds "
+        f"work offline (default {DEFAULT_BASE_IMAGE}). Cluster builds: an image the "
+        f"cluster can pull (default {KUBERNETES_BASE_IMAGE}).",
+    ).tag(config=True)
+
+    @default("base_image")
+    def _default_base_image(self):
+        return KUBERNETES_BASE_IMAGE if self.build_backend == "kubernetes" else DEFAULT_BASE_IMAGE
+
+    # Cluster builds (jobs.kube).
+
+    kubernetes_namespace = Unicode(
+        "",
+        help="Namespace of the build Jobs; empty: the pod's service account's namespace, "
+        "else the kubeconfig context's.",
+    ).tag(config=True)
+
+    kubernetes_builder_image = Unicode(
+        "quay.io/buildah/stable:v1.39",
+        help="Image the build pod runs: it needs buildah and /bin/sh.",
+    ).tag(config=True)
+
+    kubernetes_registry = Unicode(
+        "",
+        help="Registry (and path) cluster builds push to, e.g. quay.io/my-org; empty: the "
+        "internal registry of the namespace on OpenShift, else image_registry/image_org.",
+    ).tag(config=True)
+
+    kubernetes_push_secret = Unicode(
+        "",
+        help="Name of a kubernetes.io/dockerconfigjson Secret in the namespace, mounted in "
+        "the build pod to push with (on OpenShift's internal registry the pod's service "
+        "account token is used instead).",
+    ).tag(config=True)
+
+    kubernetes_service_account = Unicode(
+        "",
+        help="Service account of the build pods (empty: 'builder' on OpenShift, whose "
+        "token may push to the internal registry; else the namespace's default).",
+    ).tag(config=True)
+
+    kubernetes_pod_template = Dict(
+        help="Merged into the build pod's template, e.g. {'spec': {'nodeSelector': {…}, "
+        "'securityContext': {…}, 'containers': [{'name': 'build', 'resources': {…}}]}}. "
+        "A container named 'build' is merged into the builder container.",
+    ).tag(config=True)
+
+    kubernetes_host_users = Bool(
+        True,
+        help="False sets hostUsers: false: the build pod runs in a user namespace of its own "
+        "(Kubernetes ≥ 1.30 with user namespaces enabled on the nodes).",
+    ).tag(config=True)
+
+    kubernetes_deadline = Int(
+        3600,
+        help="Seconds a cluster build may run (the Job's activeDeadlineSeconds).",
+    ).tag(config=True)
+
+    kubernetes_ttl = Int(
+        3600,
+        help="Seconds an ended build Job stays in the cluster (ttlSecondsAfterFinished).",
     ).tag(config=True)
 
     base_image_suite = Unicode(
@@ -230,6 +314,12 @@ class OverlaysConfig(Configurable):
     def _validate_history(self, proposal):
         if proposal["value"] < 1:
             raise TraitError(f"{proposal['trait'].name} must be at least 1.")
+        return proposal["value"]
+
+    @validate("kubernetes_deadline", "kubernetes_ttl")
+    def _validate_kubernetes_seconds(self, proposal):
+        if proposal["value"] < 1:
+            raise TraitError(f"{proposal['trait'].name} must be at least 1 second.")
         return proposal["value"]
 
     @validate("max_concurrent_jobs")

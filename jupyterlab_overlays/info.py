@@ -23,8 +23,16 @@ async def server_info(config: OverlaysConfig, root_dir: str) -> dict:
             commands = ToolCommands.configured(tool.name, tool.path, config)
             isolation, problem = await isolation_of(commands, config.build_isolation)
         described.append({**tool.to_json(), "isolation": isolation, "isolation_problem": problem})
+    cluster = None
+    if config.build_backend == "kubernetes":
+        from .jobs.kube.backend import KubernetesBuildBackend
+
+        cluster = await KubernetesBuildBackend(config).describe()
     return {
         "version": __version__,
+        "build_backend": config.build_backend,
+        # Where cluster builds go (build_backend "kubernetes"), else None.
+        "cluster": cluster,
         "build_tools": described,
         "preferred_build_tool": preferred,
         "defaults": {

@@ -165,6 +165,9 @@ class JobContext:
     on_progress: object = None
     # What to undo if the server dies mid-job (see Leftovers).
     leftovers: Leftovers = field(default_factory=Leftovers)
+    # Set before the task is cancelled when the server stops and the backend is
+    # ``detachable``: the job goes on elsewhere (a cluster) and is not to be undone.
+    detached: bool = False
 
 
 class Backend(Protocol):
@@ -177,6 +180,11 @@ class Backend(Protocol):
         asyncio.CancelledError when cancelled. Must leave no partial image tagged."""
         ...
 
+    # Optional, for backends whose jobs run elsewhere (a cluster): ``detachable = True``
+    # (a server that stops leaves the job running), ``can_attach(leftovers) -> bool``
+    # and ``async def attach(context, leftovers) -> JobResult`` (the next server follows
+    # the job again instead of calling it interrupted).
+    #
     # Optional: ``async def clean_up(self, leftovers: dict, log: LogWriter) -> None``,
     # called when a server starts, for a job of this kind that a server which died
     # left running, with what that job recorded in its Leftovers (its processes are

@@ -42,6 +42,8 @@ LABEL_PYTHON_VERSION = "io.jupyterlab-overlays.python-version"
 
 #: The default base image of the generated Containerfile (``OverlaysConfig.base_image``).
 DEFAULT_BASE_IMAGE = "localhost/overlays-base:bookworm"
+#: … and of cluster builds, which cannot make one: a public image (Debian, Python 3.11).
+KUBERNETES_BASE_IMAGE = "docker.io/library/python:3.11-slim-bookworm"
 
 #: Where the generated Containerfile puts the overlay's virtual environment.
 VENV = "/opt/venv"

@@ -27,9 +27,12 @@ def recover(
     store: JobStore,
     backends: Mapping[JobKind, Callable[[], object]],
     log: logging.Logger,
+    resumable: list | None = None,
 ) -> list[Job]:
     """Mark the jobs a previous server left queued or running as failed, after ending
-    and undoing what the running ones left; the jobs so marked."""
+    and undoing what the running ones left; the jobs so marked. Running jobs that their
+    backend can follow again (``can_attach``, cluster builds) are left running and
+    added to ``resumable`` as ``(job, leftovers)`` instead, when it is given."""
     interrupted = []
     for job in store.list(states=(JobState.QUEUED, JobState.RUNNING)):
         leftovers = Leftovers.read(store.leftovers_path(job.id))
@@ -41,6 +44,14 @@ def recover(
                 job.overlay,
                 leftovers["server"].get("pid"),
             )
+            continue
+        if (
+            leftovers is not None
+            and resumable is not None
+            and _can_attach(backends, job, leftovers)
+        ):
+            resumable.append((job, leftovers))
+            log.info("Job %s (%s of %s): following it again", job.id, job.kind.value, job.overlay)
             continue
         if leftovers is not None:
             _clean_up(store, backends, log, job, leftovers)
@@ -57,6 +68,19 @@ def recover(
         if job is None or job.state.ended:
             Leftovers(store.leftovers_path(job_id)).discard()
     return interrupted
+
+
+def _can_attach(backends, job: Job, leftovers: dict) -> bool:
+    if job.state is not JobState.RUNNING:
+        return False
+    factory = backends.get(job.kind)
+    try:
+        backend = factory() if factory is not None else None
+        return bool(callable(getattr(backend, "attach", None)) and backend.can_attach(leftovers))
+    except Exception:  # a server must start whatever a backend does
+        log_ = logging.getLogger(__name__)
+        log_.warning("Job %s: cannot tell whether it can be followed again", job.id, exc_info=True)
+        return False
 
 
 def _owner_alive(leftovers: dict) -> bool:

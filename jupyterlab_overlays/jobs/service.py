@@ -62,6 +62,8 @@ from .recovery import recover
 from .store import MAX_PAGE, JobStore, valid_job_id
 
 SHUTDOWN_REASON = "interrupted by server shutdown"
+#: Why a detachable job's task ended when the server stopped (the job goes on).
+DETACHED = "detached"
 
 # Seconds between attempts to write job records the store refused.
 SAVE_RETRY_INTERVAL = 5.0
@@ -84,14 +86,20 @@ def check_kind(kind: object) -> JobKind:
 
 
 def default_backends(config) -> dict[JobKind, BackendFactory]:
-    """The real backends: ``jobs.local.LocalBuildBackend`` and ``jobs.lock.LockBackend``."""
-    from .local import LocalBuildBackend
+    """The real backends: builds by ``jobs.local.LocalBuildBackend``, or by
+    ``jobs.kube.backend.KubernetesBuildBackend`` when ``build_backend`` is
+    "kubernetes"; locks by ``jobs.lock.LockBackend``."""
     from .lock import LockBackend
 
-    return {
-        JobKind.BUILD: lambda: LocalBuildBackend(config=config),
-        JobKind.LOCK: lambda: LockBackend(config=config),
-    }
+    if config.build_backend == "kubernetes":
+        from .kube.backend import KubernetesBuildBackend
+
+        build = lambda: KubernetesBuildBackend(config)  # noqa: E731
+    else:
+        from .local import LocalBuildBackend
+
+        build = lambda: LocalBuildBackend(config=config)  # noqa: E731
+    return {JobKind.BUILD: build, JobKind.LOCK: lambda: LockBackend(config=config)}
 
 
 def _signal_processes(processes, sig: int) -> None:
@@ -129,6 +137,7 @@ class _Run:
         self.context = context
         self.task = task
         self.reason: str | None = None  # why it was stopped (None: it was not)
+        self.backend: object | None = None  # set when it starts running
 
 
 class JobService:
@@ -167,6 +176,8 @@ class JobService:
         self._save_retry: asyncio.TimerHandle | None = None
         self._stopping = False
         self._server = {"pid": os.getpid(), "start": process_start_time(os.getpid())}
+        # Jobs a previous server left running that their backend follows again (resume).
+        self._resumable: list[tuple[Job, dict]] = []
         self.recover()
 
     # Start and stop.
@@ -174,15 +185,30 @@ class JobService:
     def recover(self) -> list[Job]:
         """Mark the jobs a previous server left queued or running as failed, after
         ending and undoing what the running ones left (``recovery.recover``)."""
-        return recover(self.store, self.backends, self.log)
+        return recover(self.store, self.backends, self.log, self._resumable)
+
+    def resume(self) -> None:
+        """Follow again the jobs a previous server left running whose backend can
+        (cluster builds: ``can_attach`` / ``attach``); once the event loop runs."""
+        while self._resumable and not self._stopping:
+            job, leftovers = self._resumable.pop(0)
+            backend = self._make_backend(job.kind)
+            context = self._context(job, {**leftovers, "server": self._server})
+            self._backends[job.id] = backend
+            task = asyncio.get_running_loop().create_task(self._run(job, context, leftovers))
+            self._running[job.id] = _Run(job, context, task)
 
     async def stop(self) -> None:
-        """End every queued and running job of this server (server shutdown)."""
+        """End every queued and running job of this server (server shutdown); jobs of a
+        ``detachable`` backend go on (a cluster), for the next server to follow."""
         self._stopping = True
         while self._queue:
             job = self._queue.popleft()
             self._end(job, JobState.FAILED, error=SHUTDOWN_REASON)
         runs = list(self._running.values())
+        detached = [run for run in runs if getattr(run.backend, "detachable", False)]
+        await asyncio.gather(*(self._detach(run) for run in detached))
+        runs = [run for run in runs if run not in detached]
         await asyncio.gather(*(self._stop_run(run, SHUTDOWN_REASON) for run in runs))
         if self._save_retry is not None:
             self._save_retry.cancel()
@@ -290,6 +316,7 @@ class JobService:
         """
         if self._stopping:
             raise RequestError(503, "The server is shutting down.")
+        self.resume()  # in case the loop had not run it yet
         kind = check_kind(kind)
         folder = self.overlay_dir(overlay)
         if source_hash is None:
@@ -411,7 +438,8 @@ class JobService:
             busy.add(job.overlay)
             self._start(job)
 
-    def _start(self, job: Job) -> None:
+    def _context(self, job: Job, noted: dict) -> JobContext:
+        """A running job's context; its Leftovers start with ``noted``."""
         context = JobContext(
             job=job,
             overlay_dir=Path(),  # set by _run, which reports a folder gone meanwhile
@@ -420,34 +448,48 @@ class JobService:
             cancelled=asyncio.Event(),
         )
         context.on_progress = lambda progress: self._progress(job, progress)
-        owner = {"server": self._server, "job": job.id, "kind": job.kind.value}
         try:
-            context.leftovers = Leftovers(self.store.leftovers_path(job.id), **owner)
+            context.leftovers = Leftovers(self.store.leftovers_path(job.id), **noted)
         except OSError as error:
             # It runs all the same; only a restart could not tidy up after it.
             self.log.warning("Job %s: what it leaves cannot be noted: %s", job.id, error)
-            context.leftovers = Leftovers(None, **owner)
+            context.leftovers = Leftovers(None, **noted)
+        return context
+
+    def _start(self, job: Job) -> None:
+        owner = {"server": self._server, "job": job.id, "kind": job.kind.value}
+        context = self._context(job, owner)
         job.state = JobState.RUNNING
         job.started = now()
         self._save(job)
         task = asyncio.get_running_loop().create_task(self._run(job, context))
         self._running[job.id] = _Run(job, context, task)
 
-    async def _run(self, job: Job, context: JobContext) -> None:
+    async def _run(self, job: Job, context: JobContext, attach: dict | None = None) -> None:
+        """Run a job (or, with ``attach``, what a previous server noted of it, follow it
+        again) to its end, and record the end."""
         run = self._running.get(job.id)
         state, error, result = JobState.FAILED, None, None
         try:
             backend = self._backends.pop(job.id, None)
-            if backend is None:
+            if backend is None or isinstance(backend, str):
                 raise JobError(f"no backend for {job.kind.value} jobs on this server")
-            context.overlay_dir = self.overlay_dir(job.overlay)
-            result = await backend.run(context)
+            run = self._running.get(job.id) or run
+            if run is not None:
+                run.backend = backend
+            if attach is not None:
+                result = await backend.attach(context, attach)
+            else:
+                context.overlay_dir = self.overlay_dir(job.overlay)
+                result = await backend.run(context)
             if not isinstance(result, JobResult):
                 result = JobResult()
             state = JobState.SUCCEEDED
         except asyncio.CancelledError:
             run = self._running.get(job.id) or run
             reason = run.reason if run is not None else None
+            if reason == DETACHED:
+                return  # it goes on; the record stays running, its Leftovers stay
             if reason is None or reason == "cancelled":
                 state = JobState.CANCELLED
             else:
@@ -463,7 +505,8 @@ class JobService:
         finally:
             # Whatever the backend left in its process groups ends with the job.
             _signal_processes(context.processes, signal.SIGKILL)
-            context.leftovers.discard()
+            if not context.detached:
+                context.leftovers.discard()
         if job.state.ended:  # recorded by _stop_run meanwhile
             return
         if result is not None:
@@ -543,6 +586,18 @@ class JobService:
             raise RequestError(409, f"Job {job.id} has already ended ({job.state.value}).")
         await self._stop_run(run, "cancelled")
         return run.job
+
+    async def _detach(self, run: _Run) -> None:
+        """Server shutdown: stop following a job that goes on without this server."""
+        run.reason = DETACHED
+        run.context.detached = True
+        run.task.cancel()
+        await asyncio.wait({run.task}, timeout=self.config.cancel_grace_period)
+        self._running.pop(run.job.id, None)
+        self._append_log(run.job, "\nThe server stopped; the build goes on in the cluster.\n")
+        self.log.info(
+            "Job %s (%s of %s): left running", run.job.id, run.job.kind.value, run.job.overlay
+        )
 
     async def _stop_run(self, run: _Run, reason: str) -> None:
         """Stop a running job: SIGTERM its process groups, cancel it, SIGKILL later."""

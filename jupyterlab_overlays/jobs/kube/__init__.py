@@ -1,0 +1,1 @@
+"""Cluster builds: one Kubernetes Job per build (``OverlaysConfig.build_backend``)."""
