@@ -148,10 +148,32 @@ export namespace OverlaysAPI {
   }
 
   /**
+   * The cluster that builds run on, as the server sees it.
+   */
+  export interface ICluster {
+    /** The API server's URL (absent when it cannot be reached). */
+    server?: string;
+    namespace: string | null;
+    /** `service account`, or the kubeconfig file the credentials come from. */
+    credentials?: string;
+    openshift?: boolean;
+    /** Where images are pushed: registry and path. */
+    registry?: string;
+    builder_image: string;
+    base_image: string;
+    /** Why the cluster cannot be used, when it cannot. */
+    error: string | null;
+  }
+
+  /**
    * `GET overlays/info`.
    */
   export interface IInfo {
     version: string;
+    /** Where images are built: on this machine, or as Kubernetes Jobs. */
+    build_backend?: 'local' | 'kubernetes';
+    /** Where cluster builds go (`build_backend` `kubernetes`), else null. */
+    cluster?: ICluster | null;
     build_tools: IBuildTool[];
     preferred_build_tool: string | null;
     /**
@@ -217,8 +239,11 @@ export namespace OverlaysAPI {
     /** Why it failed or was cancelled. */
     error: string | null;
     log_size: number;
-    /** Build progress, e.g. `{step: 3, steps: 7}`; empty when unknown. */
-    progress: { step?: number; steps?: number };
+    /**
+     * Build progress, e.g. `{step: 3, steps: 7}`; empty when unknown. Cluster
+     * builds add their pod, and why it waits while it is pending.
+     */
+    progress: { step?: number; steps?: number; pod?: string; waiting?: string };
   }
 
   /**

@@ -137,6 +137,59 @@ describe('OverlaysPanelView', () => {
     expect(container.textContent).toContain('overlays');
   });
 
+  it('shows where cluster builds go instead of local tools', () => {
+    const cluster: OverlaysAPI.ICluster = {
+      server: 'https://api.example:6443',
+      namespace: 'alice-project',
+      credentials: 'service account',
+      openshift: true,
+      registry:
+        'image-registry.openshift-image-registry.svc:5000/alice-project',
+      builder_image: 'quay.io/buildah/stable:v1.39',
+      base_image: 'docker.io/library/python:3.11-slim-bookworm',
+      error: null
+    };
+    const info = (c: OverlaysAPI.ICluster) => ({
+      state: 'ready' as const,
+      info: {
+        version: '0.1.0',
+        build_backend: 'kubernetes' as const,
+        cluster: c,
+        build_tools: TOOLS,
+        preferred_build_tool: null
+      },
+      error: null
+    });
+    render(info(cluster));
+    expect(container.querySelector('.jp-OverlaysPanel-buildTool')).toBeNull();
+    const value = (key: string) =>
+      container.querySelector(`[data-cluster="${key}"] code`)?.textContent;
+    expect(value('server')).toBe('https://api.example:6443');
+    expect(value('namespace')).toBe('alice-project');
+    expect(value('registry')).toBe(cluster.registry);
+    expect(value('builder')).toBe('quay.io/buildah/stable:v1.39');
+    expect(value('base')).toBe(cluster.base_image);
+    expect(container.textContent).toContain('OpenShift project');
+    expect(container.querySelector('[role="alert"]')).toBeNull();
+
+    render(
+      info({
+        namespace: null,
+        builder_image: 'b',
+        base_image: 'p',
+        error: 'no Kubernetes configuration'
+      })
+    );
+    const alert = container.querySelector('[role="alert"]')!;
+    expect(alert.textContent).toContain(
+      'The cluster cannot be used for builds.'
+    );
+    expect(alert.querySelector('details')!.textContent).toContain(
+      'no Kubernetes configuration'
+    );
+    expect(container.querySelector('[data-cluster="server"]')).toBeNull();
+  });
+
   it('warns when no build tool is usable', () => {
     render({
       state: 'ready',

@@ -152,6 +152,39 @@ describe('OverlayJobs', () => {
     expect(badge.textContent).toContain('step 3 of 7');
   });
 
+  it('shows the pod of a cluster build, and why it waits while pending', () => {
+    const waiting =
+      'Unschedulable: 0/3 nodes are available: 3 Insufficient memory.';
+    render({
+      build: job({
+        state: 'running',
+        backend: 'kubernetes',
+        started: '2025-01-01T10:00:00.000Z',
+        progress: { pod: 'overlay-build-train-0123abcd-x7k2p', waiting }
+      })
+    });
+    const badge = container.querySelector('[data-job-state="running"]')!;
+    const why = badge.querySelector('.jp-OverlaysPanel-jobWaiting')!;
+    expect(why.textContent).toBe(`waiting: ${waiting}`);
+    expect(why.getAttribute('title')).toBe(waiting);
+    expect(why.getAttribute('role')).toBe('status');
+    const pod = badge.querySelector('.jp-OverlaysPanel-jobPod')!;
+    expect(pod.textContent).toBe('overlay-build-train-0123abcd-x7k2p');
+    expect(pod.getAttribute('title')).toBe(
+      'Kubernetes pod overlay-build-train-0123abcd-x7k2p'
+    );
+    // Once it runs, the reason goes; a local build has neither.
+    render({
+      build: job({
+        state: 'running',
+        started: '2025-01-01T10:00:00.000Z',
+        progress: { step: 1, steps: 3 }
+      })
+    });
+    expect(container.querySelector('.jp-OverlaysPanel-jobWaiting')).toBeNull();
+    expect(container.querySelector('.jp-OverlaysPanel-jobPod')).toBeNull();
+  });
+
   it('shows a built image with a copy button and the log button', () => {
     const image = 'localhost/work-train:0123456789ab';
     render({ build: job({ state: 'succeeded', image }), lastBuilt: job() });

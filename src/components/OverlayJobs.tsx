@@ -197,7 +197,7 @@ export function JobBadge(props: {
   const id = job.id;
   const running = elapsed(job, now);
   const cancelling = props.cancelling === true && isActive(job);
-  const { step, steps } = job.progress ?? {};
+  const { step, steps, pod, waiting } = job.progress ?? {};
   return (
     <div
       className={`jp-OverlaysPanel-job jp-mod-${job.state}`}
@@ -226,6 +226,23 @@ export function JobBadge(props: {
         <span className="jp-OverlaysPanel-jobProgress">
           {trans.__('step %1 of %2', step, steps)}
         </span>
+      )}
+      {job.state === 'running' && waiting && (
+        <span
+          className="jp-OverlaysPanel-jobWaiting"
+          role="status"
+          title={waiting}
+        >
+          {trans.__('waiting: %1', waiting)}
+        </span>
+      )}
+      {job.state === 'running' && pod && (
+        <code
+          className="jp-OverlaysPanel-jobPod"
+          title={trans.__('Kubernetes pod %1', pod)}
+        >
+          {pod}
+        </code>
       )}
       {job.state === 'succeeded' && job.image && (
         <>

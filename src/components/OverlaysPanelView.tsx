@@ -50,12 +50,16 @@ export function OverlaysPanelView(props: IOverlaysPanelProps): JSX.Element {
           </code>
         </div>
       </section>
-      {server.info && (
-        <BuildToolList
-          tools={server.info.build_tools}
-          preferred={server.info.preferred_build_tool}
-          trans={trans}
-        />
+      {server.info?.build_backend === 'kubernetes' ? (
+        <ClusterBuilds cluster={server.info.cluster ?? null} trans={trans} />
+      ) : (
+        server.info && (
+          <BuildToolList
+            tools={server.info.build_tools}
+            preferred={server.info.preferred_build_tool}
+            trans={trans}
+          />
+        )
       )}
     </div>
   );
@@ -223,5 +227,69 @@ function BuildToolItem(props: {
         </span>
       )}
     </li>
+  );
+}
+
+/**
+ * Where cluster builds go: the cluster, namespace, registry, builder and base image.
+ */
+export function ClusterBuilds(props: {
+  cluster: OverlaysAPI.ICluster | null;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { cluster, trans } = props;
+  const rows: [string, string, string | null | undefined][] = cluster
+    ? [
+        ['server', trans.__('Cluster'), cluster.server],
+        ['namespace', trans.__('Namespace'), cluster.namespace],
+        ['registry', trans.__('Pushed to'), cluster.registry],
+        ['builder', trans.__('Builder image'), cluster.builder_image],
+        ['base', trans.__('Base image'), cluster.base_image]
+      ]
+    : [];
+  return (
+    <section
+      className="jp-OverlaysPanel-section jp-OverlaysPanel-cluster"
+      aria-labelledby="jp-OverlaysPanel-clusterHeading"
+    >
+      <h3
+        id="jp-OverlaysPanel-clusterHeading"
+        className="jp-OverlaysPanel-sectionTitle"
+      >
+        {trans.__('Cluster builds')}
+      </h3>
+      <p className="jp-OverlaysPanel-clusterHint">
+        {cluster?.openshift
+          ? trans.__(
+              'Each build runs as a Kubernetes Job in this OpenShift project and is pushed to its internal registry.'
+            )
+          : trans.__(
+              'Each build runs as a Kubernetes Job and is pushed to the registry.'
+            )}
+      </p>
+      {cluster?.error && (
+        <div className="jp-OverlaysPanel-notice jp-mod-error" role="alert">
+          <p>{trans.__('The cluster cannot be used for builds.')}</p>
+          <details>
+            <summary>{trans.__('Details')}</summary>
+            {cluster.error}
+          </details>
+        </div>
+      )}
+      {rows
+        .filter(([, , value]) => value)
+        .map(([key, label, value]) => (
+          <div
+            className="jp-OverlaysPanel-setting"
+            key={key}
+            data-cluster={key}
+          >
+            <span className="jp-OverlaysPanel-settingLabel">{label}</span>
+            <code className="jp-OverlaysPanel-settingValue" title={value!}>
+              {value}
+            </code>
+          </div>
+        ))}
+    </section>
   );
 }
