@@ -3,7 +3,9 @@
 #   scripts/install-system.sh lab    build tools for `make lab`
 #   scripts/install-system.sh test   the same plus chromium for the Galata tests,
 #                                    docker-registry for the push tests and podman
-#                                    for the podman builds (test_jobs_podman.py)
+#                                    for the podman builds (test_jobs_podman.py), and
+#                                    catatonit, the pause process of `podman kube play`
+#                                    (test_kube_pod_builds.py)
 set -euo pipefail
 
 # buildah builds images daemonless; runc replaces crun, which fails on these
@@ -15,7 +17,7 @@ case "${1:-lab}" in
   # docker-registry (distribution 2.8): the pytest push tests start one on a free
   # localhost port; the package's own service (port 5000) is not used. podman (with
   # conmon; no recommends, so runc, not crun) shares buildah's storage and network stack.
-  test) packages+=(chromium docker-registry podman) ;;
+  test) packages+=(chromium docker-registry podman catatonit) ;;
   *) echo "usage: $0 lab|test" >&2; exit 2 ;;
 esac
 command -v node >/dev/null || packages+=(nodejs npm)
@@ -41,7 +43,7 @@ apt-get update -qq
 build_tools=() others=()
 for package in "${missing[@]}"; do
   case "$package" in
-    buildah|runc|mmdebstrap|docker-registry|podman) build_tools+=("$package") ;;
+    buildah|runc|mmdebstrap|docker-registry|podman|catatonit) build_tools+=("$package") ;;
     *) others+=("$package") ;;
   esac
 done

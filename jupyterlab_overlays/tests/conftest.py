@@ -12,6 +12,8 @@ pytest_plugins = (
     "jupyterlab_overlays.tests.buildah_storage",
     # A real Elyra in its own venv, for the hand-off tests.
     "jupyterlab_overlays.tests.elyra_server",
+    # A real Kubernetes control plane (scripts/kube-harness.sh), for cluster builds.
+    "jupyterlab_overlays.tests.kube_harness",
 )
 
 

@@ -1,6 +1,7 @@
 """The real Kubernetes control plane of ``scripts/kube-harness.sh``, for the tests of
-cluster builds: started once per test session (stopped at the end only if this
-session started it), one fresh namespace per test, and the harness's facts."""
+cluster builds (a pytest plugin): ``harness`` starts it once per test session (and
+stops it at the end only if this session started it), ``admin`` is a client with all
+rights, ``namespace`` a fresh namespace per test."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 import yaml
+from kubernetes_asyncio import client, config
 
 ROOT = Path(__file__).resolve().parents[2]
 HARNESS = ROOT / "scripts" / "kube-harness.sh"
@@ -96,3 +99,31 @@ def without_proxy() -> None:
     no_proxy = os.environ.get("NO_PROXY", "")
     if "127.0.0.1" not in no_proxy:
         os.environ["NO_PROXY"] = ",".join(filter(None, [no_proxy, "127.0.0.1", "localhost"]))
+
+
+@pytest.fixture(scope="session")
+def harness():
+    without_proxy()
+    started = start()
+    started.write_log(BUILD_LOG)
+    yield started
+    if started.started_here:
+        stop()
+
+
+@pytest.fixture
+def admin(harness, jp_asyncio_loop):
+    run = jp_asyncio_loop.run_until_complete
+    api = run(config.new_client_from_config(config_file=harness.kubeconfig))
+    yield api
+    run(api.close())
+
+
+@pytest.fixture
+def namespace(admin, jp_asyncio_loop):
+    run = jp_asyncio_loop.run_until_complete
+    name = new_namespace_name()
+    core = client.CoreV1Api(admin)
+    run(core.create_namespace({"metadata": {"name": name}}))
+    yield name
+    run(core.delete_namespace(name))

@@ -14,7 +14,7 @@ import asyncio
 import time
 
 import pytest
-from kubernetes_asyncio import client, config
+from kubernetes_asyncio import client
 from kubernetes_asyncio.client.exceptions import ApiException
 
 from jupyterlab_overlays.config import OverlaysConfig
@@ -32,34 +32,6 @@ from .jobs_fakes import make_overlay, wait_until
 pytestmark = pytest.mark.kube
 
 OUTCOME = "jupyterlab-overlays.test/outcome"
-
-
-@pytest.fixture(scope="session")
-def harness():
-    kube_harness.without_proxy()
-    started = kube_harness.start()
-    started.write_log(kube_harness.BUILD_LOG)
-    yield started
-    if started.started_here:
-        kube_harness.stop()
-
-
-@pytest.fixture
-def admin(harness, jp_asyncio_loop):
-    run = jp_asyncio_loop.run_until_complete
-    api = run(config.new_client_from_config(config_file=harness.kubeconfig))
-    yield api
-    run(api.close())
-
-
-@pytest.fixture
-def namespace(admin, jp_asyncio_loop):
-    run = jp_asyncio_loop.run_until_complete
-    name = kube_harness.new_namespace_name()
-    core = client.CoreV1Api(admin)
-    run(core.create_namespace({"metadata": {"name": name}}))
-    yield name
-    run(core.delete_namespace(name))
 
 
 @pytest.fixture

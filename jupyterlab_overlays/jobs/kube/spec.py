@@ -133,7 +133,8 @@ def builder_script(image: str, image_labels: dict[str, str], settings: BuildSett
         [
             "set -eu",
             f"IMAGE={shlex.quote(image)}",
-            f"buildah {storage} build --isolation=chroot --layers=false {label_args} "
+            f"buildah {storage} build --isolation=chroot --layers=false --tls-verify={tls} "
+            f"{label_args} "
             f'-f {CONTEXT_MOUNT}/Containerfile -t "$IMAGE" {CONTEXT_MOUNT}',
             f"buildah {storage} push --tls-verify={tls} {credentials} "
             f'--digestfile /tmp/digest "$IMAGE" "docker://$IMAGE"',
