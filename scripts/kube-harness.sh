@@ -220,6 +220,10 @@ start_fake_node() {
     -e "s|@VERSION@|$K8S_VERSION|g" "$MODULE/kwok.yaml" > "$RUN/kwok/kwok.yaml"
   admin_api POST /apis/apiextensions.k8s.io/v1/customresourcedefinitions "$(cat "$KWOK_BIN/logs-crd.yaml")" \
     > /dev/null 2>&1 || true # already there after a restart
+  # A kwok started again would wait for its previous node lease to expire (40 s)
+  # before it moves any pod: the lease goes first.
+  admin_api DELETE /apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/kwok-node-0 \
+    > /dev/null 2>&1 || true
   spawn kwok "$KWOK_BIN/kwok" --kubeconfig "$RUN/kwok.kubeconfig" --config "$RUN/kwok/kwok.yaml"
   admin_api POST /api/v1/nodes "apiVersion: v1
 kind: Node
