@@ -15,6 +15,7 @@ from pathlib import Path
 
 from kubernetes_asyncio import client, config
 from kubernetes_asyncio.client.exceptions import ApiException
+from kubernetes_asyncio.config.incluster_config import InClusterConfigLoader
 
 SERVICE_ACCOUNT_DIR = Path("/var/run/secrets/kubernetes.io/serviceaccount")
 #: The Role a single-user server needs, shipped with the package.
@@ -50,7 +51,10 @@ async def connect(namespace: str = "", kubeconfig: str = "") -> Cluster:
     configuration = client.Configuration()
     try:
         if in_cluster() and not kubeconfig:
-            config.load_incluster_config(client_configuration=configuration)
+            InClusterConfigLoader(
+                token_filename=str(SERVICE_ACCOUNT_DIR / "token"),
+                cert_filename=str(SERVICE_ACCOUNT_DIR / "ca.crt"),
+            ).load_and_set(configuration)
             source = "service account"
             found = (SERVICE_ACCOUNT_DIR / "namespace").read_text().strip()
         else:
