@@ -421,3 +421,33 @@ async def test_overlays_info_shows_the_backend_and_the_cluster(
     assert cluster["builder_image"] == "quay.io/buildah/stable:v1.39"
     local = await server_info(OverlaysConfig(), str(tmp_path))
     assert (local["build_backend"], local["cluster"]) == ("local", None)
+
+
+async def test_pod_overrides_reach_the_pod_the_api_server_accepts(services, admin, namespace):
+    service = services(
+        kubernetes_service_account="default",
+        kubernetes_host_users=False,
+        kubernetes_pod_template={
+            "spec": {
+                "nodeSelector": {"kubernetes.io/os": "linux"},
+                "securityContext": {
+                    "runAsNonRoot": False,
+                    "seccompProfile": {"type": "RuntimeDefault"},
+                },
+                "containers": [
+                    {"name": "build", "resources": {"limits": {"memory": "4Gi", "cpu": "2"}}}
+                ],
+            }
+        },
+    )
+    job = await build(service)
+    assert job.state is JobState.SUCCEEDED, job.error
+    (k8s_job,) = await k8s_jobs(admin, namespace)
+    pod = k8s_job.spec.template.spec
+    assert pod.host_users is False
+    assert pod.service_account_name == "default"
+    assert pod.node_selector == {"kubernetes.io/os": "linux"}
+    assert pod.security_context.seccomp_profile.type == "RuntimeDefault"
+    (container,) = pod.containers
+    assert container.resources.limits == {"memory": "4Gi", "cpu": "2"}
+    assert container.name == "build" and container.image == "quay.io/buildah/stable:v1.39"

@@ -248,14 +248,18 @@ class _Follower:
 
     async def run(self) -> str | None:
         namespace = self.cluster.namespace
-        try:
-            job = await self.batch.read_namespaced_job(self.name, namespace)
-        except ApiException as error:
-            if error.status == 404:
-                raise JobError(self._deleted()) from None
-            raise JobError(str(explain(error, "get", "jobs", namespace))) from None
-        self.job = self.cluster.api.sanitize_for_serialization(job)
         job_id = self.context.job.id
+        # By its job-id label, as a restarted server finds the Jobs of its builds.
+        try:
+            found = await self.batch.list_namespaced_job(
+                namespace, label_selector=f"{spec.LABEL_JOB_ID}={job_id}"
+            )
+        except ApiException as error:
+            raise JobError(str(explain(error, "list", "jobs", namespace))) from None
+        if not found.items:
+            raise JobError(self._deleted())
+        self.job = self.cluster.api.sanitize_for_serialization(found.items[0])
+        self.name = self.job["metadata"]["name"]
         self.tasks = [
             asyncio.create_task(
                 self._watch(
