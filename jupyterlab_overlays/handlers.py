@@ -259,7 +259,8 @@ class RuntimeImagesHandler(OverlaysHandler):
 class OverlayRenamedHandler(OverlaysHandler):
     """``POST overlays/overlay-renamed`` ``{"overlay": <old>, "new_name": <new> | null,
     "runtime_image"?: {...}}``: the frontend renamed (or, with null, deleted) an overlay;
-    its runtime image follows. Answers ``{"runtime_images": [registration, ...]}``."""
+    its runtime image and (on a rename) its ended jobs follow. Answers
+    ``{"runtime_images": [registration, ...], "jobs_moved": <count>}``."""
 
     @web.authenticated
     @authorized
@@ -274,12 +275,17 @@ class OverlayRenamedHandler(OverlaysHandler):
         new_name = body.get("new_name")
         if new_name is not None:
             check_overlay_name(new_name)
-        images = self.service().runtime_images
-        if images is None:
-            raise RequestError(503, "Runtime images are not kept on this server.")
-        settings = RegistrationSettings.parse(body.get("runtime_image"), images.defaults)
-        registrations = await images.renamed(overlay, new_name, settings)
-        self.finish({"runtime_images": [item.to_json() for item in registrations]})
+        service = self.service()
+        images = service.runtime_images
+        registrations = []
+        if images is not None:
+            settings = RegistrationSettings.parse(body.get("runtime_image"), images.defaults)
+            registrations = await images.renamed(overlay, new_name, settings)
+        # After the runtime image, which reads the builds under the old name.
+        moved = service.overlay_renamed(overlay, new_name) if new_name is not None else 0
+        self.finish(
+            {"runtime_images": [item.to_json() for item in registrations], "jobs_moved": moved}
+        )
 
 
 def setup_handlers(

@@ -18,6 +18,7 @@ import { DEFAULT_PYTHON_VERSION, proposeName } from './overlay/names';
 import { CommandIDs, IOverlays, isActive, PANEL_ID } from './tokens';
 import {
   askCreateOverlay,
+  askRenameOverlay,
   askMoveNotebooks,
   askPreview,
   plannedMoves
@@ -281,16 +282,15 @@ export function addCommands(context: ICommandContext): void {
               workspace.overlays.map(overlay => overlay.name)
             )
           : name;
-        const result = await InputDialog.getText({
-          title: trans.__('Rename Overlay'),
-          label: trans.__('New name of "%1"', name),
+        const newName = await askRenameOverlay({
+          name,
           text,
-          okLabel: trans.__('Rename'),
-          cancelLabel: trans.__('Cancel')
+          existing: workspace.overlays.map(overlay => overlay.name),
+          trans
         });
-        if (result.button.accept && result.value && result.value !== name) {
-          await workspace.renameOverlay(name, result.value.trim());
-          model.expand(result.value.trim());
+        if (newName) {
+          await workspace.renameOverlay(name, newName);
+          model.expand(newName);
         }
       })
   });

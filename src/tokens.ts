@@ -297,10 +297,12 @@ export namespace OverlaysAPI {
   }
 
   /**
-   * `POST overlays/overlay-renamed`: the runtime images that followed.
+   * `POST overlays/overlay-renamed`: the runtime images that followed, and
+   * how many ended jobs now carry the new name.
    */
   export interface IRenamed {
     runtime_images: IRegistration[];
+    jobs_moved?: number;
   }
 
   /**

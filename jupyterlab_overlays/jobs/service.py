@@ -260,6 +260,15 @@ class JobService:
         Bounded by 3 per overlay + the active jobs, however long the history."""
         return [self._active(job.id) or job for job in self.store.current(overlay=overlay)]
 
+    def overlay_renamed(self, overlay: str, new_name: str) -> int:
+        """A renamed overlay keeps its history: its ended jobs become ``new_name``'s."""
+        try:
+            return self.store.rename_overlay(overlay, new_name)
+        except (OSError, sqlite3.Error) as error:
+            raise RequestError(
+                507, f"The job store cannot be written ({error}): the history stays."
+            ) from None
+
     def registrations(self) -> dict[str, dict]:
         """What happened to each overlay's Elyra runtime image (empty when not kept)."""
         return self.runtime_images.registrations() if self.runtime_images else {}

@@ -362,6 +362,18 @@ class JobStore:
             self.log_path(job_id).unlink(missing_ok=True)
         return doomed
 
+    def rename_overlay(self, overlay: str, new_name: str) -> int:
+        """Record the ended jobs of ``overlay`` as ``new_name``'s (a renamed overlay keeps
+        its history); how many. Active jobs keep the name they were started under."""
+        ended = [state.value for state in JobState if state.ended]
+        marks = ",".join("?" * len(ended))
+        with self._lock:
+            cursor = self._db.execute(
+                f"UPDATE jobs SET overlay = ? WHERE overlay = ? AND state IN ({marks})",  # noqa: S608
+                (new_name, overlay, *ended),
+            )
+            return cursor.rowcount
+
     # Runtime image registrations, one per overlay.
 
     def save_registration(self, overlay: str, registration: dict | None) -> None:

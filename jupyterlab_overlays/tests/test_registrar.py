@@ -255,3 +255,37 @@ async def test_rest_build_refuses_bad_registration_settings(jp_fetch, jp_root_di
         await jp_fetch("overlays", "jobs", method="POST", body=body)
     assert error.value.code == 400
     assert "runtime_image.register" in json.loads(error.value.response.body)["message"]
+
+
+async def test_a_rename_carries_the_build_history_and_the_image(service, folder):
+    make_overlay(service.workspace_dir, "wait-a")
+    job = await build(service, "wait-a")
+    await service.runtime_images.renamed("wait-a", "wait-b", RegistrationSettings(True, POLICY))
+    assert service.overlay_renamed("wait-a", "wait-b") == 1
+    assert service.list(overlay="wait-a") == []
+    (moved,) = service.current(overlay="wait-b")
+    assert (moved.id, moved.image, moved.state.value) == (job.id, job.image, "succeeded")
+    assert service.registrations()["wait-b"]["image"] == job.image
+    assert service.overlay_renamed("wait-a", "wait-b") == 0  # nothing left to move
+
+
+async def test_rest_rename_answers_how_many_jobs_moved(jp_fetch, jp_serverapp, metadata_path):
+    service = jp_serverapp.web_app.settings[JOBS_SETTING]
+    for index, state in enumerate((JobState.SUCCEEDED, JobState.FAILED, JobState.QUEUED)):
+        service.store.add(
+            Job(
+                f"{index:032x}",
+                "train",
+                JobKind.BUILD,
+                "local",
+                state,
+                f"2026-01-0{index + 1}T00:00:00Z",
+            )
+        )
+    body = json.dumps({"overlay": "train", "new_name": "train-2"})
+    answer = json.loads(
+        (await jp_fetch("overlays", "overlay-renamed", method="POST", body=body)).body
+    )
+    assert answer["jobs_moved"] == 2  # the queued one keeps the name it was started under
+    assert {job.overlay for job in service.store.list()} == {"train", "train-2"}
+    assert len(service.store.list(overlay="train-2")) == 2

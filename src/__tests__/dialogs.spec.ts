@@ -1,4 +1,6 @@
-import { plannedMoves } from '../widgets/dialogs';
+import { nullTranslator } from '@jupyterlab/translation';
+
+import { plannedMoves, RenameOverlayBody } from '../widgets/dialogs';
 
 describe('plannedMoves', () => {
   const tags: Record<string, string> = {
@@ -45,5 +47,35 @@ describe('plannedMoves', () => {
       moves: [],
       emptied: []
     });
+  });
+});
+
+describe('RenameOverlayBody', () => {
+  const trans = nullTranslator.load('jupyterlab_overlays');
+  const existing = ['train-model', 'prep', 'Clean'];
+  const body = (text: string, name = 'prep') =>
+    new RenameOverlayBody({ name, text, existing, trans });
+
+  it('asks for a new name until one is typed', () => {
+    expect(body('prep').problem).toBe('Type a new name.');
+    expect(body('  prep-data ').problem).toBeNull();
+    expect(body('  prep-data ').getValue()).toBe('prep-data');
+  });
+
+  it('checks the name by the rule of Create, its own name excepted', () => {
+    expect(body('prep_').problem).toContain('single "-", "_" or "__"');
+    expect(body('a/b').problem).toContain('not a valid overlay name');
+    expect(body('').problem).toBe('An overlay needs a name.');
+  });
+
+  it('names the overlay a name clashes with, whatever its case', () => {
+    expect(body('Train-Model').problem).toBe(
+      'There is already an overlay named "train-model": overlay names must differ by more than letter case, since image names are lower case.'
+    );
+    expect(body('train-model').problem).toBe(
+      'There is already an overlay named "train-model".'
+    );
+    // Renaming an overlay to its own name in another case is not a clash.
+    expect(body('clean', 'Clean').problem).toBeNull();
   });
 });

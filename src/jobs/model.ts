@@ -277,7 +277,8 @@ export class JobsModel implements IDisposable {
 
   /**
    * Tell the server an overlay was renamed (`newName`) or deleted (null), so
-   * its runtime image follows. Errors are thrown.
+   * its runtime image and, on a rename, its job history follow. Errors are
+   * thrown.
    */
   async overlayRenamed(overlay: string, newName: string | null): Promise<void> {
     const answer = await this._client.overlayRenamed(
@@ -296,6 +297,10 @@ export class JobsModel implements IDisposable {
     this._changed.emit();
     for (const registration of answer.runtime_images) {
       this._registered.emit(registration);
+    }
+    if (newName !== null && (answer.jobs_moved ?? 0) > 0) {
+      // Its builds and locks are now the new name's: show them there.
+      await this.refresh().catch(() => undefined);
     }
   }
 

@@ -8,8 +8,9 @@ import {
   entryNames,
   parseConfig,
   removeEntryIn,
-  renameEntryIn
+  renameEntry
 } from './yamlConfig';
+import { isMap, YAMLMap } from 'yaml';
 
 export const AICOE_FILE = '.aicoe-ci.yaml';
 
@@ -94,15 +95,34 @@ export function addAicoeOverlay(
 }
 
 /**
- * Rename an overlay build in place (its registry project is the user's and
- * is left alone).
+ * Rename an overlay build in place. Its registry project follows when it was
+ * named after the overlay (`<project>-<from>`, as this extension writes it),
+ * so AICoE CI's image carries the new name; any other project is the user's
+ * and is left alone.
  */
 export function renameAicoeOverlay(
   text: string,
   from: string,
   to: string
 ): string {
-  return renameEntryIn(text, 'overlays', from, to);
+  const doc = parseConfig(text);
+  const list = entryList(doc, 'overlays');
+  const index = entryIndex(list, from);
+  if (!renameEntry(list, from, to)) {
+    return text;
+  }
+  const build = (list!.items[index] as YAMLMap).get('build');
+  if (isMap(build)) {
+    const project = build.get('registry-project');
+    const suffix = `-${from}`;
+    if (typeof project === 'string' && project.endsWith(suffix)) {
+      build.set(
+        'registry-project',
+        project.slice(0, -suffix.length) + `-${to}`
+      );
+    }
+  }
+  return configText(doc, text, true);
 }
 
 /**

@@ -162,7 +162,8 @@ export interface IValidatedBody<T> extends Dialog.IBodyWidget<T> {
 export async function askUntilValid<T, B extends IValidatedBody<T>>(
   title: string,
   trans: TranslationBundle,
-  makeBody: (previous: B | null) => B
+  makeBody: (previous: B | null) => B,
+  acceptLabel: string = trans.__('Create')
 ): Promise<T | null> {
   let previous: B | null = null;
   for (;;) {
@@ -172,7 +173,7 @@ export async function askUntilValid<T, B extends IValidatedBody<T>>(
       body,
       buttons: [
         Dialog.cancelButton({ label: trans.__('Cancel') }),
-        Dialog.okButton({ label: trans.__('Create') })
+        Dialog.okButton({ label: acceptLabel })
       ],
       focusNodeSelector: 'input'
     });
@@ -200,6 +201,141 @@ export function askCreateOverlay(
       new CreateOverlayBody(
         previous ? { ...options, ...previous.getValue() } : options
       )
+  );
+}
+
+/**
+ * The body of the Rename Overlay dialog: the new name, checked as you type by
+ * the same rule as Create (the overlay's own name excepted).
+ */
+export class RenameOverlayBody
+  extends ReactWidget
+  implements IValidatedBody<string>
+{
+  constructor(private readonly _options: RenameOverlayBody.IOptions) {
+    super();
+    this.addClass('jp-OverlaysDialog');
+    this._name = _options.text;
+  }
+
+  getValue(): string {
+    return this._name.trim();
+  }
+
+  /** Why the name cannot be used, or null; the same name means nothing to do. */
+  get problem(): string | null {
+    const name = this._name.trim();
+    if (name === this._options.name) {
+      return this._options.trans.__('Type a new name.');
+    }
+    const others = this._options.existing.filter(
+      other => other !== this._options.name
+    );
+    const problem = nameProblem(name, others);
+    if (problem === 'taken') {
+      const taken = others.find(o => o.toLowerCase() === name.toLowerCase());
+      return taken !== undefined && taken !== name
+        ? this._options.trans.__(
+            'There is already an overlay named "%1": overlay names must differ by more than letter case, since image names are lower case.',
+            taken
+          )
+        : nameProblemMessage(this._options.trans, name, problem);
+    }
+    return problem
+      ? nameProblemMessage(this._options.trans, name, problem)
+      : null;
+  }
+
+  protected onAfterAttach(msg: any): void {
+    super.onAfterAttach(msg);
+    this._syncAccept();
+    requestAnimationFrame(() => {
+      const input = this.node.querySelector('input');
+      input?.focus();
+      input?.select();
+    });
+  }
+
+  protected render(): JSX.Element {
+    const { trans, name } = this._options;
+    const problem = this.problem;
+    return (
+      <div className="jp-OverlaysDialog-form">
+        <label className="jp-OverlaysDialog-field">
+          <span>{trans.__('New name of "%1"', name)}</span>
+          <input
+            className="jp-mod-styled jp-OverlaysDialog-name"
+            value={this._name}
+            aria-invalid={problem !== null}
+            aria-describedby="jp-OverlaysDialog-nameProblem"
+            spellCheck={false}
+            onChange={event => {
+              this._name = event.target.value;
+              this.update();
+              this._syncAccept();
+            }}
+          />
+        </label>
+        <p
+          id="jp-OverlaysDialog-nameProblem"
+          className="jp-OverlaysDialog-problem"
+          role="status"
+          aria-live="polite"
+        >
+          {problem ?? ''}
+        </p>
+        <p className="jp-OverlaysDialog-hint">
+          {trans.__(
+            "The folder, the notebooks' tags, the .thoth.yaml and .aicoe-ci.yaml entries, the build history and the Elyra runtime image follow the new name."
+          )}
+        </p>
+      </div>
+    );
+  }
+
+  private _syncAccept(): void {
+    const dialog = this.node.closest('.jp-Dialog-content');
+    const accept = dialog?.querySelector<HTMLButtonElement>(
+      '.jp-Dialog-button.jp-mod-accept'
+    );
+    if (accept) {
+      accept.disabled = this.problem !== null;
+    }
+  }
+
+  private _name: string;
+}
+
+/**
+ * A namespace for RenameOverlayBody statics.
+ */
+export namespace RenameOverlayBody {
+  export interface IOptions {
+    /** The overlay's name now. */
+    name: string;
+    /** The name proposed in the field. */
+    text: string;
+    /** Every overlay's name (its own included). */
+    existing: string[];
+    trans: TranslationBundle;
+  }
+}
+
+/**
+ * Ask for an overlay's new name; null when cancelled. What was typed stays
+ * when Enter is pressed on a name that cannot be used.
+ */
+export function askRenameOverlay(
+  options: RenameOverlayBody.IOptions
+): Promise<string | null> {
+  return askUntilValid(
+    options.trans.__('Rename Overlay'),
+    options.trans,
+    (previous: RenameOverlayBody | null) =>
+      new RenameOverlayBody(
+        previous ? { ...options, text: previous.getValue() } : options
+      ),
+    options.trans.__('Rename')
   );
 }
 

@@ -102,6 +102,7 @@ class FakeClient implements JobsModel.IClient {
     const answers: OverlaysAPI.IRegistration[] = [
       { ...moved, image: null, outcome: 'removed' }
     ];
+    let moves = 0;
     if (newName) {
       answers.push({
         ...moved,
@@ -109,8 +110,15 @@ class FakeClient implements JobsModel.IClient {
         name: `overlay-${newName}`,
         outcome: 'created'
       });
+      this.list = this.list.map(item => {
+        if (item.overlay !== overlay || isActive(item)) {
+          return item;
+        }
+        moves += 1;
+        return { ...item, overlay: newName };
+      });
     }
-    return { runtime_images: answers };
+    return { runtime_images: answers, jobs_moved: moves };
   });
 
   submitJob = jest.fn(async (overlay: string, kind: OverlaysAPI.JobKind) => {
@@ -512,6 +520,21 @@ describe('JobsModel', () => {
       ['train', 'removed'],
       ['fit', 'created']
     ]);
+  });
+
+  it('shows the history of a renamed overlay under its new name', async () => {
+    makeModel();
+    client.images = { train: registration() };
+    client.list = [
+      job('b1', { overlay: 'train', state: 'succeeded', image: 'i:1' }),
+      job('l1', { overlay: 'train', kind: 'lock', state: 'succeeded' })
+    ];
+    await model.refresh();
+    expect(model.summary('train').lastBuilt?.id).toBe('b1');
+    await model.overlayRenamed('train', 'fit');
+    expect(model.summary('fit').lastBuilt?.id).toBe('b1');
+    expect(model.summary('fit').lock?.id).toBe('l1');
+    expect(model.summary('train').lastBuilt).toBeNull();
   });
 
   it("refreshes at once on the server's job events, and polls slowly", async () => {

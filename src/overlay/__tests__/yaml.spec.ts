@@ -231,7 +231,17 @@ describe('.aicoe-ci.yaml', () => {
       'fetch-data'
     );
     expect(aicoeOverlayNames(renamed)).toEqual(['fetch-data']);
-    expect(renamed).toContain('registry-project: my-repo-download-dataset');
+    // The project named after the overlay follows it; nothing else moves.
+    expect(renamed).toContain('registry-project: my-repo-fetch-data');
+    expect(renamed).not.toContain('download-dataset');
+    expect(renamed).toContain('# keep this first');
+    const ownProject = USER_AICOE.replace(
+      'registry-project: my-repo-download-dataset',
+      'registry-project: team-images'
+    );
+    expect(
+      renameAicoeOverlay(ownProject, 'download-dataset', 'fetch-data')
+    ).toContain('registry-project: team-images');
     expect(
       aicoeOverlayNames(removeAicoeOverlay(renamed, 'fetch-data'))
     ).toEqual([]);
