@@ -50,15 +50,22 @@ export class OverlaysClient {
   }
 
   /**
-   * `PUT overlays/config-files/<name>`.
+   * `PUT overlays/config-files/<name>`. With `expectedLastModified` (the
+   * file's time as read, null for a file that did not exist) the server
+   * refuses (409) to write over a file that changed since.
    */
   saveConfigFile(
     name: string,
-    content: string
+    content: string,
+    expectedLastModified?: string | null
   ): Promise<OverlaysAPI.IConfigFile> {
+    const body =
+      expectedLastModified === undefined
+        ? { content }
+        : { content, expected_last_modified: expectedLastModified };
     return this._request<OverlaysAPI.IConfigFile>(
       `config-files/${encodeURIComponent(name)}`,
-      { method: 'PUT', body: JSON.stringify({ content }) }
+      { method: 'PUT', body: JSON.stringify(body) }
     );
   }
 

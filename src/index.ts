@@ -4,6 +4,7 @@
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { commandsPlugin } from './plugins/commands';
+import { configFilesPlugin } from './plugins/configFiles';
 import { corePlugin } from './plugins/core';
 import { elyraPlugin } from './plugins/elyra';
 import { jobLogsPlugin } from './plugins/jobLogs';
@@ -17,6 +18,7 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   corePlugin,
   sidebarPlugin,
   commandsPlugin,
+  configFilesPlugin,
   jobLogsPlugin,
   pipfileTabsPlugin,
   statusBarPlugin,

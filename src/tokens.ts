@@ -116,6 +116,8 @@ export namespace CommandIDs {
   export const copyImage = 'jupyterlab-overlays:copy-image-name';
   export const applyImages = 'jupyterlab-overlays:apply-overlay-images';
   export const createPipeline = 'jupyterlab-overlays:create-pipeline';
+  export const openConfigFile = 'jupyterlab-overlays:open-config-file';
+  export const saveConfigFile = 'jupyterlab-overlays:save-config-file';
 }
 
 /**

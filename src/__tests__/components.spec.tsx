@@ -7,6 +7,7 @@ import {
   IOverlaysPanelProps,
   OverlaysPanelView
 } from '../components/OverlaysPanelView';
+import { ConfigFilesView } from '../components/ConfigFilesView';
 import { OverlayItemView, sameOverlayItem } from '../components/OverlayList';
 import { OverlaysModel } from '../model';
 import { CommandIDs, OverlaysAPI } from '../tokens';
@@ -338,5 +339,51 @@ describe('OverlayItemView', () => {
     );
     expect(container.querySelector('[role="alert"]')).toBeNull();
     expect(container.querySelector('.jp-OverlaysPanel-jobs')).not.toBeNull();
+  });
+});
+
+describe('ConfigFilesView', () => {
+  it('opens each file and says what its tools would miss', () => {
+    const onOpen = jest.fn();
+    act(() =>
+      root.render(
+        <ConfigFilesView
+          files={[
+            { name: '.thoth.yaml', exists: true },
+            { name: '.aicoe-ci.yaml', exists: false }
+          ]}
+          findings={[
+            { file: '.thoth.yaml', kind: 'missing-key', key: 'managers' },
+            {
+              file: '.thoth.yaml',
+              kind: 'placeholder',
+              key: 'registry-org',
+              overlay: 'train',
+              value: 'my-org'
+            }
+          ]}
+          onOpen={onOpen}
+          trans={trans}
+        />
+      )
+    );
+    const thoth = container.querySelector('[data-config-file=".thoth.yaml"]')!;
+    expect(
+      [...thoth.querySelectorAll('[data-finding]')].map(i => i.textContent)
+    ).toEqual([
+      'No managers: Kebechet will not update the overlays\' locks (add e.g. "- name: update").',
+      'registry-org of "train" is "my-org", an example: AICoE CI cannot push with it.'
+    ]);
+    const aicoe = container.querySelector(
+      '[data-config-file=".aicoe-ci.yaml"]'
+    )!;
+    expect(aicoe.textContent).toContain('not created yet');
+    expect(aicoe.querySelector('[data-finding]')).toBeNull();
+    const open = aicoe.querySelector('button')!;
+    expect(open.getAttribute('title')).toBe(
+      'Create .aicoe-ci.yaml in an editor'
+    );
+    act(() => open.click());
+    expect(onOpen).toHaveBeenCalledWith('.aicoe-ci.yaml');
   });
 });

@@ -17,6 +17,8 @@ export interface IOverlaysPanelProps {
   trans: TranslationBundle;
   /** The overlays section, shown between the header and the build tools. */
   children?: React.ReactNode;
+  /** Shown after the settings: the configuration files. */
+  configFiles?: React.ReactNode;
 }
 
 /**
@@ -50,6 +52,7 @@ export function OverlaysPanelView(props: IOverlaysPanelProps): JSX.Element {
           </code>
         </div>
       </section>
+      {props.configFiles}
       {server.info?.build_backend === 'kubernetes' ? (
         <ClusterBuilds cluster={server.info.cluster ?? null} trans={trans} />
       ) : (

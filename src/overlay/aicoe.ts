@@ -12,7 +12,7 @@ import {
 } from './yamlConfig';
 import { isMap, YAMLMap } from 'yaml';
 
-export const AICOE_FILE = '.aicoe-ci.yaml';
+export { AICOE_FILE } from './configFileNames';
 
 /**
  * Build strategies AICoE CI knows. The key is spelled `build-stratergy`: AICoE

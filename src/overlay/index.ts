@@ -3,6 +3,7 @@
  * `.thoth.yaml` and `.aicoe-ci.yaml`. Pure functions over text and objects.
  */
 export * from './aicoe';
+export * from './configChecks';
 export * from './names';
 export * from './pipfile';
 export * from './tag';

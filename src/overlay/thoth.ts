@@ -12,7 +12,7 @@ import {
   setDefault
 } from './yamlConfig';
 
-export const THOTH_FILE = '.thoth.yaml';
+export { THOTH_FILE } from './configFileNames';
 export const DEFAULT_THOTH_HOST = 'khemenu.thoth-station.ninja';
 
 /**

@@ -3,9 +3,11 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
 import { OverlayList } from '../components/OverlayList';
+import { ConfigFilesView } from '../components/ConfigFilesView';
 import { OverlaysPanelView } from '../components/OverlaysPanelView';
+import { AICOE_FILE, THOTH_FILE } from '../overlay';
 import { overlaysIcon } from '../icons';
-import { IOverlays, PANEL_ID, RunCommand } from '../tokens';
+import { CommandIDs, IOverlays, PANEL_ID, RunCommand } from '../tokens';
 
 /**
  * The Overlays panel of the left sidebar: a shell re-rendering the pure view
@@ -42,6 +44,17 @@ export class OverlaysPanel extends ReactWidget {
               void model.workspace.scan();
             }}
             trans={this._trans}
+            configFiles={
+              <ConfigFilesView
+                files={[THOTH_FILE, AICOE_FILE].map(name => ({
+                  name,
+                  exists: model.workspace.configFileExists(name)
+                }))}
+                findings={model.workspace.configFindings}
+                onOpen={this._openConfigFile}
+                trans={this._trans}
+              />
+            }
           >
             {
               <OverlayList
@@ -64,6 +77,8 @@ export class OverlaysPanel extends ReactWidget {
   // Stable callbacks, so memoised overlay rows are not re-rendered for nothing.
   private _onToggle = (name: string): void => this.model.toggle(name);
   private _jobsOf = (name: string) => this.model.jobs.summary(name);
+  private _openConfigFile = (name: string): void =>
+    this._run(CommandIDs.openConfigFile, { name });
   private _trans: TranslationBundle;
   private _run: RunCommand;
 }

@@ -11,7 +11,9 @@ import { ISignal, Signal } from '@lumino/signaling';
 import { IImportEnvironment } from '../imports';
 import {
   AICOE_FILE,
+  aicoeFindings,
   DEFAULT_PYTHON_VERSION,
+  IConfigFinding,
   nameProblem,
   newPipfile,
   overlayOfMetadata,
@@ -23,6 +25,7 @@ import {
   requirementsMetadataPackages,
   requirementValue,
   THOTH_FILE,
+  thothFindings,
   updatePipfile
 } from '../overlay';
 import {
@@ -96,6 +99,29 @@ export class OverlaysWorkspace implements IDisposable {
   }
 
   /** The overlays folder in use (`.thoth.yaml` overlays_dir, else the setting). */
+  /**
+   * What `.thoth.yaml` and `.aicoe-ci.yaml` lack for thamos, Kebechet and
+   * AICoE CI (overlays missing from them only when they are kept in sync).
+   */
+  get configFindings(): IConfigFinding[] {
+    const settings = this._settings();
+    const names = this.overlays
+      .filter(overlay => !overlay.nameProblem)
+      .map(overlay => overlay.name);
+    return [
+      ...thothFindings(this._state.thothText, settings.syncThoth ? names : []),
+      ...aicoeFindings(this._state.aicoeText, settings.syncAicoe ? names : [])
+    ];
+  }
+
+  /** Whether `.thoth.yaml` / `.aicoe-ci.yaml` exist (as last read). */
+  configFileExists(name: string): boolean {
+    return (
+      (name === THOTH_FILE ? this._state.thothText : this._state.aicoeText) !==
+      null
+    );
+  }
+
   get overlaysFolder(): string {
     return this._state.overlaysFolder;
   }

@@ -75,6 +75,9 @@ export class WorkspaceScan {
   thothNames: string[] = [];
   /** The overlays `.aicoe-ci.yaml` lists. */
   aicoeNames: string[] = [];
+  /** The texts of `.thoth.yaml` and `.aicoe-ci.yaml` (null: no such file). */
+  thothText: string | null = null;
+  aicoeText: string | null = null;
   /** Problems with the workspace's configuration files and notebooks. */
   problems: string[] = [];
   /** The overlays folder in use (`.thoth.yaml` overlays_dir, else the setting). */
@@ -90,8 +93,10 @@ export class WorkspaceScan {
   /** Take the overlay names of a configuration file just written. */
   configWritten(path: string, text: string): void {
     if (path === THOTH_FILE) {
+      this.thothText = text;
       this.thothNames = thothOverlayNames(text);
     } else if (path === AICOE_FILE) {
+      this.aicoeText = text;
       this.aicoeNames = aicoeOverlayNames(text);
     }
   }
@@ -128,6 +133,7 @@ export class WorkspaceScan {
     const problems: string[] = [];
     const settings = this._settings();
     const thoth = await this._files.read(THOTH_FILE);
+    this.thothText = thoth;
     let folder = settings.overlaysFolder;
     this.thothNames = [];
     try {
@@ -140,6 +146,7 @@ export class WorkspaceScan {
     this.aicoeNames = [];
     try {
       const aicoe = await this._files.read(AICOE_FILE);
+      this.aicoeText = aicoe;
       this.aicoeNames = aicoe === null ? [] : aicoeOverlayNames(aicoe);
     } catch (error) {
       problems.push(`${AICOE_FILE}: ${(error as Error).message}`);

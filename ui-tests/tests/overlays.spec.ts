@@ -217,6 +217,51 @@ test.describe('Overlays panel', () => {
     await expect(panel.locator(`[data-overlay="${name}"]`)).toBeVisible();
   });
 
+  test('checks a new name as you type it when renaming', async ({ page }) => {
+    const stamp = Date.now() % 100000;
+    const taken = `train-model-${stamp}`;
+    const name = `prep-${stamp}`;
+    for (const overlay of [taken, name]) {
+      await page.contents.uploadContent(
+        '[packages]\nsix = "*"\n',
+        'text',
+        `overlays/${overlay}/Pipfile`
+      );
+    }
+    await page.sidebar.openTab(PANEL);
+    const panel = page.locator(`#${PANEL}`);
+    await panel.getByTitle('Refresh overlays and build tools').click();
+    await panel
+      .locator(`[data-overlay="${name}"]`)
+      .getByTitle('Rename the overlay')
+      .click();
+    const dialog = page.locator('.jp-Dialog');
+    const input = dialog.locator('input');
+    const problem = dialog.locator('.jp-OverlaysDialog-problem');
+    const rename = dialog.locator('.jp-Dialog-button.jp-mod-accept');
+    await expect(rename).toHaveText('Rename');
+    await expect(problem).toHaveText('Type a new name.');
+    await expect(rename).toBeDisabled();
+
+    await input.fill(`Train-Model-${stamp}`);
+    await expect(problem).toHaveText(
+      `There is already an overlay named "${taken}": overlay names must differ by more than letter case, since image names are lower case.`
+    );
+    await expect(rename).toBeDisabled();
+    await input.fill(`${name}_`);
+    await expect(problem).toContainText('put a single "-", "_" or "__"');
+    // Enter on a bad name asks again, with what was typed.
+    await input.press('Enter');
+    await expect(dialog.locator('input')).toHaveValue(`${name}_`);
+
+    await dialog.locator('input').fill(`${name}-data`);
+    await expect(problem).toHaveText('');
+    await expect(rename).toBeEnabled();
+    await rename.click();
+    await expect(panel.locator(`[data-overlay="${name}-data"]`)).toBeVisible();
+    await expect(panel.locator(`[data-overlay="${name}"]`)).toHaveCount(0);
+  });
+
   test('says what to do with an overlay that has no packages', async ({
     page
   }) => {
