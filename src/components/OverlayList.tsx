@@ -449,6 +449,18 @@ export function PackageTable(props: {
                   >
                     {pkg.specifier}
                   </button>
+                  {pkg.locked && (
+                    <span
+                      className="jp-OverlaysPanel-locked"
+                      title={trans.__(
+                        'Pipfile.lock pins %1 %2',
+                        pkg.key,
+                        pkg.locked
+                      )}
+                    >
+                      {trans.__('locked %1', pkg.locked)}
+                    </span>
+                  )}
                 </td>
                 <td>
                   <IconButton

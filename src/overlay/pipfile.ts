@@ -108,6 +108,27 @@ export function pipfilePackages(
 /**
  * `[requires] python_version`, or null.
  */
+/**
+ * The versions a `Pipfile.lock` pins in its `default` section, by PEP 503
+ * normalised name (`"==2.2.3"` → `2.2.3`; a requirement pinned otherwise, say
+ * by a URL, is left out). Throws on text that is not a JSON object.
+ */
+export function lockedVersions(text: string): Map<string, string> {
+  const data = JSON.parse(text);
+  const found = new Map<string, string>();
+  const section = data && typeof data === 'object' ? data.default : null;
+  if (!section || typeof section !== 'object') {
+    return found;
+  }
+  for (const [key, value] of Object.entries(section)) {
+    const version = (value as any)?.version;
+    if (typeof version === 'string' && version.startsWith('==')) {
+      found.set(normalizeName(key), version.slice(2));
+    }
+  }
+  return found;
+}
+
 export function pipfilePythonVersion(data: TomlTable): string | null {
   const requires = data.requires;
   if (isTable(requires) && typeof requires.python_version === 'string') {

@@ -25,6 +25,7 @@ import {
   DEFAULT_OVERLAYS_FOLDER,
   IPipfileEntry,
   isListedName,
+  lockedVersions,
   nameProblem,
   overlayOfMetadata,
   overlayPath,
@@ -43,6 +44,7 @@ import {
   IOverlay,
   IWorkspaceSettings,
   OVERLAY_FILE,
+  LOCKFILE,
   OverlayError,
   PIPFILE
 } from './types';
@@ -277,6 +279,15 @@ export class WorkspaceScan {
     const requirements = members.length
       ? await this.overlayRequirements(overlay)
       : [];
+    let locked = new Map<string, string>();
+    const lockPath = `${folder}/${LOCKFILE}`;
+    if (overlay.hasPipfile && (await this.exists(lockPath))) {
+      try {
+        locked = lockedVersions((await this._files.read(lockPath)) ?? '{}');
+      } catch {
+        // A broken lock: the lock state (overlay-status) says so; no versions.
+      }
+    }
     const byName = new Map(
       requirements.map(requirement => [requirement.name, requirement])
     );
@@ -292,7 +303,8 @@ export class WorkspaceScan {
         ambiguous: requirement?.ambiguous ?? false,
         ...(requirement?.candidates
           ? { candidates: requirement.candidates }
-          : {})
+          : {}),
+        ...(locked.has(entry.name) ? { locked: locked.get(entry.name) } : {})
       };
     });
     overlay.outOfDate =

@@ -12,6 +12,7 @@ import type { IOverlaysSettings } from '../settings';
 /** The file, in each overlay's folder, that keeps the user's picks. */
 export const OVERLAY_FILE = 'overlay.json';
 export const PIPFILE = 'Pipfile';
+export const LOCKFILE = 'Pipfile.lock';
 
 /**
  * A package of an overlay as the sidebar shows it.
@@ -28,6 +29,8 @@ export interface IOverlayPackage {
   optional: boolean;
   ambiguous: boolean;
   candidates?: string[];
+  /** The version `Pipfile.lock` pins, when the overlay is locked. */
+  locked?: string;
 }
 
 /**

@@ -262,6 +262,63 @@ test.describe('Overlays panel', () => {
     await expect(panel.locator(`[data-overlay="${name}"]`)).toHaveCount(0);
   });
 
+  test('opens .thoth.yaml from the sidebar, saves it, and says what Kebechet misses', async ({
+    page
+  }) => {
+    const put = (content: string) =>
+      page.evaluate(async content => {
+        const xsrf = /_xsrf=([^;]+)/.exec(document.cookie)?.[1] ?? '';
+        const response = await fetch('/overlays/config-files/.thoth.yaml', {
+          method: 'PUT',
+          headers: { 'Content-Type': 'application/json', 'X-XSRFToken': xsrf },
+          body: JSON.stringify({ content })
+        });
+        return response.status;
+      }, content);
+    const read = async () =>
+      (
+        await (
+          await page.request.get('/overlays/config-files/.thoth.yaml')
+        ).json()
+      ).content as string | null;
+    const original = await read();
+    try {
+      expect(
+        await put(
+          'host: khemenu.thoth-station.ninja\noverlays_dir: overlays\nruntime_environments: []\n'
+        )
+      ).toBe(200);
+      await page.sidebar.openTab(PANEL);
+      const panel = page.locator(`#${PANEL}`);
+      await panel.getByTitle('Refresh overlays and build tools').click();
+      const thoth = panel.locator('[data-config-file=".thoth.yaml"]');
+      await expect(thoth.locator('[data-finding="missing-key"]')).toHaveText(
+        'No managers: Kebechet will not update the overlays\' locks (add e.g. "- name: update").'
+      );
+
+      await thoth.getByRole('button', { name: '.thoth.yaml' }).click();
+      const editor = page.locator('.jp-OverlaysConfigEditor');
+      await expect(editor).toBeVisible();
+      await expect(editor.locator('.cm-content')).toContainText(
+        'overlays_dir: overlays'
+      );
+      await editor.locator('.cm-content').click();
+      await page.keyboard.press('Control+End');
+      await page.keyboard.insertText('managers:\n  - name: update\n');
+      await expect(
+        page.locator('.lm-TabBar-tab.jp-mod-dirty', { hasText: '.thoth.yaml' })
+      ).toBeVisible();
+      await page.keyboard.press('Control+s');
+      await expect(thoth.locator('[data-finding]')).toHaveCount(0);
+      await expect(
+        page.locator('.lm-TabBar-tab.jp-mod-dirty', { hasText: '.thoth.yaml' })
+      ).toHaveCount(0);
+      expect(await read()).toContain('managers:\n  - name: update');
+    } finally {
+      await put(original ?? '');
+    }
+  });
+
   test('says what to do with an overlay that has no packages', async ({
     page
   }) => {

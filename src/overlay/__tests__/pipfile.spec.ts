@@ -1,5 +1,6 @@
 import { IRequirement } from '../../imports';
 import {
+  lockedVersions,
   newPipfile,
   parsePipfile,
   PipfileError,
@@ -219,5 +220,21 @@ describe('requirementValue', () => {
       extras: ['socks'],
       markers: 'python_version < "3.12"'
     });
+  });
+});
+
+describe('lockedVersions', () => {
+  it('reads the pinned versions of the default section by normalised name', () => {
+    const text = JSON.stringify({
+      default: {
+        Scikit_Learn: { version: '==1.5.2' },
+        mine: { path: '.' },
+        other: { version: '>=1' }
+      },
+      develop: { pytest: { version: '==8.0.0' } }
+    });
+    expect([...lockedVersions(text)]).toEqual([['scikit-learn', '1.5.2']]);
+    expect(lockedVersions('{}').size).toBe(0);
+    expect(() => lockedVersions('{not json')).toThrow();
   });
 });

@@ -108,6 +108,50 @@ describe('OverlaysWorkspace', () => {
     );
   });
 
+  it('shows the version Pipfile.lock pins beside each package, and what the files lack', async () => {
+    const files = new MemoryFiles();
+    files.files.set(
+      'overlays/train/Pipfile',
+      '[packages]\nscikit-learn = "*"\nPandas = "*"\n'
+    );
+    files.files.set(
+      'overlays/train/Pipfile.lock',
+      JSON.stringify({
+        _meta: {},
+        default: {
+          'scikit-learn': { version: '==1.5.2' },
+          pandas: { version: '==2.2.3' },
+          numpy: { version: '==2.1.0' }
+        }
+      })
+    );
+    files.files.set('.aicoe-ci.yaml', 'check: [thoth-build]\n');
+    const model = workspace(files);
+    await model.scan();
+    const [train] = model.overlays;
+    expect(train.packages.map(p => [p.key, p.specifier, p.locked])).toEqual([
+      ['scikit-learn', '*', '1.5.2'],
+      ['Pandas', '*', '2.2.3']
+    ]);
+    expect(model.configFileExists('.thoth.yaml')).toBe(false);
+    expect(model.configFileExists('.aicoe-ci.yaml')).toBe(true);
+    expect(model.configFindings).toEqual([
+      {
+        file: '.aicoe-ci.yaml',
+        kind: 'missing-key',
+        key: 'check: overlays-build'
+      },
+      { file: '.aicoe-ci.yaml', kind: 'not-listed', overlay: 'train' }
+    ]);
+    // A broken lock shows no versions (its state says it is broken).
+    files.files.set('overlays/train/Pipfile.lock', '{not json');
+    await model.scan();
+    expect(model.overlays[0].packages.map(p => p.locked)).toEqual([
+      undefined,
+      undefined
+    ]);
+  });
+
   it('refuses bad names and writes nothing', async () => {
     const files = demoFiles();
     const model = workspace(files);
