@@ -24,6 +24,7 @@ import {
   plannedMoves
 } from './widgets/dialogs';
 import type { OverlaysWorkspace } from './workspace/model';
+import { notifyAction } from './workspace/notifyAction';
 import { PIPFILE } from './workspace/types';
 
 const NO_ARGS = { args: { type: 'object' as const, properties: {} } };
@@ -164,6 +165,7 @@ export function addCommands(context: ICommandContext): void {
           paths,
           value.pythonVersion
         );
+        notifyAction(workspace.lastAction, workspace, trans);
         model.expand(overlay.name);
         app.shell.activateById(PANEL_ID);
       })
@@ -209,6 +211,7 @@ export function addCommands(context: ICommandContext): void {
           return;
         }
         await workspace.addToOverlay(result.value, paths);
+        notifyAction(workspace.lastAction, workspace, trans);
         model.expand(result.value);
       })
   });
@@ -224,13 +227,15 @@ export function addCommands(context: ICommandContext): void {
         path => workspace.overlayOf(path) !== null
       ),
     execute: args =>
-      run(() =>
-        workspace.removeFromOverlay(
-          Private.targets(context, args).filter(
-            path => workspace.overlayOf(path) !== null
-          )
-        )
-      )
+      run(async () => {
+        const paths = Private.targets(context, args).filter(
+          path => workspace.overlayOf(path) !== null
+        );
+        if (paths.length) {
+          await workspace.removeFromOverlay(paths);
+          notifyAction(workspace.lastAction, workspace, trans);
+        }
+      })
   });
 
   app.commands.addCommand(CommandIDs.reextract, {
@@ -290,6 +295,7 @@ export function addCommands(context: ICommandContext): void {
         });
         if (newName) {
           await workspace.renameOverlay(name, newName);
+          notifyAction(workspace.lastAction, workspace, trans);
           model.expand(newName);
         }
       })

@@ -1,7 +1,5 @@
-import { Notification } from '@jupyterlab/apputils';
 import type * as nbformat from '@jupyterlab/nbformat';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
-import { nullTranslator, TranslationBundle } from '@jupyterlab/translation';
 
 import { METADATA_KEY, overlayTag } from './overlay/tag';
 import type { INotebookAccess } from './workspace/types';
@@ -9,14 +7,12 @@ import type { INotebookAccess } from './workspace/types';
 /**
  * Open notebooks, through the notebook tracker: tags go through the
  * notebook's model, so the user sees them and nothing is written behind the
- * editor's back. JupyterLab's notebook undo covers cells, not metadata, so
- * each tag change offers its own Undo in a notification.
+ * editor's back. A notebook with unsaved changes is tagged and left unsaved
+ * (`isDirty`); the action's one notification says so and offers its Undo.
  */
 export class TrackerNotebookAccess implements INotebookAccess {
   constructor(options: TrackerNotebookAccess.IOptions) {
     this._tracker = options.tracker;
-    this._trans = options.trans ?? nullTranslator.load('jupyterlab_overlays');
-    this._onUndo = options.onUndo ?? (() => undefined);
   }
 
   openContent(path: string): nbformat.INotebookContent | null {
@@ -36,30 +32,11 @@ export class TrackerNotebookAccess implements INotebookAccess {
       name ? overlayTag(previous, name) : undefined,
       !hadUnsavedChanges
     );
-    const trans = this._trans;
-    const message = name
-      ? trans.__('%1 is now in overlay "%2".', panel.context.localPath, name)
-      : trans.__('%1 is no longer in an overlay.', panel.context.localPath);
-    Notification.info(
-      hadUnsavedChanges
-        ? `${message} ${trans.__('Save the notebook to keep it.')}`
-        : message,
-      {
-        autoClose: 10000,
-        actions: [
-          {
-            label: trans.__('Undo'),
-            caption: trans.__('Put the notebook back in its previous overlay'),
-            callback: () => {
-              void this._setTag(panel, previous, !hadUnsavedChanges).then(() =>
-                this._onUndo(path)
-              );
-            }
-          }
-        ]
-      }
-    );
     return true;
+  }
+
+  isDirty(path: string): boolean {
+    return this._find(path)?.model?.dirty ?? false;
   }
 
   /**
@@ -90,8 +67,6 @@ export class TrackerNotebookAccess implements INotebookAccess {
   }
 
   private _tracker: INotebookTracker;
-  private _trans: TranslationBundle;
-  private _onUndo: (path: string) => void;
 }
 
 /**
@@ -100,8 +75,5 @@ export class TrackerNotebookAccess implements INotebookAccess {
 export namespace TrackerNotebookAccess {
   export interface IOptions {
     tracker: INotebookTracker;
-    trans?: TranslationBundle;
-    /** Called with the notebook's path after an Undo. */
-    onUndo?: (path: string) => void;
   }
 }

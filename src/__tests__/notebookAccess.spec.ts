@@ -1,5 +1,3 @@
-import { Notification } from '@jupyterlab/apputils';
-
 import { TrackerNotebookAccess } from '../notebookAccess';
 
 /** A stand-in for an open notebook panel: a model with metadata and a context. */
@@ -37,69 +35,47 @@ function fakePanel(path: string, dirty: boolean) {
   return { panel, metadata, saves };
 }
 
-function access(panels: any[], onUndo = jest.fn()) {
+function access(panels: any[]) {
   const tracker = { find: (fn: (panel: any) => boolean) => panels.find(fn) };
-  return {
-    access: new TrackerNotebookAccess({ tracker: tracker as any, onUndo }),
-    onUndo
-  };
+  return new TrackerNotebookAccess({ tracker: tracker as any });
 }
 
 describe('TrackerNotebookAccess', () => {
-  let notify: jest.SpyInstance;
-  beforeEach(() => {
-    notify = jest.spyOn(Notification, 'info').mockReturnValue('id');
-  });
-  afterEach(() => notify.mockRestore());
-
   it('does nothing for a notebook that is not open', async () => {
-    const { access: a } = access([]);
+    const a = access([]);
     expect(await a.tagOpen('x.ipynb', 'train')).toBe(false);
     expect(a.openContent('x.ipynb')).toBeNull();
-    expect(notify).not.toHaveBeenCalled();
+    expect(a.isDirty('x.ipynb')).toBe(false);
   });
 
   it('tags a notebook with unsaved changes through its model and does not save it', async () => {
     const { panel, metadata, saves } = fakePanel('n.ipynb', true);
-    const { access: a } = access([panel]);
+    const a = access([panel]);
     expect(await a.tagOpen('n.ipynb', 'train')).toBe(true);
     expect(metadata.overlay).toEqual({ name: 'train' });
     expect(saves).toEqual([]);
+    expect(a.isDirty('n.ipynb')).toBe(true);
     expect(a.openContent('n.ipynb')!.metadata.overlay).toEqual({
       name: 'train'
     });
-    expect(notify.mock.calls[0][0]).toContain('Save the notebook to keep it.');
   });
 
   it('saves a notebook that had no other unsaved changes', async () => {
     const { panel, metadata, saves } = fakePanel('n.ipynb', false);
-    const { access: a } = access([panel]);
+    const a = access([panel]);
     await a.tagOpen('n.ipynb', 'train');
     expect(metadata.overlay).toEqual({ name: 'train' });
     expect(saves).toHaveLength(1);
+    expect(a.isDirty('n.ipynb')).toBe(false);
   });
 
-  it('offers an Undo that restores the previous tag', async () => {
-    const { panel, metadata } = fakePanel('n.ipynb', true);
+  it('keeps what else the tag holds, and removes it', async () => {
+    const { panel, metadata } = fakePanel('n.ipynb', false);
     metadata.overlay = { name: 'old', note: 'kept' };
-    const { access: a, onUndo } = access([panel]);
+    const a = access([panel]);
     await a.tagOpen('n.ipynb', 'new');
     expect(metadata.overlay).toEqual({ name: 'new', note: 'kept' });
-    const undo = notify.mock.calls[0][1].actions[0];
-    undo.callback(new Event('click'));
-    await new Promise(resolve => setTimeout(resolve, 0));
-    expect(metadata.overlay).toEqual({ name: 'old', note: 'kept' });
-    expect(onUndo).toHaveBeenCalledWith('n.ipynb');
-  });
-
-  it('removes the tag, and Undo puts it back', async () => {
-    const { panel, metadata } = fakePanel('n.ipynb', true);
-    metadata.overlay = { name: 'old' };
-    const { access: a } = access([panel]);
     await a.tagOpen('n.ipynb', null);
     expect(metadata.overlay).toBeUndefined();
-    notify.mock.calls[0][1].actions[0].callback(new Event('click'));
-    await new Promise(resolve => setTimeout(resolve, 0));
-    expect(metadata.overlay).toEqual({ name: 'old' });
   });
 });

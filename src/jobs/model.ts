@@ -296,7 +296,10 @@ export class JobsModel implements IDisposable {
     this._runtimeImages = next;
     this._changed.emit();
     for (const registration of answer.runtime_images) {
-      this._registered.emit(registration);
+      // A rename says it once (its own notification); only a failure adds one.
+      if (newName === null || registration.outcome === 'failed') {
+        this._registered.emit(registration);
+      }
     }
     if (newName !== null && (answer.jobs_moved ?? 0) > 0) {
       // Its builds and locks are now the new name's: show them there.

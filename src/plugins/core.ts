@@ -49,11 +49,7 @@ export const corePlugin: JupyterFrontEndPlugin<IOverlays> = {
           new ServerConfigFiles(client)
         ),
         access: notebooks
-          ? new TrackerNotebookAccess({
-              tracker: notebooks,
-              trans,
-              onUndo: path => void model.workspace.notebookSaved(path)
-            })
+          ? new TrackerNotebookAccess({ tracker: notebooks })
           : null,
         environment: Private.environments(client),
         settings: () => Private.workspaceSettings(model),

@@ -38,6 +38,7 @@ import { diffPackages, IPackageDiff } from './diff';
 import { IWorkspaceFiles } from './files';
 import { nameProblemMessage } from './messages';
 import { WorkspaceScan } from './scan';
+import { filesToRestore, IActionRecord, IUndoPlan, planUndo } from './undo';
 import {
   INotebookAccess,
   IOverlay,
@@ -233,6 +234,7 @@ export class OverlaysWorkspace implements IDisposable {
       ),
       true
     );
+    const before = this._tagsOf(paths);
     await this._files.write(
       `${folder}/${PIPFILE}`,
       newPipfile(packages, version)
@@ -242,6 +244,17 @@ export class OverlaysWorkspace implements IDisposable {
       await this._tag(path, name);
     }
     await this._rebuild();
+    this._lastAction = {
+      kind: 'create',
+      overlay: name,
+      tags: paths.map(path => ({
+        path,
+        before: before.get(path)!,
+        after: name
+      })),
+      files: [],
+      unsaved: this._unsaved(paths)
+    };
     return this.overlay(name)!;
   }
 
@@ -263,6 +276,9 @@ export class OverlaysWorkspace implements IDisposable {
   async addToOverlay(name: string, paths: string[]): Promise<IPackageDiff> {
     await this._ready();
     const overlay = this._existing(name);
+    const before = this._tagsOf(paths);
+    const pipfile = `${overlay.folder}/${PIPFILE}`;
+    const pipfileBefore = await this._files.read(pipfile);
     for (const path of paths) {
       await this._tag(path, name);
     }
@@ -271,6 +287,21 @@ export class OverlaysWorkspace implements IDisposable {
     if (diff.added.length) {
       await this.apply(name, { ...diff, removed: [], changed: [] });
     }
+    const pipfileAfter = await this._files.read(pipfile);
+    this._lastAction = {
+      kind: 'add',
+      overlay: name,
+      tags: paths.map(path => ({
+        path,
+        before: before.get(path)!,
+        after: name
+      })),
+      files:
+        pipfileAfter === pipfileBefore
+          ? []
+          : [{ path: pipfile, before: pipfileBefore, after: pipfileAfter }],
+      unsaved: this._unsaved(paths)
+    };
     return diff;
   }
 
@@ -279,10 +310,71 @@ export class OverlaysWorkspace implements IDisposable {
    * proposes their removal.
    */
   async removeFromOverlay(paths: string[]): Promise<void> {
+    const before = this._tagsOf(paths);
     for (const path of paths) {
       await this._tag(path, null);
     }
     await this._rebuild();
+    this._lastAction = {
+      kind: 'remove',
+      overlay: before.get(paths[0]) ?? '',
+      tags: paths.map(path => ({
+        path,
+        before: before.get(path)!,
+        after: null
+      })),
+      files: [],
+      unsaved: this._unsaved(paths)
+    };
+  }
+
+  /**
+   * What the last create, add, remove or rename did, for its Undo.
+   */
+  get lastAction(): IActionRecord | null {
+    return this._lastAction;
+  }
+
+  /**
+   * Undo an action: every tag and file it changed goes back where nothing
+   * changed since (the plan says what was left, or why nothing could be).
+   */
+  async undo(record: IActionRecord): Promise<IUndoPlan> {
+    await this.scan();
+    const plan = planUndo(record, {
+      overlays: this._state.overlays.map(overlay => overlay.name),
+      tagOf: path => this._state.notebooks.get(path)?.overlay ?? null,
+      membersOf: name => this.overlay(name)?.members ?? []
+    });
+    if (plan.blocked) {
+      return plan;
+    }
+    if (plan.renameBack) {
+      await this.renameOverlay(record.overlay, record.previousName!);
+      this._lastAction = null;
+      return plan;
+    }
+    if (plan.deleteOverlay) {
+      await this.deleteOverlay(record.overlay);
+    }
+    const texts = new Map<string, string | null>();
+    for (const change of record.files) {
+      texts.set(change.path, await this._files.read(change.path));
+    }
+    for (const change of filesToRestore(
+      record,
+      path => texts.get(path) ?? null
+    )) {
+      if (change.before !== null) {
+        await this._files.write(change.path, change.before);
+      }
+    }
+    for (const { path, tag } of plan.tags) {
+      await this._tag(path, tag);
+    }
+    await this._rebuild();
+    this._lastAction = null;
+    return plan;
   }
 
   /**
@@ -389,6 +481,13 @@ export class OverlaysWorkspace implements IDisposable {
       await this._tag(path, newName);
     }
     await this._rebuild();
+    this._lastAction = {
+      kind: 'rename',
+      overlay: newName,
+      previousName: name,
+      tags: [],
+      files: []
+    };
     this._overlayRenamed.emit({ name, newName });
   }
 
@@ -450,6 +549,21 @@ export class OverlaysWorkspace implements IDisposable {
     if (!this._isDisposed) {
       this._changed.emit();
     }
+  }
+
+  /** The overlay each notebook is tagged to now (null: none). */
+  private _tagsOf(paths: string[]): Map<string, string | null> {
+    return new Map(
+      paths.map(path => [
+        path,
+        this._state.notebooks.get(path)?.overlay ?? null
+      ])
+    );
+  }
+
+  /** Open notebooks among `paths` whose new tag is not saved yet. */
+  private _unsaved(paths: string[]): string[] {
+    return paths.filter(path => this._access?.isDirty?.(path) ?? false);
   }
 
   private async _tag(path: string, name: string | null): Promise<void> {
@@ -551,6 +665,7 @@ export class OverlaysWorkspace implements IDisposable {
   private _settings: () => IWorkspaceSettings;
   private _trans: TranslationBundle;
   private _state: WorkspaceScan;
+  private _lastAction: IActionRecord | null = null;
   private _pending: Promise<void> | null = null;
   private _scanning = false;
   private _isDisposed = false;

@@ -72,6 +72,8 @@ export interface INotebookAccess {
    * its model; false when the notebook is not open.
    */
   tagOpen(path: string, name: string | null): Promise<boolean>;
+  /** Whether an open notebook has unsaved changes (false when not open). */
+  isDirty?(path: string): boolean;
 }
 
 /**

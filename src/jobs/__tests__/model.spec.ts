@@ -516,10 +516,10 @@ describe('JobsModel', () => {
     expect(client.renamed).toEqual([['train', 'fit']]);
     expect(model.runtimeImage('train')).toBeNull();
     expect(model.runtimeImage('fit')?.name).toBe('overlay-fit');
-    expect(registered.mock.calls).toEqual([
-      ['train', 'removed'],
-      ['fit', 'created']
-    ]);
+    // The rename's own notification says it: no more for its runtime image.
+    expect(registered.mock.calls).toEqual([]);
+    await model.overlayRenamed('fit', null);
+    expect(registered.mock.calls.map(call => call[1])).toEqual(['removed']);
   });
 
   it('shows the history of a renamed overlay under its new name', async () => {

@@ -421,6 +421,67 @@ describe('OverlaysWorkspace', () => {
     expect(renamed.length).toBe(1);
   });
 
+  it('undoes a rename with one Undo that never orphans a notebook', async () => {
+    const files = demoFiles();
+    const model = workspace(files);
+    await model.createOverlay('dl', ['notebooks/download_dataset.ipynb']);
+    await model.renameOverlay('dl', 'download');
+    const record = model.lastAction!;
+    expect(record).toMatchObject({
+      kind: 'rename',
+      overlay: 'download',
+      previousName: 'dl'
+    });
+    const plan = await model.undo(record);
+    expect(plan.blocked).toBeNull();
+    expect(model.overlays.map(o => o.name)).toEqual(['dl']);
+    expect(model.overlay('dl')!.members).toEqual([
+      'notebooks/download_dataset.ipynb'
+    ]);
+    expect(files.files.get('.thoth.yaml')).toContain('- name: dl\n');
+    // Undone once: a second Undo finds the overlay gone and does nothing.
+    expect((await model.undo(record)).blocked).toBe('overlay-gone');
+    expect(model.overlay('dl')!.members).toHaveLength(1);
+  });
+
+  it('undoes Add to Overlay: tags back and the Pipfile as it was', async () => {
+    const files = demoFiles();
+    const model = workspace(files);
+    await model.createOverlay('dl', ['notebooks/download_dataset.ipynb']);
+    await model.createOverlay('train', ['notebooks/train_model.ipynb']);
+    const pipfile = files.files.get('overlays/dl/Pipfile');
+    await model.addToOverlay('dl', [
+      'notebooks/train_model.ipynb',
+      'notebooks/preprocess_dataset.ipynb'
+    ]);
+    const record = model.lastAction!;
+    expect(record.tags).toEqual([
+      { path: 'notebooks/train_model.ipynb', before: 'train', after: 'dl' },
+      { path: 'notebooks/preprocess_dataset.ipynb', before: null, after: 'dl' }
+    ]);
+    expect(files.files.get('overlays/dl/Pipfile')).not.toBe(pipfile);
+    const plan = await model.undo(record);
+    expect(plan.skipped).toEqual([]);
+    expect(files.files.get('overlays/dl/Pipfile')).toBe(pipfile);
+    expect(model.overlayOf('notebooks/train_model.ipynb')).toBe('train');
+    expect(model.overlayOf('notebooks/preprocess_dataset.ipynb')).toBeNull();
+  });
+
+  it('undoes Create only while its notebooks are as Create left them', async () => {
+    const files = demoFiles();
+    const model = workspace(files);
+    await model.createOverlay('dl', ['notebooks/download_dataset.ipynb']);
+    const record = model.lastAction!;
+    await model.addToOverlay('dl', ['notebooks/train_model.ipynb']);
+    expect((await model.undo(record)).blocked).toBe('members-changed');
+    expect(model.overlay('dl')).toBeTruthy();
+    await model.removeFromOverlay(['notebooks/train_model.ipynb']);
+    expect((await model.undo(record)).blocked).toBeNull();
+    expect(model.overlays).toEqual([]);
+    expect(files.files.has('overlays/dl/Pipfile')).toBe(false);
+    expect(model.overlayOf('notebooks/download_dataset.ipynb')).toBeNull();
+  });
+
   it('records the pick for an ambiguous import as an override', async () => {
     const files = demoFiles();
     addCell(files, 'notebooks/train_model.ipynb', 'import cv2');
