@@ -43,6 +43,10 @@ const PATHS_ARGS = {
         type: 'string',
         description:
           'Where the command was invoked: "filebrowser" or "notebook"'
+      },
+      name: {
+        type: 'string',
+        description: 'Create Overlay: the name to propose'
       }
     }
   }
@@ -145,7 +149,10 @@ export function addCommands(context: ICommandContext): void {
         await workspace.scan();
         const existing = workspace.overlays.map(overlay => overlay.name);
         const value = await askCreateOverlay({
-          name: proposeName(paths[0], existing),
+          name:
+            typeof args['name'] === 'string'
+              ? args['name']
+              : proposeName(paths[0], existing),
           pythonVersion:
             context.model.settings.pythonVersion ||
             (await workspace.kernelPythonVersion(paths)) ||

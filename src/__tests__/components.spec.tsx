@@ -8,6 +8,7 @@ import {
   OverlaysPanelView
 } from '../components/OverlaysPanelView';
 import { ConfigFilesView } from '../components/ConfigFilesView';
+import { DanglingTagsView } from '../components/DanglingTagsView';
 import { OverlayItemView, sameOverlayItem } from '../components/OverlayList';
 import { OverlaysModel } from '../model';
 import { CommandIDs, OverlaysAPI } from '../tokens';
@@ -385,5 +386,38 @@ describe('ConfigFilesView', () => {
     );
     act(() => open.click());
     expect(onOpen).toHaveBeenCalledWith('.aicoe-ci.yaml');
+  });
+});
+
+describe('DanglingTagsView', () => {
+  it('offers to create the missing overlay or to remove the tags', () => {
+    const calls: [string, any][] = [];
+    const paths = ['a.ipynb', 'b.ipynb'];
+    act(() =>
+      root.render(
+        <DanglingTagsView
+          dangling={[{ overlay: 'gone', paths }]}
+          run={(command, args) => calls.push([command, args])}
+          trans={trans}
+        />
+      )
+    );
+    const item = container.querySelector('[data-dangling="gone"]')!;
+    expect(item.textContent).toContain(
+      '2 notebooks are tagged to "gone", which does not exist: a.ipynb, b.ipynb.'
+    );
+    const [create, remove] = [...item.querySelectorAll('button')];
+    act(() => create.click());
+    act(() => remove.click());
+    expect(calls).toEqual([
+      [CommandIDs.create, { paths, name: 'gone' }],
+      [CommandIDs.removeFrom, { paths }]
+    ]);
+    act(() =>
+      root.render(
+        <DanglingTagsView dangling={[]} run={() => 0} trans={trans} />
+      )
+    );
+    expect(container.innerHTML).toBe('');
   });
 });

@@ -4,6 +4,7 @@ import * as React from 'react';
 
 import { OverlayList } from '../components/OverlayList';
 import { ConfigFilesView } from '../components/ConfigFilesView';
+import { DanglingTagsView } from '../components/DanglingTagsView';
 import { OverlaysPanelView } from '../components/OverlaysPanelView';
 import { AICOE_FILE, THOTH_FILE } from '../overlay';
 import { overlaysIcon } from '../icons';
@@ -56,6 +57,11 @@ export class OverlaysPanel extends ReactWidget {
               />
             }
           >
+            <DanglingTagsView
+              dangling={model.workspace.danglingTags}
+              run={this._run}
+              trans={this._trans}
+            />
             {
               <OverlayList
                 overlays={model.workspace.overlays}

@@ -137,6 +137,26 @@ export class OverlaysWorkspace implements IDisposable {
   }
 
   /**
+   * Notebooks tagged to an overlay that does not exist (its folder deleted by
+   * hand, say), by that name, sorted: the sidebar offers to create it or to
+   * remove the tags.
+   */
+  get danglingTags(): { overlay: string; paths: string[] }[] {
+    const known = new Set(this._state.overlays.map(overlay => overlay.name));
+    const byName = new Map<string, string[]>();
+    for (const notebook of this._state.notebooks.values()) {
+      if (notebook.overlay && !known.has(notebook.overlay)) {
+        const paths = byName.get(notebook.overlay) ?? [];
+        paths.push(notebook.path);
+        byName.set(notebook.overlay, paths);
+      }
+    }
+    return [...byName.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([overlay, paths]) => ({ overlay, paths: paths.sort() }));
+  }
+
+  /**
    * Read the workspace again: configuration files, overlay folders, tagged
    * notebooks (only notebooks changed since the last scan are read).
    */

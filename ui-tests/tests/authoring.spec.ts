@@ -218,24 +218,30 @@ test.describe('Overlay authoring', () => {
     }, notebook);
     expect(inEditor).toEqual({ name });
 
-    // The notification offers an Undo, through the model again.
+    // One notification for the action says the tag is not saved yet, and
+    // its Undo goes through the model again, removing the overlay Create made.
+    const toast = page
+      .locator('.jp-toast-container, .Toastify')
+      .getByText(`Created overlay "${name}" with 1 notebook.`);
+    await expect(toast).toContainText(`Save ${notebook} to keep its new tag.`);
     await page
       .locator('.jp-toast-container, .Toastify')
       .getByRole('button', { name: 'Undo' })
       .first()
       .click();
-    const undone = await page.evaluate(path => {
-      const app = (window as any).jupyterapp;
-      const widget = Array.from(app.shell.widgets('main')).find(
-        (w: any) => w.context?.path === path
-      ) as any;
-      return widget.context.model.getMetadata('overlay') ?? null;
-    }, notebook);
-    expect(undone).toBeNull();
-    await expect(
-      page.locator(
-        `#${PANEL} [data-overlay="${name}"] .jp-OverlaysPanel-member`
+    await expect
+      .poll(() =>
+        page.evaluate(path => {
+          const app = (window as any).jupyterapp;
+          const widget = Array.from(app.shell.widgets('main')).find(
+            (w: any) => w.context?.path === path
+          ) as any;
+          return widget.context.model.getMetadata('overlay') ?? null;
+        }, notebook)
       )
+      .toBeNull();
+    await expect(
+      page.locator(`#${PANEL} [data-overlay="${name}"]`)
     ).toHaveCount(0);
 
     await page.notebook.save();

@@ -482,6 +482,34 @@ describe('OverlaysWorkspace', () => {
     expect(model.overlayOf('notebooks/download_dataset.ipynb')).toBeNull();
   });
 
+  it('lists notebooks tagged to an overlay that does not exist', async () => {
+    const files = demoFiles();
+    const model = workspace(files);
+    await model.createOverlay('dl', [
+      'notebooks/download_dataset.ipynb',
+      'notebooks/train_model.ipynb'
+    ]);
+    expect(model.danglingTags).toEqual([]);
+    // Its folder deleted by hand, and no .thoth.yaml entry left either.
+    files.files.delete('overlays/dl/Pipfile');
+    files.files.delete('.thoth.yaml');
+    await model.scan();
+    expect(model.overlays).toEqual([]);
+    expect(model.danglingTags).toEqual([
+      {
+        overlay: 'dl',
+        paths: [
+          'notebooks/download_dataset.ipynb',
+          'notebooks/train_model.ipynb'
+        ]
+      }
+    ]);
+    await model.removeFromOverlay(['notebooks/train_model.ipynb']);
+    expect(model.danglingTags[0].paths).toEqual([
+      'notebooks/download_dataset.ipynb'
+    ]);
+  });
+
   it('records the pick for an ambiguous import as an override', async () => {
     const files = demoFiles();
     addCell(files, 'notebooks/train_model.ipynb', 'import cv2');
