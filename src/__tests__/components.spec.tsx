@@ -341,6 +341,47 @@ describe('OverlayItemView', () => {
     expect(container.querySelector('[role="alert"]')).toBeNull();
     expect(container.querySelector('.jp-OverlaysPanel-jobs')).not.toBeNull();
   });
+
+  it('names the cell of a member notebook that does not parse, and the locked versions', () => {
+    act(() =>
+      root.render(
+        <OverlayItemView
+          overlay={{
+            ...overlay,
+            name: 'train',
+            nameProblem: null,
+            members: ['nb/train.ipynb'],
+            packages: [
+              {
+                name: 'pandas',
+                key: 'pandas',
+                specifier: '*',
+                source: 'identity',
+                modules: ['pandas'],
+                optional: false,
+                ambiguous: false,
+                locked: '2.2.3'
+              }
+            ],
+            syntaxErrors: [{ path: 'nb/train.ipynb', cell: 4, line: 2 }]
+          }}
+          expanded={true}
+          onToggle={() => undefined}
+          jobs={jobs}
+          run={jest.fn()}
+          trans={trans}
+        />
+      )
+    );
+    expect(
+      container.querySelector('[data-hint="syntax-error"]')?.textContent
+    ).toBe(
+      'nb/train.ipynb: cell 4 does not parse (line 2): imports after the error may be missed.'
+    );
+    const locked = container.querySelector('.jp-OverlaysPanel-locked')!;
+    expect(locked.textContent).toBe('locked 2.2.3');
+    expect(locked.getAttribute('title')).toBe('Pipfile.lock pins pandas 2.2.3');
+  });
 });
 
 describe('ConfigFilesView', () => {

@@ -360,6 +360,20 @@ export function PackageTable(props: {
           enabled={!overlay.pipfileError}
         />
       </div>
+      {(overlay.syntaxErrors ?? []).map(({ path, cell, line }) => (
+        <p
+          key={`${path}:${cell}`}
+          className="jp-OverlaysPanel-syntaxError"
+          data-hint="syntax-error"
+        >
+          {trans.__(
+            '%1: cell %2 does not parse (line %3): imports after the error may be missed.',
+            path,
+            cell,
+            line
+          )}
+        </p>
+      ))}
       {overlay.packages.length === 0 && overlay.hasPipfile && (
         <p className="jp-OverlaysPanel-empty" data-hint="no-packages">
           {overlay.members.length === 0

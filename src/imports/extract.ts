@@ -32,16 +32,34 @@ const DYNAMIC_IMPORTERS = new Set(['__import__', 'import_module']);
  * on a syntax error it keeps what the parser recovers.
  */
 export function extractImports(code: string): IImport[] {
+  return extractCodeImports(code).imports;
+}
+
+/**
+ * The imports of code and the 0-based line of its first syntax error (null:
+ * none). Code that never says `import` is not parsed: no error is reported,
+ * since no import can be missed there.
+ */
+export function extractCodeImports(code: string): {
+  imports: IImport[];
+  syntaxError: number | null;
+} {
   // Code without these words cannot import anything: skip the parse.
   if (!code.includes('import')) {
-    return [];
+    return { imports: [], syntaxError: null };
   }
   const tree = parser.parse(code);
   const imports: IImport[] = [];
   const lines = new LineIndex(code);
+  let syntaxError: number | null = null;
   const cursor = tree.cursor();
   do {
     const name = cursor.name;
+    if (cursor.type.isError && syntaxError === null) {
+      // An error at the end (an unclosed bracket) is on the last written line.
+      const end = Math.max(0, code.trimEnd().length - 1);
+      syntaxError = lines.lineOf(Math.min(cursor.from, end));
+    }
     if (name === 'ImportStatement') {
       const node = cursor.node;
       const found = importStatement(node, code);
@@ -66,7 +84,7 @@ export function extractImports(code: string): IImport[] {
       }
     }
   } while (cursor.next());
-  return imports;
+  return { imports, syntaxError };
 }
 
 type Found = Pick<IImport, 'module' | 'names' | 'kind'>;

@@ -3,7 +3,7 @@
  */
 import type * as nbformat from '@jupyterlab/nbformat';
 
-import { extractImports, IImport } from './extract';
+import { extractCodeImports, IImport } from './extract';
 import { IPipRequirement, prepareCell } from './magics';
 
 /**
@@ -14,6 +14,8 @@ export interface ICellImports {
   pipRequirements: IPipRequirement[];
   /** The files its `pip install -r` lines name, as written. */
   requirementFiles: string[];
+  /** The 0-based line of its first syntax error; null when it parses. */
+  syntaxError: number | null;
 }
 
 /**
@@ -40,10 +42,12 @@ export interface INotebookImports {
  */
 export function extractCell(source: string): ICellImports {
   const prepared = prepareCell(source);
+  const { imports, syntaxError } = extractCodeImports(prepared.code);
   return {
-    imports: extractImports(prepared.code),
+    imports,
     pipRequirements: prepared.pipRequirements,
-    requirementFiles: prepared.requirementFiles
+    requirementFiles: prepared.requirementFiles,
+    syntaxError
   };
 }
 
@@ -131,6 +135,35 @@ export function extractNotebook(
     result.requirementFiles.push(...cellResult.requirementFiles);
   });
   return result;
+}
+
+/**
+ * The code cells of a notebook whose code does not parse, with the 1-based
+ * cell number and line of the first error: imports after it may be missed.
+ */
+export function notebookSyntaxErrors(
+  notebook: nbformat.INotebookContent,
+  cache?: ExtractionCache
+): { cell: number; line: number }[] {
+  if (
+    !notebook ||
+    !Array.isArray(notebook.cells) ||
+    !isPythonNotebook(notebook)
+  ) {
+    return [];
+  }
+  const found: { cell: number; line: number }[] = [];
+  notebook.cells.forEach((cell, index) => {
+    const source = cell?.cell_type === 'code' ? cellSource(cell.source) : null;
+    if (source === null) {
+      return;
+    }
+    const { syntaxError } = cache ? cache.get(source) : extractCell(source);
+    if (syntaxError !== null) {
+      found.push({ cell: index + 1, line: syntaxError + 1 });
+    }
+  });
+  return found;
 }
 
 /**

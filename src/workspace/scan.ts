@@ -10,6 +10,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import {
   ExtractionCache,
   extractNotebook,
+  notebookSyntaxErrors,
   IImportEnvironment,
   importFolders,
   IPipRequirement,
@@ -259,7 +260,17 @@ export class WorkspaceScan {
       inThoth: this.thothNames.includes(name),
       inAicoe: this.aicoeNames.includes(name),
       overrides: await this._readOverrides(folder),
-      outOfDate: false
+      outOfDate: false,
+      syntaxErrors: members.flatMap(path => {
+        const content =
+          this._access?.openContent(path) ?? this.notebooks.get(path)?.content;
+        return content
+          ? notebookSyntaxErrors(content, this._cache).map(error => ({
+              path,
+              ...error
+            }))
+          : [];
+      })
     };
     const pipfile = `${folder}/${PIPFILE}`;
     const text = (await this.exists(pipfile))

@@ -58,6 +58,11 @@ export interface IOverlay {
   overrides: Record<string, string>;
   /** Its notebooks import packages its Pipfile lacks. */
   outOfDate: boolean;
+  /**
+   * Cells of its notebooks that do not parse (1-based cell and line): their
+   * imports after the error may be missed.
+   */
+  syntaxErrors?: { path: string; cell: number; line: number }[];
 }
 
 /**
