@@ -18,13 +18,24 @@ export function notifyAction(
     return;
   }
   const message = [actionMessage(record, trans)];
-  if (record.unsaved?.length) {
+  // File names, not paths: a notification shows about 140 characters.
+  const unsaved = (record.unsaved ?? []).map(path =>
+    path.slice(path.lastIndexOf('/') + 1)
+  );
+  if (unsaved.length > 2) {
+    message.push(
+      trans.__(
+        'Save the %1 open notebooks to keep their new tags.',
+        unsaved.length
+      )
+    );
+  } else if (unsaved.length) {
     message.push(
       trans._n(
         'Save %2 to keep its new tag.',
         'Save %2 to keep their new tags.',
-        record.unsaved.length,
-        record.unsaved.join(', ')
+        unsaved.length,
+        unsaved.join(trans.__(' and '))
       )
     );
   }

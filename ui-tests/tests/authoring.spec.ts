@@ -223,7 +223,9 @@ test.describe('Overlay authoring', () => {
     const toast = page
       .locator('.jp-toast-container, .Toastify')
       .getByText(`Created overlay "${name}" with 1 notebook.`);
-    await expect(toast).toContainText(`Save ${notebook} to keep its new tag.`);
+    await expect(toast).toContainText(
+      'Save preprocess_dataset.ipynb to keep its new tag.'
+    );
     await page
       .locator('.jp-toast-container, .Toastify')
       .getByRole('button', { name: 'Undo' })

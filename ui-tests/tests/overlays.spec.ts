@@ -309,7 +309,9 @@ test.describe('Overlays panel', () => {
         page.locator('.lm-TabBar-tab.jp-mod-dirty', { hasText: '.thoth.yaml' })
       ).toBeVisible();
       await page.keyboard.press('Control+s');
-      await expect(thoth.locator('[data-finding]')).toHaveCount(0);
+      await expect(thoth.locator('[data-finding="missing-key"]')).toHaveCount(
+        0
+      );
       await expect(
         page.locator('.lm-TabBar-tab.jp-mod-dirty', { hasText: '.thoth.yaml' })
       ).toHaveCount(0);

@@ -1,0 +1,66 @@
+import { Notification } from '@jupyterlab/apputils';
+import { nullTranslator } from '@jupyterlab/translation';
+
+import { actionMessage, notifyAction, undoMessage } from '../notifyAction';
+import { IActionRecord } from '../undo';
+
+const trans = nullTranslator.load('jupyterlab_overlays');
+
+const CREATE: IActionRecord = {
+  kind: 'create',
+  overlay: 'train',
+  tags: [
+    { path: 'a/x.ipynb', before: null, after: 'train' },
+    { path: 'a/y.ipynb', before: null, after: 'train' }
+  ],
+  files: [],
+  unsaved: ['deep/folder/x.ipynb']
+};
+
+describe('notifyAction', () => {
+  it('says what an action did in one notification, with one Undo', async () => {
+    const success = jest.spyOn(Notification, 'success').mockReturnValue('id');
+    const undo = jest.fn(async () => ({
+      blocked: null,
+      tags: [],
+      skipped: [],
+      deleteOverlay: true,
+      renameBack: false
+    }));
+    notifyAction(CREATE, { undo } as any, trans);
+    expect(success).toHaveBeenCalledTimes(1);
+    const [message, options] = success.mock.calls[0] as any;
+    expect(message).toBe(
+      'Created overlay "train" with 2 notebooks. Save x.ipynb to keep its new tag.'
+    );
+    expect(options.actions.map((a: any) => a.label)).toEqual(['Undo']);
+    options.actions[0].callback(new Event('click'));
+    expect(undo).toHaveBeenCalledWith(CREATE);
+    success.mockRestore();
+  });
+
+  it('puts every action and undo outcome in words', () => {
+    expect(
+      actionMessage(
+        { ...CREATE, kind: 'rename', overlay: 'fit', previousName: 'train' },
+        trans
+      )
+    ).toBe('Renamed "train" to "fit".');
+    expect(actionMessage({ ...CREATE, kind: 'remove' }, trans)).toBe(
+      'Removed 2 notebooks from their overlays.'
+    );
+    const plan = {
+      blocked: null,
+      tags: [],
+      skipped: ['a/x.ipynb'],
+      deleteOverlay: false,
+      renameBack: false
+    };
+    expect(undoMessage(plan, CREATE, trans)).toBe(
+      'Undone, except a/x.ipynb, which changed since.'
+    );
+    expect(
+      undoMessage({ ...plan, blocked: 'members-changed' }, CREATE, trans)
+    ).toBe('Nothing was undone: the notebooks of "train" changed since.');
+  });
+});
