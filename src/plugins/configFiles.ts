@@ -47,7 +47,10 @@ export const configFilesPlugin: JupyterFrontEndPlugin<void> = {
     const save = async (editor: ConfigFileEditor) => {
       try {
         await editor.save();
-        await overlays.workspace.scan();
+        overlays.workspace.configFileSaved(
+          editor.name,
+          editor.model.sharedModel.getSource()
+        );
       } catch (error) {
         Notification.error(
           trans.__(

@@ -115,6 +115,21 @@ export class OverlaysWorkspace implements IDisposable {
     ];
   }
 
+  /**
+   * `.thoth.yaml` or `.aicoe-ci.yaml` was saved with `text` (by its editor):
+   * what the sidebar says of it follows at once; the workspace is read again
+   * after (the overlays folder may have changed).
+   */
+  configFileSaved(name: string, text: string): void {
+    try {
+      this._state.configWritten(name, text);
+    } catch {
+      // Not YAML: the findings say so, and the scan below reports it.
+    }
+    this._emit();
+    void this.scan();
+  }
+
   /** Whether `.thoth.yaml` / `.aicoe-ci.yaml` exist (as last read). */
   configFileExists(name: string): boolean {
     return (

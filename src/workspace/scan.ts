@@ -95,6 +95,7 @@ export class WorkspaceScan {
 
   /** Take the overlay names of a configuration file just written. */
   configWritten(path: string, text: string): void {
+    // The text first: the names of a file that is not YAML throw.
     if (path === THOTH_FILE) {
       this.thothText = text;
       this.thothNames = thothOverlayNames(text);

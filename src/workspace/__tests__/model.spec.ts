@@ -143,6 +143,13 @@ describe('OverlaysWorkspace', () => {
       },
       { file: '.aicoe-ci.yaml', kind: 'not-listed', overlay: 'train' }
     ]);
+    // Saved by its editor: the findings follow at once, before any scan.
+    model.configFileSaved('.aicoe-ci.yaml', 'check: [overlays-build]\n');
+    expect(model.configFindings).toEqual([
+      { file: '.aicoe-ci.yaml', kind: 'not-listed', overlay: 'train' }
+    ]);
+    model.configFileSaved('.aicoe-ci.yaml', 'check: [unclosed\n');
+    expect(model.configFindings.map(f => f.kind)).toEqual(['unreadable']);
     // A broken lock shows no versions (its state says it is broken).
     files.files.set('overlays/train/Pipfile.lock', '{not json');
     await model.scan();

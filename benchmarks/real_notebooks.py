@@ -1,0 +1,244 @@
+"""Do real notebooks import everything they need in their overlay's environment?
+
+For each notebook of a corpus folder (``benchmarks/fetch_notebook_corpus.py`` makes
+one; nothing of it is in the repository), alone in a scratch folder:
+
+1. requirements from this extension: ``scripts/overlays-cli.mjs create`` writes the
+   overlay's Pipfile from the notebook (the extension's own code, no kernel: the
+   bundled table and the import names), read back as requirement lines;
+2. requirements from pipreqs (``--scan-notebooks --mode no-pin``), the baseline;
+3. for each: a fresh venv (uv, the machine's Python), install the requirements, then
+   import every module the notebook imports that is not in the standard library and
+   not a file beside it (found with CPython's ``ast`` on the code cells, IPython lines
+   blanked), each in a fresh interpreter.
+
+A notebook is *restored* when the install succeeds and every import does. Prints a
+table per tool — restored, install failures, import failures by cause — and the
+notebooks where the two differ. Never fails.
+
+    .venv/bin/python benchmarks/real_notebooks.py [CORPUS] [--limit N] [--jobs 2]
+
+Needs network (PyPI) and the tools venv it makes once (``~/.cache/jupyterlab-overlays/
+bench-tools``: uv and pipreqs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import concurrent.futures
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import tomllib
+
+ROOT = Path(__file__).resolve().parent.parent
+CLI = ROOT / "scripts" / "overlays-cli.mjs"
+TOOLS = Path.home() / ".cache/jupyterlab-overlays/bench-tools"
+DEFAULT_CORPUS = Path.home() / ".cache/jupyterlab-overlays/notebook-corpus"
+INSTALL_TIMEOUT = 600
+IMPORT_TIMEOUT = 120
+
+
+def tools() -> tuple[Path, Path]:
+    """uv and pipreqs, in a venv of their own (made once)."""
+    uv, pipreqs = TOOLS / "bin" / "uv", TOOLS / "bin" / "pipreqs"
+    if not (uv.exists() and pipreqs.exists()):
+        subprocess.run([sys.executable, "-m", "venv", str(TOOLS)], check=True)  # noqa: S603
+        subprocess.run(  # noqa: S603
+            [str(TOOLS / "bin" / "pip"), "install", "-q", "uv", "pipreqs", "nbconvert"],
+            check=True,
+        )
+    return uv, pipreqs
+
+
+def run(argv: list[str], timeout: float, **kwargs) -> subprocess.CompletedProcess:
+    try:
+        return subprocess.run(  # noqa: S603 (our own command lines)
+            argv, capture_output=True, text=True, timeout=timeout, **kwargs
+        )
+    except subprocess.TimeoutExpired:
+        return subprocess.CompletedProcess(argv, 124, "", f"timed out after {timeout:g} s")
+
+
+# --- what a notebook imports (the judge, the same for both tools) --------------------
+
+_MAGIC = re.compile(r"^\s*[%!]")
+
+
+def notebook_modules(path: Path) -> set[str]:
+    """Top-level modules the code cells import (absolute imports only)."""
+    try:
+        notebook = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return set()
+    found: set[str] = set()
+    for cell in notebook.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else str(source)
+        if source.lstrip().startswith("%%"):
+            continue
+        code = "\n".join(
+            line[: len(line) - len(line.lstrip())] + "pass" if _MAGIC.match(line) else line
+            for line in source.split("\n")
+        )
+        try:
+            tree = ast.parse(code)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                found.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                found.add(node.module.split(".")[0])
+    return {m for m in found if m not in sys.stdlib_module_names and m != "__future__"}
+
+
+# --- the two tools ---------------------------------------------------------------------
+
+
+def ours(notebook: Path, scratch: Path) -> list[str] | str:
+    """Requirement lines from the extension's Pipfile, or why there are none."""
+    workspace = scratch / "ours"
+    workspace.mkdir()
+    shutil.copy(notebook, workspace / notebook.name)
+    result = run(["node", str(CLI), "create", str(workspace), "nb", notebook.name], 300)
+    pipfile = workspace / "overlays" / "nb" / "Pipfile"
+    if result.returncode != 0 or not pipfile.exists():
+        return f"no Pipfile: {(result.stderr or result.stdout).strip()[-300:]}"
+    packages = tomllib.loads(pipfile.read_text()).get("packages", {})
+    lines = []
+    for name, value in packages.items():
+        spec = value if isinstance(value, str) else value.get("version", "*")
+        lines.append(name if spec in ("*", "") else f"{name}{spec}")
+    return lines
+
+
+def baseline(notebook: Path, scratch: Path, pipreqs: Path) -> list[str] | str:
+    folder = scratch / "pipreqs"
+    folder.mkdir()
+    shutil.copy(notebook, folder / notebook.name)
+    out = scratch / "pipreqs.txt"
+    argv = [str(pipreqs), "--scan-notebooks", "--mode", "no-pin"]
+    # pipreqs' default index host (pypi.python.org) does not resolve here.
+    argv += ["--pypi-server", "https://pypi.org/pypi/", "--savepath", str(out), str(folder)]
+    result = run(
+        argv,
+        300,
+    )
+    if not out.exists():
+        return f"no requirements: {(result.stderr or result.stdout).strip()[-300:]}"
+    return [line.strip() for line in out.read_text().splitlines() if line.strip()]
+
+
+# --- restoring --------------------------------------------------------------------------
+
+
+def restore(requirements: list[str], modules: set[str], scratch: Path, uv: Path) -> dict:
+    """Install into a fresh venv and import each module: what happened."""
+    venv = scratch / "venv"
+    env = {**os.environ, "UV_CACHE_DIR": str(TOOLS / "uv-cache")}
+    made = run([str(uv), "venv", "-q", "-p", sys.executable, str(venv)], 120, env=env)
+    if made.returncode != 0:
+        return {"install": f"venv: {made.stderr.strip()[-200:]}", "imports": {}}
+    if requirements:
+        (scratch / "req.txt").write_text("\n".join(requirements) + "\n")
+        installed = run(
+            [str(uv), "pip", "install", "-q", "-p", str(venv / "bin" / "python"), "-r",
+             str(scratch / "req.txt")],
+            INSTALL_TIMEOUT,
+            env=env,
+        )  # fmt: skip
+        if installed.returncode != 0:
+            reason = (installed.stderr or installed.stdout).strip().splitlines()
+            return {"install": " ".join(reason[-3:])[-400:], "imports": {}}
+    failures = {}
+    for module in sorted(modules):
+        imported = run([str(venv / "bin" / "python"), "-c", f"import {module}"], IMPORT_TIMEOUT)
+        if imported.returncode != 0:
+            last = (imported.stderr.strip().splitlines() or ["?"])[-1]
+            failures[module] = last[:200]
+    shutil.rmtree(venv, ignore_errors=True)
+    return {"install": None, "imports": failures}
+
+
+def cause(result: dict) -> str:
+    if result.get("requirements") is None:
+        return "no requirements"
+    if result["install"]:
+        return "install failed"
+    if not result["imports"]:
+        return "restored"
+    kinds = {
+        "ModuleNotFoundError" if "ModuleNotFoundError" in text else "other import error"
+        for text in result["imports"].values()
+    }
+    return "missing module" if kinds == {"ModuleNotFoundError"} else "import error"
+
+
+def score(notebook: Path, uv: Path, pipreqs: Path) -> dict:
+    modules = notebook_modules(notebook)
+    modules -= {p.stem for p in notebook.parent.glob("*.py")}
+    row = {"notebook": str(notebook), "modules": sorted(modules)}
+    for tool in ("ours", "pipreqs"):
+        with tempfile.TemporaryDirectory(prefix="real-nb-") as tmp:
+            scratch = Path(tmp)
+            made = (
+                ours(notebook, scratch) if tool == "ours" else baseline(notebook, scratch, pipreqs)
+            )
+            if isinstance(made, str):
+                row[tool] = {"requirements": None, "install": made, "imports": {}}
+            else:
+                row[tool] = {"requirements": made, **restore(made, modules, scratch, uv)}
+        row[tool]["cause"] = cause(row[tool])
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--limit", type=int, default=0)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--results", type=Path, default=None, help="write every row as JSON")
+    args = parser.parse_args()
+    uv, pipreqs = tools()
+    notebooks = sorted(args.corpus.glob("*/*.ipynb"))
+    if args.limit:
+        notebooks = notebooks[: args.limit]
+    projects = {n.parent.name for n in notebooks}
+    start = time.monotonic()
+    rows = []
+    with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+        for row in pool.map(lambda n: score(n, uv, pipreqs), notebooks):
+            rows.append(row)
+            print(f"{row['ours']['cause']:>16} | {row['pipreqs']['cause']:<16} {row['notebook']}",
+                  flush=True)  # fmt: skip
+    if args.results:
+        args.results.write_text(json.dumps(rows, indent=1))
+    print(f"\n{len(rows)} notebooks from {len(projects)} projects, "
+          f"{time.monotonic() - start:.0f} s, Python {sys.version.split()[0]}")  # fmt: skip
+    print(f"{'':<18}{'ours':>8}{'pipreqs':>10}")
+    for kind in ("restored", "install failed", "missing module", "import error", "no requirements"):
+        counts = [sum(r[t]["cause"] == kind for r in rows) for t in ("ours", "pipreqs")]
+        print(f"{kind:<18}{counts[0]:>8}{counts[1]:>10}")
+    for tool in ("ours", "pipreqs"):
+        restored = sum(r[tool]["cause"] == "restored" for r in rows)
+        print(
+            f"{tool}: {restored}/{len(rows)} restored ({100 * restored / max(1, len(rows)):.0f}%)"
+        )
+        missing = Counter(m for r in rows for m in r[tool]["imports"])
+        print(f"  modules most often not importable: {missing.most_common(12)}")
+
+
+if __name__ == "__main__":
+    main()
