@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
+from dataclasses import asdict
 
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
@@ -24,6 +26,7 @@ from .config_files import (
 )
 from .environment import EnvironmentService
 from .errors import RequestError
+from .index_check import MAX_NAMES, PACKAGE_NAME_RE, IndexChecks
 from .info import server_info
 from .jobs.service import JobService
 from .jobs.store import MAX_PAGE
@@ -256,6 +259,34 @@ class RuntimeImagesHandler(OverlaysHandler):
         self.finish({"folder": str(folder), "images": list_images(folder)})
 
 
+class IndexCheckHandler(OverlaysHandler):
+    """``GET overlays/index-check?name=<n>[&name=…]&python=3.11``: whether each name can
+    be installed from the package index for that Python (``index_check.py``):
+    ``{"index": <url>, "results": [{"name", "status", "use", "detail"}, …]}``."""
+
+    checks: IndexChecks | None = None
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        names = [name.strip() for name in self.get_arguments("name") if name.strip()]
+        if not names:
+            raise RequestError(400, "Name at least one package: ?name=<package>.")
+        if len(names) > MAX_NAMES:
+            raise RequestError(400, f"At most {MAX_NAMES} names at a time.")
+        bad = [name for name in names if not PACKAGE_NAME_RE.fullmatch(name)]
+        if bad:
+            raise RequestError(400, f"Not a package name: {bad[0][:100]!r}.")
+        python = self.get_argument("python", "3.11")
+        if not re.fullmatch(r"3\.\d{1,2}", python):
+            raise RequestError(400, f"python must be like 3.11, not {python[:20]!r}.")
+        if IndexCheckHandler.checks is None:
+            IndexCheckHandler.checks = IndexChecks()
+        checks = IndexCheckHandler.checks
+        verdicts = await checks.check(names, python)
+        self.finish({"index": checks.url, "results": [asdict(v) for v in verdicts]})
+
+
 class OverlayRenamedHandler(OverlaysHandler):
     """``POST overlays/overlay-renamed`` ``{"overlay": <old>, "new_name": <new> | null,
     "runtime_image"?: {...}}``: the frontend renamed (or, with null, deleted) an overlay;
@@ -307,6 +338,7 @@ def setup_handlers(
         ("overlay-status", OverlayStatusHandler),
         ("runtime-images", RuntimeImagesHandler),
         ("overlay-renamed", OverlayRenamedHandler),
+        ("index-check", IndexCheckHandler),
     ]
     services = {"config": config, "environments": environments, "jobs": jobs}
     web_app.add_handlers(

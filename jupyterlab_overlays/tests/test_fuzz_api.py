@@ -17,6 +17,8 @@ import pytest
 from tornado.httpclient import HTTPClientError
 
 from jupyterlab_overlays import JOBS_SETTING
+from jupyterlab_overlays.handlers import IndexCheckHandler
+from jupyterlab_overlays.index_check import IndexChecks
 from jupyterlab_overlays.jobs.base import JobKind
 
 from .jobs_fakes import FakeBackends, make_overlay
@@ -73,6 +75,7 @@ def request(rng: random.Random, job_ids: list[str]):
         ("GET", ("overlays", "overlay-status"), {"overlay": name}, None),
         ("POST", ("overlays", "overlay-renamed"), {}, renamed),
         ("GET", ("overlays", "runtime-images"), {}, None),
+        ("GET", ("overlays", "index-check"), {"name": name, "python": pick(rng, QUERY)}, None),
     ]
     return pick(rng, choices)
 
@@ -82,6 +85,8 @@ async def test_random_requests_never_5xx_nor_touch_other_files(
     jp_fetch, jp_serverapp, jp_root_dir, seed, monkeypatch, tmp_path
 ):
     monkeypatch.setenv("ELYRA_METADATA_PATH", str(tmp_path / "elyra"))
+    # No index: every check answers "unknown" at once, without the network.
+    monkeypatch.setattr(IndexCheckHandler, "checks", IndexChecks("http://127.0.0.1:9/", timeout=1))
     service = jp_serverapp.web_app.settings[JOBS_SETTING]
     fake = FakeBackends()
     service.backends = {JobKind.BUILD: fake, JobKind.LOCK: fake}
