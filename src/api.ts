@@ -99,6 +99,21 @@ export class OverlaysClient {
   }
 
   /**
+   * `GET overlays/index-check`: whether each package can be installed from
+   * the package index for that Python.
+   */
+  indexCheck(
+    names: string[],
+    python: string
+  ): Promise<OverlaysAPI.IIndexCheck> {
+    const query = [
+      ...names.map(name => `name=${encodeURIComponent(name)}`),
+      `python=${encodeURIComponent(python)}`
+    ].join('&');
+    return this._request<OverlaysAPI.IIndexCheck>(`index-check?${query}`);
+  }
+
+  /**
    * `GET overlays/jobs/<id>`.
    */
   job(id: string): Promise<OverlaysAPI.IJob> {

@@ -423,6 +423,32 @@ export function addCommands(context: ICommandContext): void {
       )
   });
 
+  app.commands.addCommand(CommandIDs.replacePackage, {
+    label: trans.__('Replace Package'),
+    caption: trans.__(
+      'Replace a package by another (a renamed project) in the Pipfile'
+    ),
+    describedBy: {
+      args: {
+        type: 'object',
+        properties: {
+          name: { type: 'string', description: 'The overlay name' },
+          package: { type: 'string', description: 'The package to replace' },
+          replacement: { type: 'string', description: 'The package to use' }
+        },
+        required: ['name', 'package', 'replacement']
+      }
+    },
+    execute: args =>
+      run(() =>
+        workspace.replacePackage(
+          String(args['name']),
+          String(args['package']),
+          String(args['replacement'])
+        )
+      )
+  });
+
   app.commands.addCommand(CommandIDs.pickDistribution, {
     label: trans.__('Pick Package for Import…'),
     caption: trans.__('Choose which package provides an ambiguous import'),

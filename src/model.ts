@@ -6,6 +6,7 @@ import { JobsModel } from './jobs/model';
 import { DEFAULT_SETTINGS, IOverlaysSettings } from './settings';
 import { IOverlays } from './tokens';
 import { VERSION } from './version';
+import { IndexChecks } from './workspace/indexChecks';
 import { OverlaysWorkspace } from './workspace/model';
 
 /**
@@ -22,7 +23,19 @@ export class OverlaysModel implements IOverlays, IDisposable {
     this.workspace.changed.connect(this._forward, this);
     this.jobs = options.jobs;
     this.jobs.changed.connect(this._forward, this);
+    this.indexChecks = new IndexChecks({ client: this.client });
+    this.indexChecks.changed.connect(this._forward, this);
+    // After the workspace is read and drawn: the index is asked in the background.
+    this.workspace.changed.connect(
+      () => this.indexChecks.request(this.workspace.overlays),
+      this
+    );
   }
+
+  /**
+   * What the package index says of the overlays' packages.
+   */
+  readonly indexChecks: IndexChecks;
 
   /**
    * The REST client of the server extension.
@@ -124,6 +137,7 @@ export class OverlaysModel implements IOverlays, IDisposable {
     this._isDisposed = true;
     this.workspace.changed.disconnect(this._forward, this);
     this.jobs.changed.disconnect(this._forward, this);
+    this.indexChecks.dispose();
     Signal.clearData(this);
   }
 

@@ -8,6 +8,7 @@ import type { ISignal } from '@lumino/signaling';
 import type { OverlaysClient } from './api';
 import type { JobsModel } from './jobs/model';
 import type { IOverlaysSettings } from './settings';
+import type { IndexChecks } from './workspace/indexChecks';
 import type { OverlaysWorkspace } from './workspace/model';
 
 /**
@@ -31,6 +32,8 @@ export interface IOverlays {
   readonly workspace: OverlaysWorkspace;
   /** Their lock and build jobs and runtime images, polled from the server. */
   readonly jobs: JobsModel;
+  /** What the package index says of the overlays' packages (asked later). */
+  readonly indexChecks: IndexChecks;
   /** The overlays the sidebar shows expanded. */
   readonly expanded: ReadonlySet<string>;
   /** The frontend's version, compared with the server's. */
@@ -108,6 +111,7 @@ export namespace CommandIDs {
   export const editPackage = 'jupyterlab-overlays:edit-package';
   export const addPackage = 'jupyterlab-overlays:add-package';
   export const removePackage = 'jupyterlab-overlays:remove-package';
+  export const replacePackage = 'jupyterlab-overlays:replace-package';
   export const pickDistribution = 'jupyterlab-overlays:pick-distribution';
   export const build = 'jupyterlab-overlays:build-overlay';
   export const lock = 'jupyterlab-overlays:lock-overlay';
@@ -183,6 +187,25 @@ export namespace OverlaysAPI {
      * overlays folder builds come from.
      */
     defaults?: { project?: string; overlays_dir?: string };
+  }
+
+  /**
+   * What the package index says of one package name.
+   */
+  export interface IIndexVerdict {
+    name: string;
+    status: 'ok' | 'missing' | 'no-wheel' | 'yanked' | 'renamed' | 'unknown';
+    /** For `renamed`: the package to use instead. */
+    use: string | null;
+    detail: string | null;
+  }
+
+  /**
+   * `GET overlays/index-check`.
+   */
+  export interface IIndexCheck {
+    index: string;
+    results: IIndexVerdict[];
   }
 
   /**

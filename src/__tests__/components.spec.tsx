@@ -9,6 +9,7 @@ import {
 } from '../components/OverlaysPanelView';
 import { ConfigFilesView } from '../components/ConfigFilesView';
 import { DanglingTagsView } from '../components/DanglingTagsView';
+import { IndexFlag } from '../components/IndexFlag';
 import { OverlayItemView, sameOverlayItem } from '../components/OverlayList';
 import { OverlaysModel } from '../model';
 import { CommandIDs, OverlaysAPI } from '../tokens';
@@ -460,5 +461,61 @@ describe('DanglingTagsView', () => {
       )
     );
     expect(container.innerHTML).toBe('');
+  });
+});
+
+describe('IndexFlag', () => {
+  const verdict = (status: string, use: string | null = null): any => ({
+    name: 'x',
+    status,
+    use,
+    detail:
+      status === 'no-wheel'
+        ? 'no wheel for Python 3.11: built from source'
+        : null
+  });
+  const show = (v: any) => {
+    const calls: [string, any][] = [];
+    act(() =>
+      root.render(
+        <IndexFlag
+          overlay="train"
+          pkg="fbprophet"
+          verdict={v}
+          run={(command, args) => calls.push([command, args])}
+          trans={trans}
+        />
+      )
+    );
+    return calls;
+  };
+
+  it('offers the new name of a renamed package, and removing a missing one', () => {
+    let calls = show(verdict('renamed', 'prophet'));
+    const flag = container.querySelector('[data-index-status="renamed"]')!;
+    expect(flag.textContent).toBe('renamed: use prophetUse prophet');
+    act(() => flag.querySelector('button')!.click());
+    expect(calls).toEqual([
+      [
+        CommandIDs.replacePackage,
+        { name: 'train', package: 'fbprophet', replacement: 'prophet' }
+      ]
+    ]);
+    calls = show(verdict('missing'));
+    act(() => container.querySelector('button')!.click());
+    expect(calls).toEqual([
+      [CommandIDs.removePackage, { name: 'train', package: 'fbprophet' }]
+    ]);
+  });
+
+  it('says why a package has no wheel, and nothing when all is well', () => {
+    show(verdict('no-wheel'));
+    const flag = container.querySelector('[data-index-status="no-wheel"]')!;
+    expect(flag.getAttribute('title')).toContain('built from source');
+    expect(flag.querySelector('button')).toBeNull();
+    for (const status of ['ok', 'unknown']) {
+      show(verdict(status));
+      expect(container.innerHTML).toBe('');
+    }
   });
 });

@@ -13,8 +13,10 @@ import * as React from 'react';
 
 import type { JobsModel } from '../jobs/model';
 import { CommandIDs, isActive, RunCommand } from '../tokens';
+import type { IPackageChecks } from '../workspace/indexChecks';
 import type { IOverlay, IOverlayPackage } from '../workspace/types';
 import { IconButton } from './IconButton';
+import { IndexFlag } from './IndexFlag';
 import { OverlayJobs } from './OverlayJobs';
 
 /**
@@ -28,6 +30,8 @@ export interface IOverlayListProps {
   onToggle: (name: string) => void;
   /** The jobs of an overlay; absent without a job service. */
   jobsOf?: (name: string) => JobsModel.IOverlayJobs;
+  /** What the package index says of an overlay's packages. */
+  checksOf?: (overlay: IOverlay) => IPackageChecks;
   run: RunCommand;
   trans: TranslationBundle;
 }
@@ -72,6 +76,7 @@ export function OverlayList(props: IOverlayListProps): JSX.Element {
             expanded={props.expanded.has(overlay.name)}
             onToggle={props.onToggle}
             jobs={props.jobsOf?.(overlay.name)}
+            checks={props.checksOf?.(overlay)}
             run={props.run}
             trans={trans}
           />
@@ -90,6 +95,8 @@ export interface IOverlayItemProps {
   onToggle: (name: string) => void;
   /** Its lock and build jobs; absent without a job service. */
   jobs?: JobsModel.IOverlayJobs;
+  /** What the package index says of its packages (arrives later). */
+  checks?: IPackageChecks;
   run: RunCommand;
   trans: TranslationBundle;
 }
@@ -113,7 +120,8 @@ export function sameOverlayItem(
     a.expanded !== b.expanded ||
     a.onToggle !== b.onToggle ||
     a.run !== b.run ||
-    a.trans !== b.trans
+    a.trans !== b.trans ||
+    a.checks !== b.checks
   ) {
     return false;
   }
@@ -228,7 +236,12 @@ export function OverlayItemView(props: IOverlayItemProps): JSX.Element {
             </p>
           )}
           <MemberList overlay={overlay} run={run} trans={trans} />
-          <PackageTable overlay={overlay} run={run} trans={trans} />
+          <PackageTable
+            overlay={overlay}
+            checks={props.checks}
+            run={run}
+            trans={trans}
+          />
         </div>
       )}
     </li>
@@ -342,6 +355,7 @@ export function sourceLabel(
  */
 export function PackageTable(props: {
   overlay: IOverlay;
+  checks?: IPackageChecks;
   run: RunCommand;
   trans: TranslationBundle;
 }): JSX.Element {
@@ -360,6 +374,13 @@ export function PackageTable(props: {
           enabled={!overlay.pipfileError}
         />
       </div>
+      {props.checks?.unreachable && overlay.packages.length > 0 && (
+        <p className="jp-OverlaysPanel-empty" data-hint="index-unreachable">
+          {trans.__(
+            'The package index could not be reached: the names were not checked.'
+          )}
+        </p>
+      )}
       {(overlay.syntaxErrors ?? []).map(({ path, cell, line }) => (
         <p
           key={`${path}:${cell}`}
@@ -409,6 +430,13 @@ export function PackageTable(props: {
                   <span className="jp-OverlaysPanel-packageName">
                     {pkg.key}
                   </span>
+                  <IndexFlag
+                    overlay={name}
+                    pkg={pkg.key}
+                    verdict={props.checks?.verdicts[pkg.key]}
+                    run={run}
+                    trans={trans}
+                  />
                   {pkg.optional && (
                     <span
                       className="jp-OverlaysPanel-flag"

@@ -9,6 +9,7 @@ import { OverlaysPanelView } from '../components/OverlaysPanelView';
 import { AICOE_FILE, THOTH_FILE } from '../overlay';
 import { overlaysIcon } from '../icons';
 import { CommandIDs, IOverlays, PANEL_ID, RunCommand } from '../tokens';
+import type { IOverlay } from '../workspace/types';
 
 /**
  * The Overlays panel of the left sidebar: a shell re-rendering the pure view
@@ -70,6 +71,7 @@ export class OverlaysPanel extends ReactWidget {
                 expanded={model.expanded}
                 onToggle={this._onToggle}
                 jobsOf={this._jobsOf}
+                checksOf={this._checksOf}
                 run={this._run}
                 trans={this._trans}
               />
@@ -83,6 +85,8 @@ export class OverlaysPanel extends ReactWidget {
   // Stable callbacks, so memoised overlay rows are not re-rendered for nothing.
   private _onToggle = (name: string): void => this.model.toggle(name);
   private _jobsOf = (name: string) => this.model.jobs.summary(name);
+  private _checksOf = (overlay: IOverlay) =>
+    this.model.indexChecks.forOverlay(overlay);
   private _openConfigFile = (name: string): void =>
     this._run(CommandIDs.openConfigFile, { name });
   private _trans: TranslationBundle;

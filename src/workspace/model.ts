@@ -455,6 +455,23 @@ export class OverlaysWorkspace implements IDisposable {
   }
 
   /**
+   * Replace a package by another (a renamed project), keeping its specifier.
+   */
+  async replacePackage(
+    name: string,
+    pkg: string,
+    replacement: string
+  ): Promise<void> {
+    const overlay = this._existing(name);
+    const specifier =
+      overlay.packages.find(item => item.key === pkg)?.specifier ?? '*';
+    await this._editPipfile(overlay, {
+      set: { [replacement]: specifier },
+      remove: [pkg]
+    });
+  }
+
+  /**
    * Remove one package from the Pipfile.
    */
   async removePackage(name: string, pkg: string): Promise<void> {

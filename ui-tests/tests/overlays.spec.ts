@@ -1,5 +1,7 @@
 import { expect, test } from '@jupyterlab/galata';
 
+import { readFile } from './workspace';
+
 const PANEL = 'jp-overlays-panel';
 
 test.describe('Overlays panel', () => {
@@ -319,6 +321,42 @@ test.describe('Overlays panel', () => {
     } finally {
       await put(original ?? '');
     }
+  });
+
+  test('flags packages the index does not have or renamed, with their fix', async ({
+    page
+  }) => {
+    const name = `index-${Date.now() % 100000}`;
+    await page.contents.uploadContent(
+      '[packages]\nsix = "*"\nsksurv = "*"\nfbprophet = "*"\n\n[requires]\npython_version = "3.11"\n',
+      'text',
+      `overlays/${name}/Pipfile`
+    );
+    await page.sidebar.openTab(PANEL);
+    const panel = page.locator(`#${PANEL}`);
+    await panel.getByTitle('Refresh overlays and build tools').click();
+    const overlay = panel.locator(`[data-overlay="${name}"]`);
+    await overlay.locator('.jp-OverlaysPanel-toggle').click();
+    // Asked of the real package index (PyPI) after the sidebar is drawn.
+    const missing = overlay.locator(
+      '[data-package="sksurv"] [data-index-status="missing"]'
+    );
+    await expect(missing).toContainText('not on the index', { timeout: 30000 });
+    await expect(
+      overlay.locator('[data-package="six"] [data-index-status]')
+    ).toHaveCount(0);
+    const renamed = overlay.locator(
+      '[data-package="fbprophet"] [data-index-status="renamed"]'
+    );
+    await expect(renamed).toContainText('renamed: use prophet');
+    await renamed.getByRole('button', { name: 'Use prophet' }).click();
+    await expect(overlay.locator('[data-package="prophet"]')).toBeVisible();
+    await missing.getByRole('button', { name: 'Remove' }).click();
+    await expect(overlay.locator('[data-package="sksurv"]')).toHaveCount(0);
+    const pipfile = (await readFile(page, `overlays/${name}/Pipfile`))!;
+    expect(pipfile).toContain('prophet = "*"');
+    expect(pipfile).not.toContain('sksurv');
+    expect(pipfile).not.toContain('fbprophet');
   });
 
   test('says what to do with an overlay that has no packages', async ({

@@ -517,6 +517,20 @@ describe('OverlaysWorkspace', () => {
     ]);
   });
 
+  it('replaces a renamed package, keeping its specifier', async () => {
+    const files = new MemoryFiles();
+    files.files.set(
+      'overlays/ts/Pipfile',
+      '[packages]\nfbprophet = ">=0.7"\npandas = "*"\n'
+    );
+    const model = workspace(files);
+    await model.scan();
+    await model.replacePackage('ts', 'fbprophet', 'prophet');
+    expect(files.files.get('overlays/ts/Pipfile')).toBe(
+      '[packages]\npandas = "*"\nprophet = ">=0.7"\n'
+    );
+  });
+
   it('records the pick for an ambiguous import as an override', async () => {
     const files = demoFiles();
     addCell(files, 'notebooks/train_model.ipynb', 'import cv2');

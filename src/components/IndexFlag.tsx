@@ -1,0 +1,67 @@
+import { TranslationBundle } from '@jupyterlab/translation';
+import * as React from 'react';
+
+import { CommandIDs, OverlaysAPI, RunCommand } from '../tokens';
+
+/**
+ * What the package index says of a package that will not install as written,
+ * beside its name, with the fix when there is one: remove a name the index
+ * does not have, use the new name of a renamed package.
+ */
+export function IndexFlag(props: {
+  overlay: string;
+  pkg: string;
+  verdict: OverlaysAPI.IIndexVerdict | undefined;
+  run: RunCommand;
+  trans: TranslationBundle;
+}): JSX.Element | null {
+  const { overlay, pkg, verdict, run, trans } = props;
+  if (!verdict || verdict.status === 'ok' || verdict.status === 'unknown') {
+    return null;
+  }
+  const label = {
+    missing: trans.__('not on the index'),
+    'no-wheel': trans.__('no wheel'),
+    yanked: trans.__('yanked'),
+    renamed: trans.__('renamed: use %1', verdict.use ?? '')
+  }[verdict.status];
+  return (
+    <span
+      className="jp-OverlaysPanel-indexFlag"
+      data-index-status={verdict.status}
+      title={verdict.detail ?? label}
+    >
+      {label}
+      {verdict.status === 'missing' && (
+        <button
+          className="jp-OverlaysPanel-link jp-OverlaysPanel-indexFix"
+          onClick={() =>
+            run(CommandIDs.removePackage, { name: overlay, package: pkg })
+          }
+          title={trans.__('Remove %1 from the Pipfile', pkg)}
+        >
+          {trans.__('Remove')}
+        </button>
+      )}
+      {verdict.status === 'renamed' && verdict.use && (
+        <button
+          className="jp-OverlaysPanel-link jp-OverlaysPanel-indexFix"
+          onClick={() =>
+            run(CommandIDs.replacePackage, {
+              name: overlay,
+              package: pkg,
+              replacement: verdict.use
+            })
+          }
+          title={trans.__(
+            'Replace %1 with %2 in the Pipfile',
+            pkg,
+            verdict.use
+          )}
+        >
+          {trans.__('Use %1', verdict.use)}
+        </button>
+      )}
+    </span>
+  );
+}

@@ -1,0 +1,107 @@
+import { IndexChecks } from '../indexChecks';
+import type { IOverlay } from '../types';
+
+function overlay(
+  name: string,
+  packages: string[],
+  python: string | null = null
+): IOverlay {
+  return {
+    name,
+    nameProblem: null,
+    folder: `overlays/${name}`,
+    hasPipfile: true,
+    pipfileError: null,
+    pythonVersion: python,
+    packages: packages.map(key => ({
+      name: key.toLowerCase(),
+      key,
+      specifier: '*',
+      source: 'identity',
+      modules: [],
+      optional: false,
+      ambiguous: false
+    })),
+    members: [],
+    inThoth: true,
+    inAicoe: true,
+    overrides: {},
+    outOfDate: false
+  };
+}
+
+function fakeClient(statuses: Record<string, string>, fail = false) {
+  const calls: [string[], string][] = [];
+  return {
+    calls,
+    indexCheck: jest.fn(async (names: string[], python: string) => {
+      calls.push([names, python]);
+      if (fail) {
+        throw new Error('no server');
+      }
+      return {
+        index: 'https://pypi.org/simple/',
+        results: names.map(name => ({
+          name,
+          status: (statuses[name] ?? 'ok') as any,
+          use: statuses[name] === 'renamed' ? 'prophet' : null,
+          detail:
+            statuses[name] === 'unknown'
+              ? 'the package index is not reachable'
+              : null
+        }))
+      };
+    })
+  };
+}
+
+describe('IndexChecks', () => {
+  it('asks once per name and Python, after a pause, and flags what will not install', async () => {
+    const client = fakeClient({ sksurv: 'missing', fbprophet: 'renamed' });
+    const checks = new IndexChecks({ client, delay: 10 });
+    const a = overlay('a', ['pandas', 'sksurv']);
+    const b = overlay('b', ['pandas', 'fbprophet'], '3.12');
+    const changed = jest.fn();
+    checks.changed.connect(changed);
+    checks.request([a, b]);
+    checks.request([a, b]); // a second change before the pause: one round only
+    expect(client.calls).toEqual([]);
+    await new Promise(resolve => setTimeout(resolve, 50));
+    expect(client.calls).toEqual([
+      [['pandas', 'sksurv'], '3.11'],
+      [['pandas', 'fbprophet'], '3.12']
+    ]);
+    expect(changed).toHaveBeenCalled();
+    const forA = checks.forOverlay(a);
+    expect(Object.keys(forA.verdicts)).toEqual(['sksurv']);
+    expect(forA.verdicts.sksurv.status).toBe('missing');
+    expect(checks.forOverlay(a)).toBe(forA); // the same object until it changes
+    expect(checks.forOverlay(b).verdicts.fbprophet.use).toBe('prophet');
+    await checks.flush();
+    expect(client.calls).toHaveLength(2); // nothing new to ask
+  });
+
+  it('flags nothing when the index cannot be reached, and says so', async () => {
+    const client = fakeClient({ pandas: 'unknown', sksurv: 'unknown' });
+    const checks = new IndexChecks({ client, delay: 0 });
+    const a = overlay('a', ['pandas', 'sksurv']);
+    checks.request([a]);
+    await checks.flush();
+    expect(checks.forOverlay(a)).toEqual({
+      verdicts: {},
+      unreachable: 'the package index is not reachable'
+    });
+    // Asked again next time.
+    await checks.flush();
+    expect(client.calls.length).toBe(2);
+  });
+
+  it('flags nothing without a server that checks', async () => {
+    const checks = new IndexChecks({ client: fakeClient({}, true), delay: 0 });
+    const a = overlay('a', ['pandas']);
+    checks.request([a]);
+    await checks.flush();
+    expect(checks.forOverlay(a)).toEqual({ verdicts: {}, unreachable: null });
+    checks.dispose();
+  });
+});
