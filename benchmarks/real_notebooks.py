@@ -13,8 +13,10 @@ one; nothing of it is in the repository), alone in a scratch folder:
    blanked), each in a fresh interpreter.
 
 A notebook is *restored* when the install succeeds and every import does. Prints a
-table per tool — restored, install failures, import failures by cause — and the
-notebooks where the two differ. Never fails.
+table per tool — restored, install failures, import failures by cause — and, of the
+notebooks ours does not restore, how many the sidebar flags before any build (the
+server's index checks, ``jupyterlab_overlays/index_check.py``, on the same names).
+Never fails.
 
     .venv/bin/python benchmarks/real_notebooks.py [CORPUS] [--limit N] [--jobs 2]
 
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import asyncio
 import concurrent.futures
 import json
 import os
@@ -41,6 +44,10 @@ from pathlib import Path
 import tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from jupyterlab_overlays.index_check import IndexChecks  # noqa: E402
+
 CLI = ROOT / "scripts" / "overlays-cli.mjs"
 TOOLS = Path.home() / ".cache/jupyterlab-overlays/bench-tools"
 DEFAULT_CORPUS = Path.home() / ".cache/jupyterlab-overlays/notebook-corpus"
@@ -186,6 +193,15 @@ def cause(result: dict) -> str:
     return "missing module" if kinds == {"ModuleNotFoundError"} else "import error"
 
 
+def flagged(requirements: list[str] | None) -> list[str]:
+    """The names the sidebar would flag (index checks for Python 3.11)."""
+    if not requirements:
+        return []
+    names = [re.split(r"[<>=!~ ;\[]", line, maxsplit=1)[0] for line in requirements]
+    verdicts = asyncio.run(IndexChecks().check(names, "3.11"))
+    return [f"{v.name}: {v.status}" for v in verdicts if v.status not in ("ok", "unknown")]
+
+
 def score(notebook: Path, uv: Path, pipreqs: Path) -> dict:
     modules = notebook_modules(notebook)
     modules -= {p.stem for p in notebook.parent.glob("*.py")}
@@ -201,6 +217,7 @@ def score(notebook: Path, uv: Path, pipreqs: Path) -> dict:
             else:
                 row[tool] = {"requirements": made, **restore(made, modules, scratch, uv)}
         row[tool]["cause"] = cause(row[tool])
+    row["ours"]["flagged"] = flagged(row["ours"]["requirements"])
     return row
 
 
@@ -231,6 +248,12 @@ def main() -> None:
     for kind in ("restored", "install failed", "missing module", "import error", "no requirements"):
         counts = [sum(r[t]["cause"] == kind for r in rows) for t in ("ours", "pipreqs")]
         print(f"{kind:<18}{counts[0]:>8}{counts[1]:>10}")
+    failed = [r for r in rows if r["ours"]["cause"] != "restored"]
+    shown = [r for r in failed if r["ours"]["flagged"]]
+    print(
+        f"ours not restored: {len(failed)}, of which flagged in the sidebar before the "
+        f"build: {len(shown)} ({Counter(f for r in shown for f in r['ours']['flagged'])})"
+    )
     for tool in ("ours", "pipreqs"):
         restored = sum(r[tool]["cause"] == "restored" for r in rows)
         print(
