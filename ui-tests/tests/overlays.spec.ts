@@ -1,6 +1,6 @@
 import { expect, test } from '@jupyterlab/galata';
 
-import { readFile } from './workspace';
+import { notebook, readFile } from './workspace';
 
 const PANEL = 'jp-overlays-panel';
 
@@ -377,6 +377,67 @@ test.describe('Overlays panel', () => {
     await expect(overlay.locator('[data-hint="no-packages"]')).toContainText(
       'add notebooks to this overlay'
     );
+  });
+
+  test('lists notebooks tagged to a missing overlay, and removes the tag', async ({
+    page,
+    tmpPath
+  }) => {
+    const gone = `gone-${Date.now() % 100000}`;
+    const path = `${tmpPath}/orphan.ipynb`;
+    await page.contents.uploadContent(notebook(gone), 'text', path);
+    await page.sidebar.openTab(PANEL);
+    const panel = page.locator(`#${PANEL}`);
+    await panel.getByTitle('Refresh overlays and build tools').click();
+    const item = panel.locator(`[data-dangling="${gone}"]`);
+    await expect(item).toContainText(
+      `${path} is tagged to "${gone}", which does not exist.`
+    );
+    await expect(item.getByRole('button', { name: 'Create it' })).toBeVisible();
+    await item.getByRole('button', { name: 'Remove the tag' }).click();
+    await expect(item).toHaveCount(0);
+    expect(JSON.parse((await readFile(page, path))!).metadata.overlay).toBe(
+      undefined
+    );
+  });
+
+  test("names a member's cell that does not parse, and the locked versions", async ({
+    page,
+    tmpPath
+  }) => {
+    const name = `broken-${Date.now() % 100000}`;
+    const path = `${tmpPath}/broken.ipynb`;
+    const content = JSON.parse(notebook(name));
+    content.cells.push({
+      cell_type: 'code',
+      execution_count: null,
+      id: 'b2',
+      metadata: {},
+      outputs: [],
+      source: ['import pandas\n', 'df = pandas.DataFrame(\n']
+    });
+    await page.contents.uploadContent(JSON.stringify(content), 'text', path);
+    await page.contents.uploadContent(
+      '[packages]\nsix = "*"\n',
+      'text',
+      `overlays/${name}/Pipfile`
+    );
+    await page.contents.uploadContent(
+      JSON.stringify({ _meta: {}, default: { six: { version: '==1.17.0' } } }),
+      'text',
+      `overlays/${name}/Pipfile.lock`
+    );
+    await page.sidebar.openTab(PANEL);
+    const panel = page.locator(`#${PANEL}`);
+    await panel.getByTitle('Refresh overlays and build tools').click();
+    const overlay = panel.locator(`[data-overlay="${name}"]`);
+    await overlay.locator('.jp-OverlaysPanel-toggle').click();
+    await expect(overlay.locator('[data-hint="syntax-error"]')).toHaveText(
+      `${path}: cell 2 does not parse (line 2): imports after the error may be missed.`
+    );
+    await expect(
+      overlay.locator('[data-package="six"] .jp-OverlaysPanel-locked')
+    ).toHaveText('locked 1.17.0');
   });
 
   test('offers to write the Pipfile of an overlay folder without one', async ({
