@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import socket
 import subprocess
 import time
 import urllib.error
@@ -20,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from .jobs_fakes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -61,12 +62,6 @@ class ElyraServer:
                 return error.code, json.loads(text)
             except ValueError:
                 return error.code, text.decode(errors="replace")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

@@ -12,12 +12,15 @@ What a job does is chosen by its overlay's name prefix:
 
 Every job notes ``{"fake": <overlay>}`` in its Leftovers; ``clean_up`` (what a new server
 calls for a job a dead one left running) records what it was given.
+
+Also the small helpers job tests share: ``wait_until``, ``make_overlay``, ``free_port``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import socket
 import time
 from pathlib import Path
 
@@ -117,3 +120,10 @@ def make_overlay(workspace: Path, name: str, pipfile: str = "[packages]\n") -> P
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "Pipfile").write_text(pipfile)
     return folder
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -14,7 +14,6 @@ import ctypes.util
 import json
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tarfile
@@ -37,7 +36,7 @@ from jupyterlab_overlays.jobs.store import JobStore
 from jupyterlab_overlays.tools import BuildTool
 
 from .buildah_storage import Storage
-from .jobs_fakes import wait_until
+from .jobs_fakes import free_port, wait_until
 from .jobs_helpers import make_context
 
 BUILDAH = BuildTool("buildah", True, "/usr/bin/buildah", "1.28.2", True, None, "")
@@ -295,12 +294,6 @@ def bcrypt_hash(password: str) -> str | None:
     salt = library.crypt_gensalt(b"$2y$", 5, None, 0)
     hashed = library.crypt(password.encode(), salt) if salt else None
     return hashed.decode() if hashed and hashed.startswith(b"$2") else None
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Registry:

@@ -32,7 +32,7 @@ from jupyterlab_overlays.jobs.service import JobService
 from jupyterlab_overlays.jobs.store import JobStore
 
 from .buildah_storage import BASE
-from .jobs_fakes import make_overlay, wait_until
+from .jobs_fakes import free_port, make_overlay, wait_until
 
 pytestmark = [pytest.mark.kube, pytest.mark.slow]
 
@@ -46,12 +46,6 @@ default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
 [engine]
 runtime = "runc"
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

@@ -120,13 +120,7 @@ export class CreateOverlayBody
 
   /** Disable the dialog's accept button while the name is invalid. */
   private _syncAccept(): void {
-    const dialog = this.node.closest('.jp-Dialog-content');
-    const accept = dialog?.querySelector<HTMLButtonElement>(
-      '.jp-Dialog-button.jp-mod-accept'
-    );
-    if (accept) {
-      accept.disabled = this.problem !== null;
-    }
+    syncAccept(this.node, this.problem);
   }
 
   private _value: ICreateOverlayValue;
@@ -142,6 +136,20 @@ export namespace CreateOverlayBody {
     existing: string[];
     notebooks: string[];
     trans: TranslationBundle;
+  }
+}
+
+/**
+ * Disable the accept button of the dialog holding `node` while there is a
+ * problem (Enter still accepts: `askUntilValid` then asks again).
+ */
+export function syncAccept(node: HTMLElement, problem: string | null): void {
+  const dialog = node.closest('.jp-Dialog-content');
+  const accept = dialog?.querySelector<HTMLButtonElement>(
+    '.jp-Dialog-button.jp-mod-accept'
+  );
+  if (accept) {
+    accept.disabled = problem !== null;
   }
 }
 
@@ -294,13 +302,7 @@ export class RenameOverlayBody
   }
 
   private _syncAccept(): void {
-    const dialog = this.node.closest('.jp-Dialog-content');
-    const accept = dialog?.querySelector<HTMLButtonElement>(
-      '.jp-Dialog-button.jp-mod-accept'
-    );
-    if (accept) {
-      accept.disabled = this.problem !== null;
-    }
+    syncAccept(this.node, this.problem);
   }
 
   private _name: string;

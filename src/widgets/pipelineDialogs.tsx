@@ -3,7 +3,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
 import type { ISummarySection } from '../elyra/messages';
-import { askUntilValid } from './dialogs';
+import { askUntilValid, syncAccept } from './dialogs';
 
 /**
  * A notebook the Create Pipeline dialog offers.
@@ -216,13 +216,7 @@ export class CreatePipelineBody
 
   /** Disable the dialog's accept button while there is a problem. */
   private _syncAccept(): void {
-    const dialog = this.node.closest('.jp-Dialog');
-    const accept = dialog?.querySelector<HTMLButtonElement>(
-      '.jp-Dialog-button.jp-mod-accept'
-    );
-    if (accept) {
-      accept.disabled = this.problem !== null;
-    }
+    syncAccept(this.node, this.problem);
   }
 
   private _order: string[];
