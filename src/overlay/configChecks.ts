@@ -7,7 +7,7 @@
  */
 import { AICOE_FILE } from './aicoe';
 import { THOTH_FILE } from './thoth';
-import { entryList, parseConfig } from './yamlConfig';
+import { entryList, entryNames, parseConfig } from './yamlConfig';
 import { isMap, isSeq } from 'yaml';
 
 /**
@@ -71,7 +71,7 @@ export function thothFindings(
   if (!isSeq(managers) || managers.items.length === 0) {
     found.push({ file, kind: 'missing-key', key: 'managers' });
   }
-  const listed = names(entryList(doc, 'runtime_environments'));
+  const listed = new Set(entryNames(entryList(doc, 'runtime_environments')));
   for (const overlay of overlays) {
     if (!listed.has(overlay)) {
       found.push({ file, kind: 'not-listed', overlay });
@@ -125,16 +125,6 @@ export function aicoeFindings(
       } else if (isPlaceholder(value)) {
         found.push({ file, kind: 'placeholder', key, overlay, value });
       }
-    }
-  }
-  return found;
-}
-
-function names(list: ReturnType<typeof entryList>): Set<string> {
-  const found = new Set<string>();
-  for (const item of list?.items ?? []) {
-    if (isMap(item) && typeof item.get('name') === 'string') {
-      found.add(item.get('name') as string);
     }
   }
   return found;
