@@ -25,8 +25,20 @@ export class JobLogPanel extends ReactWidget {
     this.model = options.model;
     this._trans = options.trans;
     this.addClass('jp-OverlaysJobLog');
+    // A change of size that no message announces — the text rewrapped when a
+    // font arrives or the layout settles after a reload — keeps the end too.
+    this._resizeObserver =
+      typeof ResizeObserver === 'undefined'
+        ? null
+        : new ResizeObserver(() => this._followEnd());
+    this._resizeObserver?.observe(this.node);
     // After each render (React commits later than the model's signal).
-    this._observer = new MutationObserver(() => this._followEnd());
+    this._observer = new MutationObserver(() => {
+      for (const child of Array.from(this.node.children)) {
+        this._resizeObserver?.observe(child);
+      }
+      this._followEnd();
+    });
     this._observer.observe(this.node, {
       childList: true,
       subtree: true,
@@ -51,6 +63,7 @@ export class JobLogPanel extends ReactWidget {
       return;
     }
     this._observer.disconnect();
+    this._resizeObserver?.disconnect();
     document.removeEventListener('pointerup', this._onRelease, true);
     document.removeEventListener('pointercancel', this._onRelease, true);
     this.model.dispose();
@@ -134,6 +147,7 @@ export class JobLogPanel extends ReactWidget {
   private _lastInput = 0;
   private _pointerHeld = false;
   private _observer: MutationObserver;
+  private _resizeObserver: ResizeObserver | null;
   private _trans: TranslationBundle;
 }
 
