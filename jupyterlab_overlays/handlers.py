@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 from dataclasses import asdict
 
 from jupyter_server.auth.decorator import authorized
@@ -26,7 +25,7 @@ from .config_files import (
 )
 from .environment import EnvironmentService
 from .errors import RequestError
-from .index_check import MAX_NAMES, PACKAGE_NAME_RE, IndexChecks
+from .index_check import MAX_NAMES, PACKAGE_NAME_RE, PYTHON_RE, IndexChecks
 from .info import server_info
 from .jobs.service import JobService
 from .jobs.store import MAX_PAGE
@@ -278,7 +277,7 @@ class IndexCheckHandler(OverlaysHandler):
         if bad:
             raise RequestError(400, f"Not a package name: {bad[0][:100]!r}.")
         python = self.get_argument("python", "3.11")
-        if not re.fullmatch(r"3\.\d{1,2}", python):
+        if not PYTHON_RE.fullmatch(python):
             raise RequestError(400, f"python must be like 3.11, not {python[:20]!r}.")
         if IndexCheckHandler.checks is None:
             IndexCheckHandler.checks = IndexChecks()

@@ -40,7 +40,8 @@ RENAMED = {
     "bs4": "beautifulsoup4",
 }
 
-_PYTHON_RE = re.compile(r"3\.(\d{1,2})")
+#: A Python version the checks take: 3.<minor>.
+PYTHON_RE = re.compile(r"3\.(\d{1,2})")
 #: A project name as PEP 508 allows it.
 PACKAGE_NAME_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,198}[A-Za-z0-9])?")
 
@@ -98,7 +99,7 @@ def judge(name: str, files: list[dict] | None, python: str) -> Verdict:
     usable = [f for f in files if not f.get("yanked")]
     if not usable:
         return Verdict(name, "yanked", detail="every file on the index is yanked")
-    match = _PYTHON_RE.fullmatch(python or "")
+    match = PYTHON_RE.fullmatch(python or "")
     minor = int(match.group(1)) if match else 11
     if any(wheel_fits(f["filename"], minor) for f in usable if f["filename"].endswith(".whl")):
         return Verdict(name, "ok")

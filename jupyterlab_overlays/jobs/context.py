@@ -229,6 +229,16 @@ class BuildContext:
     warnings: list[str] = field(default_factory=list)
 
 
+def image_labels(overlay: str, built: BuildContext) -> dict[str, str]:
+    """The labels of an overlay's image (every backend puts the same)."""
+    labels = {LABEL_OVERLAY: overlay, LABEL_SOURCE_HASH: built.source_hash}
+    if built.lock_hash:
+        labels[LABEL_LOCK_HASH] = built.lock_hash
+    if built.python_version:
+        labels[LABEL_PYTHON_VERSION] = built.python_version
+    return labels
+
+
 @dataclass
 class BuildPlan:
     """What a build of an overlay is made of, before anything is written."""

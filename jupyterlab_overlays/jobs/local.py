@@ -35,14 +35,7 @@ from ..tools import INSTALL_HINTS, BuildTool, probe_tools
 from ..workspace import project_name
 from .base import JobContext, JobError, JobResult, LogWriter
 from .base_image import BaseImage
-from .context import (
-    LABEL_LOCK_HASH,
-    LABEL_OVERLAY,
-    LABEL_PYTHON_VERSION,
-    LABEL_SOURCE_HASH,
-    BuildContext,
-    build_context,
-)
+from .context import BuildContext, build_context, image_labels
 from .dialects import ContainerWatch, ToolCommands, end_container_processes, failure_reason
 from .isolation import describe, isolation_of
 from .naming import image_name, image_tag
@@ -208,12 +201,7 @@ class LocalBuildBackend:
         return result
 
     def labels(self, context: JobContext, built: BuildContext) -> dict[str, str]:
-        labels = {LABEL_OVERLAY: context.job.overlay, LABEL_SOURCE_HASH: built.source_hash}
-        if built.lock_hash:
-            labels[LABEL_LOCK_HASH] = built.lock_hash
-        if built.python_version:
-            labels[LABEL_PYTHON_VERSION] = built.python_version
-        return labels
+        return image_labels(context.job.overlay, built)
 
     async def _undo(
         self,

@@ -19,6 +19,8 @@ from .store import JobStore
 
 RESTART_REASON = "interrupted by server restart"
 
+_log = logging.getLogger(__name__)
+
 # How long, at most, a backend may take to tidy up after a job a dead server left.
 CLEAN_UP_TIMEOUT = 120.0
 
@@ -78,8 +80,7 @@ def _can_attach(backends, job: Job, leftovers: dict) -> bool:
         backend = factory() if factory is not None else None
         return bool(callable(getattr(backend, "attach", None)) and backend.can_attach(leftovers))
     except Exception:  # a server must start whatever a backend does
-        log_ = logging.getLogger(__name__)
-        log_.warning("Job %s: cannot tell whether it can be followed again", job.id, exc_info=True)
+        _log.warning("Job %s: cannot tell whether it can be followed again", job.id, exc_info=True)
         return False
 
 
@@ -144,14 +145,3 @@ def _run_coroutine_in_thread(make, timeout: float) -> None:
         raise TimeoutError(f"not done within {timeout:g} s")
     if failure:
         raise failure[0]
-
-
-class _StoreLog:
-    """A LogWriter appending to a job's log file (for jobs that are not running)."""
-
-    def __init__(self, store: JobStore, job_id: str) -> None:
-        self._store = store
-        self._job_id = job_id
-
-    def write(self, text: str) -> None:
-        self._store.append_log(self._job_id, text)

@@ -5,11 +5,12 @@
  */
 import { ISignal, Signal } from '@lumino/signaling';
 
+import { DEFAULT_PYTHON_VERSION } from '../overlay/names';
 import type { OverlaysAPI } from '../tokens';
 import type { IOverlay } from './types';
 
-/** The Python version asked for when an overlay names none. */
-export const DEFAULT_CHECK_PYTHON = '3.11';
+/** The Python version asked for when an overlay names none: new overlays' default. */
+export const DEFAULT_CHECK_PYTHON = DEFAULT_PYTHON_VERSION;
 /** Names per request (the server takes at most 200). */
 const BATCH = 100;
 

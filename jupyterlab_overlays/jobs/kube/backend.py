@@ -26,7 +26,7 @@ from kubernetes_asyncio.client.exceptions import ApiException
 
 from ...workspace import project_name
 from ..base import JobContext, JobError, JobResult
-from ..context import build_context
+from ..context import build_context, image_labels
 from ..dialects import failure_reason as tool_failure_reason
 from ..dialects import step_of
 from ..naming import image_name, image_tag
@@ -139,12 +139,9 @@ class KubernetesBuildBackend:
         image = context.job.image or self.image_for(cluster, context, source_hash)
         name = spec.job_name(context.job.overlay, context.job.id)
         values = spec.labels(context.job.id, context.job.overlay, source_hash)
-        image_labels = {
-            "io.jupyterlab-overlays.overlay": context.job.overlay,
-            "io.jupyterlab-overlays.source-hash": built.source_hash,
-        }
         settings = self.settings(cluster)
-        manifest = spec.job_manifest(name, image, image_labels, data, values, settings)
+        labels = image_labels(context.job.overlay, built)
+        manifest = spec.job_manifest(name, image, labels, data, values, settings)
         namespace = cluster.namespace
         batch = client.BatchV1Api(cluster.api)
         try:
