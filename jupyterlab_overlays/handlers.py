@@ -15,6 +15,7 @@ from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 from tornado import web
 
+from . import providers
 from .config import OverlaysConfig
 from .config_files import (
     check_name,
@@ -286,6 +287,28 @@ class IndexCheckHandler(OverlaysHandler):
         self.finish({"index": checks.url, "results": [asdict(v) for v in verdicts]})
 
 
+class ProvidersHandler(OverlaysHandler):
+    """``GET overlays/providers?module=<m>[&module=…]``: the distribution that provides
+    each import name the frontend's table does not know (``providers.py``):
+    ``{"source": …, "providers": {<module>: {"distribution", "version"}}}``; names
+    nobody provides alone are left out."""
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        modules = [name.strip() for name in self.get_arguments("module") if name.strip()]
+        if not modules:
+            raise RequestError(400, "Name at least one module: ?module=<name>.")
+        if len(modules) > providers.MAX_MODULES:
+            raise RequestError(400, f"At most {providers.MAX_MODULES} modules at a time.")
+        bad = [name for name in modules if not providers.MODULE_RE.fullmatch(name)]
+        if bad:
+            raise RequestError(400, f"Not a module name: {bad[0][:100]!r}.")
+        # Reading the table the first time takes a moment: not on the event loop.
+        found = await asyncio.get_running_loop().run_in_executor(None, providers.lookup, modules)
+        self.finish({"source": providers.source(), "providers": found})
+
+
 class OverlayRenamedHandler(OverlaysHandler):
     """``POST overlays/overlay-renamed`` ``{"overlay": <old>, "new_name": <new> | null,
     "runtime_image"?: {...}}``: the frontend renamed (or, with null, deleted) an overlay;
@@ -338,6 +361,7 @@ def setup_handlers(
         ("runtime-images", RuntimeImagesHandler),
         ("overlay-renamed", OverlayRenamedHandler),
         ("index-check", IndexCheckHandler),
+        ("providers", ProvidersHandler),
     ]
     services = {"config": config, "environments": environments, "jobs": jobs}
     web_app.add_handlers(

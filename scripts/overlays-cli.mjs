@@ -23,6 +23,8 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
 
 import { loadSource } from './compile-src.mjs';
 
@@ -33,6 +35,28 @@ const USAGE = `usage: node scripts/overlays-cli.mjs create <workspace-dir> <over
 class UsageError extends Error {}
 
 // --- files ---------------------------------------------------------------
+
+/** The server's table of distribution metadata (jupyterlab_overlays/providers.py). */
+const PROVIDERS = fileURLToPath(
+  new URL('../jupyterlab_overlays/data/providers.json.gz', import.meta.url)
+);
+
+/**
+ * src/workspace/providers.ts over the same file the server answers
+ * `GET overlays/providers` from, read here instead of over HTTP.
+ */
+function providerLookup() {
+  const { ProviderLookup } = loadSource('workspace/providers');
+  let table = null;
+  return new ProviderLookup(async modules => {
+    table ??= JSON.parse(zlib.gunzipSync(fs.readFileSync(PROVIDERS))).modules;
+    return Object.fromEntries(
+      modules
+        .filter(module => Object.hasOwn(table, module))
+        .map(module => [module, table[module][0]])
+    );
+  });
+}
 
 /** JSON with sorted keys, one-space indent and a final newline, as nbformat writes. */
 function notebookJson(content) {
@@ -209,6 +233,7 @@ async function create({ root, name, paths, python }) {
     files,
     access: null,
     environment: null,
+    providers: providerLookup(),
     settings: () => settings
   });
   try {

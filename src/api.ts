@@ -114,6 +114,17 @@ export class OverlaysClient {
   }
 
   /**
+   * `GET overlays/providers`: the distribution that declares each import
+   * name, for names the bundled table does not know.
+   */
+  providers(modules: string[]): Promise<OverlaysAPI.IProviders> {
+    const query = modules
+      .map(name => `module=${encodeURIComponent(name)}`)
+      .join('&');
+    return this._request<OverlaysAPI.IProviders>(`providers?${query}`);
+  }
+
+  /**
    * `GET overlays/jobs/<id>`.
    */
   job(id: string): Promise<OverlaysAPI.IJob> {

@@ -209,6 +209,15 @@ export namespace OverlaysAPI {
   }
 
   /**
+   * `GET overlays/providers?module=…`: the distribution that declares each
+   * module the server's table knows, and the release it was read from.
+   */
+  export interface IProviders {
+    source: string;
+    providers: Record<string, { distribution: string; version: string }>;
+  }
+
+  /**
    * `GET/PUT overlays/config-files/<name>`.
    */
   export interface IConfigFile {

@@ -341,6 +341,8 @@ export function sourceLabel(
       return trans.__('kernel');
     case 'table':
       return trans.__('known name');
+    case 'metadata':
+      return trans.__('package metadata');
     case 'pip-magic':
       return trans.__('%pip line');
     case 'identity':

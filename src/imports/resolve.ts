@@ -1,6 +1,7 @@
 /**
  * Map import names to PyPI distributions: the overlay's overrides, then the
- * notebook's environment, then the bundled table, then the name itself.
+ * notebook's environment, then the bundled table, then the server's table of
+ * distribution metadata (`providers`), then the name itself.
  */
 import distributionData from './data/distributions.json';
 import stdlibData from './data/stdlib.json';
@@ -12,7 +13,7 @@ import { DEFAULT_PYTHON_VERSION } from '../overlay/names';
  * Where a requirement's distribution name came from.
  */
 export type RequirementSource =
-  'override' | 'environment' | 'table' | 'pip-magic' | 'identity';
+  'override' | 'environment' | 'table' | 'metadata' | 'pip-magic' | 'identity';
 
 /**
  * One package an overlay needs.
@@ -78,6 +79,11 @@ export interface IResolveOptions {
   overrides?: Record<string, string>;
   /** Pin strategy for installed versions; default `exact`. */
   pin?: PinStrategy;
+  /**
+   * Top-level import names the bundled table does not know → the one
+   * distribution whose metadata declares them (`GET overlays/providers`).
+   */
+  providers?: Record<string, string>;
 }
 
 interface INamespaceRule {
@@ -265,6 +271,7 @@ namespace Private {
       this._pin = options.pin ?? 'exact';
       this._overrides = options.overrides ?? {};
       this._local = new Set(options.localModules ?? []);
+      this._providers = options.providers ?? {};
       this._packages =
         environment?.packages && typeof environment.packages === 'object'
           ? environment.packages
@@ -416,13 +423,20 @@ namespace Private {
         return { name: tabled, source: 'table' };
       }
 
-      // 4. The import name itself.
+      // 4. Distribution metadata: the one distribution declaring the module.
+      const provider = ownValue(this._providers, top);
+      if (typeof provider === 'string' && provider) {
+        return { name: provider, source: 'metadata' };
+      }
+
+      // 5. The import name itself.
       return { name: top, source: 'identity' };
     }
 
     private _pin: PinStrategy;
     private _overrides: Record<string, string>;
     private _local: Set<string>;
+    private _providers: Record<string, string>;
     private _packages: Record<string, IInstalledDistribution[]>;
     private _stdlib: ReadonlySet<string>;
     private _installed = new Map<string, string>();

@@ -17,6 +17,7 @@ import { IOverlaysSettings, readSettings } from '../settings';
 import { IOverlays, OverlaysAPI, PLUGIN_ID } from '../tokens';
 import { ContentsFiles, ServerConfigFiles } from '../workspace/files';
 import { OverlaysWorkspace } from '../workspace/model';
+import { ProviderLookup } from '../workspace/providers';
 import type { IWorkspaceSettings } from '../workspace/types';
 
 /**
@@ -52,6 +53,7 @@ export const corePlugin: JupyterFrontEndPlugin<IOverlays> = {
           ? new TrackerNotebookAccess({ tracker: notebooks })
           : null,
         environment: Private.environments(client),
+        providers: Private.providers(client),
         settings: () => Private.workspaceSettings(model),
         trans
       }),
@@ -137,6 +139,21 @@ namespace Private {
       }
       return pending;
     };
+  }
+
+  /**
+   * The server's table of distribution metadata, asked once per name.
+   */
+  export function providers(client: OverlaysClient): ProviderLookup {
+    return new ProviderLookup(async modules => {
+      const answer = await client.providers(modules);
+      return Object.fromEntries(
+        Object.entries(answer.providers).map(([module, found]) => [
+          module,
+          found.distribution
+        ])
+      );
+    });
   }
 
   /**

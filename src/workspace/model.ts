@@ -9,6 +9,7 @@ import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { IImportEnvironment } from '../imports';
+import type { ProviderLookup } from './providers';
 import {
   AICOE_FILE,
   aicoeFindings,
@@ -739,6 +740,8 @@ export namespace OverlaysWorkspace {
     access: INotebookAccess | null;
     /** The environment of a kernelspec (`GET overlays/environment`). */
     environment: ((kernel: string) => Promise<IImportEnvironment>) | null;
+    /** The server's table of distribution metadata (`GET overlays/providers`). */
+    providers?: ProviderLookup | null;
     settings: () => IWorkspaceSettings;
     /** Messages of errors the user sees. */
     trans?: TranslationBundle;

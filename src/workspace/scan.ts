@@ -15,6 +15,7 @@ import {
   importFolders,
   IPipRequirement,
   IRequirement,
+  IRequirementsOptions,
   projectPackageFolders,
   requirementsFileRequirements,
   requirementsFromNotebooks,
@@ -39,6 +40,7 @@ import {
 } from '../overlay';
 import { diffPackages } from './diff';
 import { IFileEntry, IWorkspaceFiles, parentOf } from './files';
+import type { ProviderLookup } from './providers';
 import {
   INotebookAccess,
   INotebookRecord,
@@ -66,6 +68,7 @@ export class WorkspaceScan {
     this._files = options.files;
     this._access = options.access;
     this._environment = options.environment;
+    this._providers = options.providers ?? null;
     this._settings = options.settings;
     this._trans = options.trans;
   }
@@ -418,18 +421,29 @@ export class WorkspaceScan {
         }
       }
     }
-    return requirementsFromNotebooks(
-      notebooks.map(notebook => notebook.content),
-      {
-        cache: this._cache,
-        fileRequirements,
-        environment: environment ?? undefined,
-        localModules: [...localModules],
-        overrides,
-        pin: this._settings().pin,
-        pythonVersion
-      }
-    );
+    const options: IRequirementsOptions = {
+      cache: this._cache,
+      fileRequirements,
+      environment: environment ?? undefined,
+      localModules: [...localModules],
+      overrides,
+      pin: this._settings().pin,
+      pythonVersion
+    };
+    const contents = notebooks.map(notebook => notebook.content);
+    const requirements = requirementsFromNotebooks(contents, options);
+    // Names that resolved only to themselves: the server's table of
+    // distribution metadata may know who provides them (sksurv → scikit-survival).
+    const unknown = requirements
+      .filter(requirement => requirement.source === 'identity')
+      .flatMap(requirement => requirement.modules);
+    if (!unknown.length || !this._providers) {
+      return requirements;
+    }
+    const providers = await this._providers.lookup(unknown);
+    return Object.keys(providers).length
+      ? requirementsFromNotebooks(contents, { ...options, providers })
+      : requirements;
   }
 
   /**
@@ -501,6 +515,7 @@ export class WorkspaceScan {
   private _access: INotebookAccess | null;
   private _environment:
     ((kernel: string) => Promise<IImportEnvironment>) | null;
+  private _providers: ProviderLookup | null;
   private _settings: () => IWorkspaceSettings;
   private _trans: TranslationBundle;
   private _cache = new ExtractionCache();
@@ -512,6 +527,8 @@ export namespace WorkspaceScan {
     files: IWorkspaceFiles;
     access: INotebookAccess | null;
     environment: ((kernel: string) => Promise<IImportEnvironment>) | null;
+    /** The server's table of distribution metadata; none in some tests and tools. */
+    providers?: ProviderLookup | null;
     settings: () => IWorkspaceSettings;
     trans: TranslationBundle;
   }

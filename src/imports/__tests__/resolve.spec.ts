@@ -117,6 +117,20 @@ describe('the bundled table', () => {
     ]);
   });
 
+  it('takes the distribution metadata names for a module nothing else resolves', () => {
+    const requirements = resolveRequirements(
+      [imp('sksurv.linear_model'), imp('sklearn'), imp('tqdm')],
+      [],
+      // sklearn is decided by the bundled table, which comes first.
+      { providers: { sksurv: 'scikit-survival', sklearn: 'not-this' } }
+    );
+    expect(requirements.map(r => [r.name, r.source, r.modules])).toEqual([
+      ['scikit-learn', 'table', ['sklearn']],
+      ['scikit-survival', 'metadata', ['sksurv']],
+      ['tqdm', 'identity', ['tqdm']]
+    ]);
+  });
+
   it('falls back to the module name itself', () => {
     const [requirement] = resolveRequirements([imp('pandas.io.json')], []);
     expect(requirement).toMatchObject({

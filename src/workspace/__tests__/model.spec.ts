@@ -5,6 +5,7 @@ import { IImportEnvironment } from '../../imports';
 import { PipfileError } from '../../overlay';
 import { MemoryFiles } from '../memoryFiles';
 import { OverlaysWorkspace } from '../model';
+import { ProviderLookup } from '../providers';
 import { INotebookAccess, IWorkspaceSettings, OverlayError } from '../types';
 
 const DEMO = join(__dirname, '..', '..', '..', 'demo');
@@ -73,6 +74,39 @@ function addCell(files: MemoryFiles, path: string, source: string) {
 }
 
 describe('OverlaysWorkspace', () => {
+  it('asks the distribution metadata only for names nothing else resolved', async () => {
+    const files = demoFiles();
+    addCell(
+      files,
+      'notebooks/train_model.ipynb',
+      'import sksurv\nfrom causallearn.search import pc'
+    );
+    const asked: string[][] = [];
+    const model = workspace(files, {
+      providers: new ProviderLookup(async modules => {
+        asked.push(modules);
+        return { sksurv: 'scikit-survival' };
+      })
+    });
+    await model.scan();
+    const overlay = await model.createOverlay('train', [
+      'notebooks/train_model.ipynb'
+    ]);
+    const byName = new Map(overlay.packages.map(p => [p.name, p.source]));
+    expect(byName.get('scikit-survival')).toBe('metadata');
+    expect(byName.get('causallearn')).toBe('identity');
+    expect(byName.has('sksurv')).toBe(false);
+    // Only names that resolved to themselves were asked (not sklearn).
+    const identity = overlay.packages
+      .filter(p => p.source === 'identity')
+      .map(p => p.name);
+    expect(asked.flat().sort()).toEqual([...identity, 'sksurv'].sort());
+    expect(asked.flat()).not.toContain('sklearn');
+    expect(files.files.get('overlays/train/Pipfile')).toContain(
+      'scikit-survival = "*"'
+    );
+  });
+
   it('creates an overlay from a notebook: Pipfile, tag, .thoth.yaml, .aicoe-ci.yaml', async () => {
     const files = demoFiles();
     const model = workspace(files);
