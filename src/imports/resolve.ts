@@ -104,6 +104,8 @@ const NAMESPACES = new Map<string, INamespaceRule>(
   ])
 );
 const STDLIB = new Map<string, string[]>(Object.entries(stdlibData.versions));
+/** Python 2's standard-library names that Python 3 lacks (`StringIO`, `urllib2`). */
+const PYTHON2_ONLY = new Set<string>(stdlibData.python2);
 
 /**
  * PEP 503 normalisation: lower case, runs of `-`, `_`, `.` become one `-`.
@@ -297,6 +299,11 @@ namespace Private {
     addImport(path: string, optional: boolean): void {
       const top = path.split('.')[0];
       if (!top || this._stdlib.has(top) || this._local.has(top)) {
+        return;
+      }
+      // `try: from StringIO import StringIO / except ImportError: from io …`:
+      // the Python 2 branch of a fallback, nothing to install.
+      if (optional && PYTHON2_ONLY.has(top)) {
         return;
       }
       const found = this._find(path, top);

@@ -131,6 +131,17 @@ describe('the bundled table', () => {
     ]);
   });
 
+  it('drops the Python 2 branch of a fallback import, not a plain import', () => {
+    const optional = { ...imp('StringIO'), optional: true };
+    const urllib2 = { ...imp('urllib2'), optional: true };
+    expect(resolveRequirements([optional, urllib2], [])).toEqual([]);
+    // Written without a fallback, it is what the notebook needs: it stays, and
+    // the index check says it is not on PyPI.
+    expect(resolveRequirements([imp('StringIO')], []).map(r => r.name)).toEqual(
+      ['stringio']
+    );
+  });
+
   it('falls back to the module name itself', () => {
     const [requirement] = resolveRequirements([imp('pandas.io.json')], []);
     expect(requirement).toMatchObject({
