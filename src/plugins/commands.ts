@@ -9,6 +9,7 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
 import { addCommands } from '../commands';
 import { CommandIDs, IOverlays } from '../tokens';
+import { notifyJoinedByCopy } from '../workspace/notifyAction';
 
 /**
  * The overlay commands (create, add to, remove from, rename, delete,
@@ -39,6 +40,16 @@ export const commandsPlugin: JupyterFrontEndPlugin<void> = {
     addCommands({ app, model: overlays, trans, browserFactory, notebooks });
     overlays.workspace.warned.connect((_, message) =>
       Notification.warning(message, { autoClose: false })
+    );
+    overlays.workspace.joinedByCopy.connect((_, joined) =>
+      notifyJoinedByCopy(
+        joined,
+        () =>
+          void app.commands.execute(CommandIDs.removeFrom, {
+            paths: [joined.path]
+          }),
+        trans
+      )
     );
     const category = trans.__('Overlays');
     for (const command of [

@@ -79,6 +79,9 @@ export const corePlugin: JupyterFrontEndPlugin<IOverlays> = {
       const path = change.newValue?.path ?? change.oldValue?.path ?? '';
       if (change.type === 'save' && path.endsWith('.ipynb')) {
         void workspace.notebookSaved(path);
+      } else if (change.type === 'new' && path.endsWith('.ipynb')) {
+        // A duplicate keeps its original's tag: the workspace says so.
+        void workspace.notebookSaved(path, true);
       } else {
         void rescan.invoke();
       }

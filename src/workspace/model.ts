@@ -81,6 +81,14 @@ export class OverlaysWorkspace implements IDisposable {
     return this._warned;
   }
 
+  /**
+   * Emitted when a new notebook arrives already tagged (a duplicate of a
+   * member keeps its tag): it joined that overlay without anyone asking.
+   */
+  get joinedByCopy(): ISignal<this, OverlaysWorkspace.IJoined> {
+    return this._joinedByCopy;
+  }
+
   get isDisposed(): boolean {
     return this._isDisposed;
   }
@@ -197,23 +205,29 @@ export class OverlaysWorkspace implements IDisposable {
 
   /**
    * A notebook was saved (or changed): read it again and update its overlay.
+   * `created`: it is new (a copy, say); when it carries a tag, `joinedByCopy`
+   * says so.
    */
-  async notebookSaved(path: string): Promise<void> {
+  async notebookSaved(path: string, created = false): Promise<void> {
     if (!path.endsWith('.ipynb')) {
       return;
     }
     const content = await this._files.readNotebook(path);
+    const overlay = content ? overlayOfMetadata(content.metadata) : null;
     if (content) {
       this._state.notebooks.set(path, {
         path,
         lastModified: new Date().toISOString(),
-        overlay: overlayOfMetadata(content.metadata),
+        overlay,
         content
       });
     } else {
       this._state.notebooks.delete(path);
     }
     await this._rebuild();
+    if (created && overlay) {
+      this._joinedByCopy.emit({ path, overlay });
+    }
   }
 
   /**
@@ -725,6 +739,7 @@ export class OverlaysWorkspace implements IDisposable {
   private _changed = new Signal<this, void>(this);
   private _overlayRenamed = new Signal<this, OverlaysWorkspace.IRenamed>(this);
   private _warned = new Signal<this, string>(this);
+  private _joinedByCopy = new Signal<this, OverlaysWorkspace.IJoined>(this);
 }
 
 /**
@@ -745,6 +760,14 @@ export namespace OverlaysWorkspace {
     settings: () => IWorkspaceSettings;
     /** Messages of errors the user sees. */
     trans?: TranslationBundle;
+  }
+
+  /**
+   * A new notebook that arrived tagged to `overlay`.
+   */
+  export interface IJoined {
+    path: string;
+    overlay: string;
   }
 
   /**

@@ -143,3 +143,37 @@ function notifyUndo(
     Notification.info(message, { autoClose: 5000 });
   }
 }
+
+/**
+ * A duplicated notebook keeps its original's tag and so joins its overlay:
+ * say so once, with a way out.
+ */
+export function notifyJoinedByCopy(
+  joined: OverlaysWorkspace.IJoined,
+  removeTag: () => void,
+  trans: TranslationBundle
+): void {
+  const name = joined.path.slice(joined.path.lastIndexOf('/') + 1);
+  Notification.info(
+    trans.__(
+      '"%1" carries the tag of the notebook it was copied from: it joined the overlay "%2", whose packages now include its imports.',
+      name,
+      joined.overlay
+    ),
+    {
+      autoClose: 20000,
+      actions: [
+        {
+          label: trans.__('Remove the tag'),
+          caption: trans.__('Take the copy out of "%1"', joined.overlay),
+          callback: removeTag
+        },
+        {
+          label: trans.__('Keep it'),
+          caption: trans.__('Leave the copy in "%1"', joined.overlay),
+          callback: () => undefined
+        }
+      ]
+    }
+  );
+}

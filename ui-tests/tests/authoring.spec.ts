@@ -302,4 +302,47 @@ test.describe('Overlay authoring', () => {
     await expect(members(second)).toHaveText([notebook]);
     await expect(members(first)).toHaveCount(0);
   });
+
+  test('a duplicated notebook that joins its original overlay is announced, and can leave', async ({
+    page,
+    tmpPath
+  }) => {
+    const name = `dup-${Date.now() % 100000}`;
+    const folder = `${tmpPath}/notebooks`;
+    await createFromFileBrowser(page, folder, 'download_dataset.ipynb', name);
+    const members = page.locator(
+      `#${PANEL} [data-overlay="${name}"] .jp-OverlaysPanel-member`
+    );
+    await expect(members).toHaveText([`${folder}/download_dataset.ipynb`]);
+
+    await page.sidebar.openTab('filebrowser');
+    await page.click(
+      '.jp-DirListing-item[data-file-type="notebook"] >> text=download_dataset.ipynb',
+      { button: 'right' }
+    );
+    await page.click('.lm-Menu-item >> text=Duplicate');
+    const copy = `${folder}/download_dataset-Copy1.ipynb`;
+    const toasts = page.locator('.jp-toast-container, .Toastify');
+    await expect(
+      toasts.getByText(
+        `"download_dataset-Copy1.ipynb" carries the tag of the notebook it was copied from: it joined the overlay "${name}"`
+      )
+    ).toBeVisible();
+    await page.sidebar.openTab(PANEL);
+    await expect(members).toHaveText([
+      `${folder}/download_dataset-Copy1.ipynb`,
+      `${folder}/download_dataset.ipynb`
+    ]);
+
+    await toasts
+      .getByRole('button', { name: 'Remove the tag' })
+      .first()
+      .click();
+    await expect(members).toHaveText([`${folder}/download_dataset.ipynb`]);
+    await expect
+      .poll(
+        async () => JSON.parse((await readFile(page, copy))!).metadata.overlay
+      )
+      .toBeUndefined();
+  });
 });

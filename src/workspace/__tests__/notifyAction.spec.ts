@@ -1,7 +1,12 @@
 import { Notification } from '@jupyterlab/apputils';
 import { nullTranslator } from '@jupyterlab/translation';
 
-import { actionMessage, notifyAction, undoMessage } from '../notifyAction';
+import {
+  actionMessage,
+  notifyAction,
+  notifyJoinedByCopy,
+  undoMessage
+} from '../notifyAction';
 import { IActionRecord } from '../undo';
 
 const trans = nullTranslator.load('jupyterlab_overlays');
@@ -62,5 +67,30 @@ describe('notifyAction', () => {
     expect(
       undoMessage({ ...plan, blocked: 'members-changed' }, CREATE, trans)
     ).toBe('Nothing was undone: the notebooks of "train" changed since.');
+  });
+});
+
+describe('notifyJoinedByCopy', () => {
+  it('says a copy joined its original overlay and offers to take it out', () => {
+    const info = jest.spyOn(Notification, 'info').mockReturnValue('id');
+    const removeTag = jest.fn();
+    notifyJoinedByCopy(
+      { path: 'notebooks/train-Copy1.ipynb', overlay: 'train' },
+      removeTag,
+      trans
+    );
+    const [message, options] = info.mock.calls[0] as any;
+    expect(message).toBe(
+      '"train-Copy1.ipynb" carries the tag of the notebook it was copied from: it joined the overlay "train", whose packages now include its imports.'
+    );
+    expect(options.actions.map((a: any) => a.label)).toEqual([
+      'Remove the tag',
+      'Keep it'
+    ]);
+    options.actions[1].callback(new Event('click'));
+    expect(removeTag).not.toHaveBeenCalled();
+    options.actions[0].callback(new Event('click'));
+    expect(removeTag).toHaveBeenCalledTimes(1);
+    info.mockRestore();
   });
 });
