@@ -5,7 +5,8 @@ one; nothing of it is in the repository), alone in a scratch folder:
 
 1. requirements from this extension: ``scripts/overlays-cli.mjs create`` writes the
    overlay's Pipfile from the notebook (the extension's own code, no kernel: the
-   bundled table and the import names), read back as requirement lines;
+   bundled table, the server's table of distribution metadata read from its file,
+   and the import names), read back as requirement lines;
 2. requirements from pipreqs (``--scan-notebooks --mode no-pin``), the baseline;
 3. for each: a fresh venv (uv, the machine's Python), install the requirements, then
    import every module the notebook imports that is not in the standard library and

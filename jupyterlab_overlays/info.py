@@ -40,5 +40,13 @@ async def server_info(config: OverlaysConfig, root_dir: str) -> dict:
             "project": project_name(config.image_project, Path(root_dir)),
             # The overlays folder the server builds from, for the frontend to use too.
             "overlays_dir": overlays_dir_from_thoth(Path(root_dir), config.overlays_dir),
+            # What generated Containerfiles start from; a local localhost/… image is made
+            # on this server from Debian (jobs/base_image.py), in that suite.
+            "base_image": config.base_image,
+            "base_image_debian_suite": (
+                config.base_image_suite
+                if config.build_backend == "local" and config.base_image.startswith("localhost/")
+                else None
+            ),
         },
     }

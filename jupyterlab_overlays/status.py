@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .jobs.context import DEFAULT_BASE_IMAGE, read_sources, source_hash
+from .jobs.context import DEFAULT_BASE_IMAGE, containerfile_base, read_sources, source_hash
 from .jobs.pipfile import lock_is_stale
 
 
 def overlay_status(name: str, overlay_dir: Path, base_image: str | None = None) -> dict:
-    """``{"overlay", "source_hash", "lock": "missing" | "stale" | "current"}``.
+    """``{"overlay", "source_hash", "lock": "missing" | "stale" | "current",
+    "base_image": {"image", "from": "server" | "containerfile"}}``.
 
     ``source_hash`` is the one a build records: it covers the generated Containerfile,
     hence the server's base image (``OverlaysConfig.base_image``; None: the default).
@@ -30,5 +31,14 @@ def overlay_status(name: str, overlay_dir: Path, base_image: str | None = None) 
         except UnicodeDecodeError:
             stale = True
         lock = "stale" if stale else "current"
-    hashed = source_hash(folder, base_image or DEFAULT_BASE_IMAGE, sources)
-    return {"overlay": name, "source_hash": hashed, "lock": lock}
+    server_base = base_image or DEFAULT_BASE_IMAGE
+    hashed = source_hash(folder, server_base, sources)
+    # What the image starts from: the overlay's own Containerfile's, else the server's.
+    own = sources.get("Containerfile")
+    own_base = containerfile_base(own.decode("utf-8", "replace")) if own is not None else None
+    base = (
+        {"image": own_base, "from": "containerfile"}
+        if own_base
+        else {"image": server_base, "from": "server"}
+    )
+    return {"overlay": name, "source_hash": hashed, "lock": lock, "base_image": base}

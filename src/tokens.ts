@@ -186,7 +186,14 @@ export namespace OverlaysAPI {
      * Defaults derived from the server: the project name of images, the
      * overlays folder builds come from.
      */
-    defaults?: { project?: string; overlays_dir?: string };
+    defaults?: {
+      project?: string;
+      overlays_dir?: string;
+      /** What generated Containerfiles start from. */
+      base_image?: string;
+      /** The Debian suite of a base image made on this server; else null. */
+      base_image_debian_suite?: string | null;
+    };
   }
 
   /**
@@ -391,6 +398,8 @@ export namespace OverlaysAPI {
     /** The source hash a build of the overlay would record now. */
     source_hash: string;
     lock: 'missing' | 'stale' | 'current';
+    /** What its image starts from: its own Containerfile's, else the server's. */
+    base_image?: { image: string; from: 'server' | 'containerfile' };
   }
 }
 

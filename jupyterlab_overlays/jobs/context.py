@@ -93,6 +93,25 @@ def read_sources(overlay_dir: Path) -> dict[str, bytes]:
     return sources
 
 
+def containerfile_base(text: str) -> str | None:
+    """The image a Containerfile's final stage starts from (its last ``FROM``, followed
+    through earlier stages' names); None without a ``FROM``."""
+    stages: dict[str, str] = {}
+    base = None
+    for line in text.splitlines():
+        words = line.split()
+        if len(words) < 2 or words[0].upper() != "FROM":
+            continue
+        args = [word for word in words[1:] if not word.startswith("--")]
+        if not args:
+            continue
+        image = stages.get(args[0].lower(), args[0])
+        if len(args) >= 3 and args[1].upper() == "AS":
+            stages[args[2].lower()] = image
+        base = image
+    return base
+
+
 def _hash_sources(sources: dict[str, bytes], generated: dict[str, str]) -> str:
     digest = hashlib.sha256(b"jupyterlab-overlays source v2\0")
     for name in SOURCE_FILES:

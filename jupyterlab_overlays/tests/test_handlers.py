@@ -71,3 +71,37 @@ async def test_info_names_the_overlays_folder_the_server_builds_from(jp_fetch, j
     (jp_root_dir / ".thoth.yaml").write_text("host: x\noverlays_dir: stacks\n")
     defaults = json.loads((await jp_fetch("overlays", "info")).body)["defaults"]
     assert defaults["overlays_dir"] == "stacks"
+
+
+async def test_info_says_what_generated_containerfiles_start_from(jp_fetch):
+    from jupyterlab_overlays.jobs.context import DEFAULT_BASE_IMAGE
+
+    defaults = json.loads((await jp_fetch("overlays", "info")).body)["defaults"]
+    assert defaults["base_image"] == DEFAULT_BASE_IMAGE
+    # The default is a localhost/ image made here from Debian.
+    assert DEFAULT_BASE_IMAGE.startswith("localhost/")
+    assert defaults["base_image_debian_suite"] == "bookworm"
+
+
+@pytest.mark.parametrize(
+    ("containerfile", "base"),
+    [
+        (None, ("server", "localhost/overlays-base:bookworm")),
+        ("FROM registry.access.redhat.com/ubi9/python-311\nRUN true\n", None),
+        (
+            "FROM --platform=linux/amd64 docker.io/python:3.12 AS build\n"
+            "RUN pip wheel x\nfrom build as final\nCOPY . /\n",
+            ("containerfile", "docker.io/python:3.12"),
+        ),
+        ("# no FROM at all\nRUN true\n", ("server", "localhost/overlays-base:bookworm")),
+    ],
+)
+def test_the_status_names_the_image_an_overlay_starts_from(tmp_path, containerfile, base):
+    from jupyterlab_overlays.status import overlay_status
+
+    (tmp_path / "Pipfile").write_text('[packages]\nsix = "*"\n')
+    if containerfile is not None:
+        (tmp_path / "Containerfile").write_text(containerfile)
+    status = overlay_status("x", tmp_path, "localhost/overlays-base:bookworm")
+    expected = base or ("containerfile", "registry.access.redhat.com/ubi9/python-311")
+    assert (status["base_image"]["from"], status["base_image"]["image"]) == expected

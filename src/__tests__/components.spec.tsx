@@ -7,6 +7,7 @@ import {
   IOverlaysPanelProps,
   OverlaysPanelView
 } from '../components/OverlaysPanelView';
+import { BaseImageNote } from '../components/BaseImageNote';
 import { ConfigFilesView } from '../components/ConfigFilesView';
 import { DanglingTagsView } from '../components/DanglingTagsView';
 import { IndexFlag } from '../components/IndexFlag';
@@ -428,6 +429,52 @@ describe('ConfigFilesView', () => {
     );
     act(() => open.click());
     expect(onOpen).toHaveBeenCalledWith('.aicoe-ci.yaml');
+  });
+});
+
+describe('BaseImageNote', () => {
+  const UBI = 'quay.io/thoth-station/s2i-thoth-ubi9-py311:latest';
+  const LOCAL = 'localhost/overlays-base:bookworm';
+
+  it('says what the image starts from, and when AICoE CI builds on another base', () => {
+    act(() =>
+      root.render(
+        <BaseImageNote
+          base={{ image: LOCAL, from: 'server' }}
+          debianSuite="bookworm"
+          aicoeBase={UBI}
+          trans={trans}
+        />
+      )
+    );
+    expect(container.textContent).toBe(
+      `Image based on ${LOCAL} (Debian bookworm, made on this server).` +
+        `AICoE CI builds it on ${UBI} instead: packages that need system libraries can behave differently there.`
+    );
+    act(() =>
+      root.render(
+        <BaseImageNote
+          base={{ image: UBI, from: 'containerfile' }}
+          debianSuite="bookworm"
+          aicoeBase={UBI}
+          trans={trans}
+        />
+      )
+    );
+    expect(container.textContent).toBe(
+      `Image based on ${UBI} (its Containerfile says so).`
+    );
+    act(() =>
+      root.render(
+        <BaseImageNote
+          base={undefined}
+          debianSuite={null}
+          aicoeBase={UBI}
+          trans={trans}
+        />
+      )
+    );
+    expect(container.innerHTML).toBe('');
   });
 });
 

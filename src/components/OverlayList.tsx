@@ -17,6 +17,7 @@ import type { IPackageChecks } from '../workspace/indexChecks';
 import type { IOverlay, IOverlayPackage } from '../workspace/types';
 import { IconButton } from './IconButton';
 import { IndexFlag } from './IndexFlag';
+import { BaseImageNote } from './BaseImageNote';
 import { OverlayJobs } from './OverlayJobs';
 
 /**
@@ -32,6 +33,8 @@ export interface IOverlayListProps {
   jobsOf?: (name: string) => JobsModel.IOverlayJobs;
   /** What the package index says of an overlay's packages. */
   checksOf?: (overlay: IOverlay) => IPackageChecks;
+  /** The Debian suite of the base image this server makes; else null. */
+  debianSuite?: string | null;
   run: RunCommand;
   trans: TranslationBundle;
 }
@@ -77,6 +80,7 @@ export function OverlayList(props: IOverlayListProps): JSX.Element {
             onToggle={props.onToggle}
             jobs={props.jobsOf?.(overlay.name)}
             checks={props.checksOf?.(overlay)}
+            debianSuite={props.debianSuite ?? null}
             run={props.run}
             trans={trans}
           />
@@ -97,6 +101,8 @@ export interface IOverlayItemProps {
   jobs?: JobsModel.IOverlayJobs;
   /** What the package index says of its packages (arrives later). */
   checks?: IPackageChecks;
+  /** The Debian suite of the base image this server makes; else null. */
+  debianSuite?: string | null;
   run: RunCommand;
   trans: TranslationBundle;
 }
@@ -121,7 +127,8 @@ export function sameOverlayItem(
     a.onToggle !== b.onToggle ||
     a.run !== b.run ||
     a.trans !== b.trans ||
-    a.checks !== b.checks
+    a.checks !== b.checks ||
+    a.debianSuite !== b.debianSuite
   ) {
     return false;
   }
@@ -240,6 +247,12 @@ export function OverlayItemView(props: IOverlayItemProps): JSX.Element {
             overlay={overlay}
             checks={props.checks}
             run={run}
+            trans={trans}
+          />
+          <BaseImageNote
+            base={props.jobs?.status?.base_image}
+            debianSuite={props.debianSuite ?? null}
+            aicoeBase={overlay.aicoeBaseImage ?? null}
             trans={trans}
           />
         </div>

@@ -72,6 +72,9 @@ export class OverlaysPanel extends ReactWidget {
                 onToggle={this._onToggle}
                 jobsOf={this._jobsOf}
                 checksOf={this._checksOf}
+                debianSuite={
+                  model.server.info?.defaults?.base_image_debian_suite ?? null
+                }
                 run={this._run}
                 trans={this._trans}
               />

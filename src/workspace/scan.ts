@@ -23,6 +23,7 @@ import {
 } from '../imports';
 import {
   AICOE_FILE,
+  aicoeBaseImages,
   aicoeOverlayNames,
   DEFAULT_OVERLAYS_FOLDER,
   IPipfileEntry,
@@ -81,6 +82,8 @@ export class WorkspaceScan {
   thothNames: string[] = [];
   /** The overlays `.aicoe-ci.yaml` lists. */
   aicoeNames: string[] = [];
+  /** The base image `.aicoe-ci.yaml` builds each overlay on, where it names one. */
+  aicoeBases: Record<string, string> = {};
   /** The texts of `.thoth.yaml` and `.aicoe-ci.yaml` (null: no such file). */
   thothText: string | null = null;
   aicoeText: string | null = null;
@@ -105,6 +108,7 @@ export class WorkspaceScan {
     } else if (path === AICOE_FILE) {
       this.aicoeText = text;
       this.aicoeNames = aicoeOverlayNames(text);
+      this.aicoeBases = aicoeBaseImages(text);
     }
   }
 
@@ -151,10 +155,12 @@ export class WorkspaceScan {
     }
     this.overlaysFolder = folder;
     this.aicoeNames = [];
+    this.aicoeBases = {};
     try {
       const aicoe = await this._files.read(AICOE_FILE);
       this.aicoeText = aicoe;
       this.aicoeNames = aicoe === null ? [] : aicoeOverlayNames(aicoe);
+      this.aicoeBases = aicoe === null ? {} : aicoeBaseImages(aicoe);
     } catch (error) {
       problems.push(`${AICOE_FILE}: ${(error as Error).message}`);
     }
@@ -263,6 +269,12 @@ export class WorkspaceScan {
       members,
       inThoth: this.thothNames.includes(name),
       inAicoe: this.aicoeNames.includes(name),
+      aicoeBaseImage: Object.prototype.hasOwnProperty.call(
+        this.aicoeBases,
+        name
+      )
+        ? this.aicoeBases[name]
+        : null,
       overrides: await this._readOverrides(folder),
       outOfDate: false,
       syntaxErrors: members.flatMap(path => {

@@ -54,6 +54,8 @@ export interface IOverlay {
   members: string[];
   inThoth: boolean;
   inAicoe: boolean;
+  /** The base image `.aicoe-ci.yaml` builds it on, when it names one. */
+  aicoeBaseImage?: string | null;
   /** Import name → distribution picks (empty string: ignore the import). */
   overrides: Record<string, string>;
   /** Its notebooks import packages its Pipfile lacks. */

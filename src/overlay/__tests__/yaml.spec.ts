@@ -1,6 +1,7 @@
 import {
   addAicoeOverlay,
   addThothOverlay,
+  aicoeBaseImages,
   aicoeOverlayNames,
   ConfigFileError,
   removeAicoeOverlay,
@@ -163,6 +164,26 @@ describe('.thoth.yaml', () => {
 });
 
 describe('.aicoe-ci.yaml', () => {
+  it('names the base image each overlay is built on, where it says', () => {
+    const text = [
+      'overlays:',
+      '  - name: train',
+      '    build:',
+      '      base-image: quay.io/thoth-station/s2i-thoth-ubi9-py311:latest',
+      '  - name: fetch',
+      '    build:',
+      '      build-stratergy: Source',
+      '  - name: odd',
+      '    build: not a map',
+      '  - just a string',
+      ''
+    ].join('\n');
+    expect(aicoeBaseImages(text)).toEqual({
+      train: 'quay.io/thoth-station/s2i-thoth-ubi9-py311:latest'
+    });
+    expect(aicoeBaseImages(null)).toEqual({});
+  });
+
   it('is created with the overlays-build check and the spelling AICoE CI reads', () => {
     const text = addAicoeOverlay(
       null,

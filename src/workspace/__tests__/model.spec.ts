@@ -74,6 +74,44 @@ function addCell(files: MemoryFiles, path: string, source: string) {
 }
 
 describe('OverlaysWorkspace', () => {
+  it('reads the base image .aicoe-ci.yaml builds an overlay on', async () => {
+    const files = demoFiles();
+    const model = workspace(files, {}, { aicoeBaseImage: 'quay.io/x/ubi9:1' });
+    await model.scan();
+    const overlay = await model.createOverlay('train', [
+      'notebooks/train_model.ipynb'
+    ]);
+    expect(overlay.aicoeBaseImage).toBe('quay.io/x/ubi9:1');
+  });
+
+  it('says when a new notebook arrives tagged (a duplicate), not when a member is saved', async () => {
+    const files = demoFiles();
+    const model = workspace(files);
+    await model.scan();
+    await model.createOverlay('train', ['notebooks/train_model.ipynb']);
+    const joined: OverlaysWorkspace.IJoined[] = [];
+    model.joinedByCopy.connect((_, item) => joined.push(item));
+
+    await model.notebookSaved('notebooks/train_model.ipynb');
+    files.files.set(
+      'notebooks/train_model-Copy1.ipynb',
+      files.files.get('notebooks/train_model.ipynb')!
+    );
+    files.files.set(
+      'notebooks/untitled.ipynb',
+      files.files.get('notebooks/download_dataset.ipynb')!
+    );
+    await model.notebookSaved('notebooks/untitled.ipynb', true);
+    await model.notebookSaved('notebooks/train_model-Copy1.ipynb', true);
+
+    expect(joined).toEqual([
+      { path: 'notebooks/train_model-Copy1.ipynb', overlay: 'train' }
+    ]);
+    expect(model.overlays[0].members).toContain(
+      'notebooks/train_model-Copy1.ipynb'
+    );
+  });
+
   it('asks the distribution metadata only for names nothing else resolved', async () => {
     const files = demoFiles();
     addCell(
@@ -123,6 +161,8 @@ describe('OverlaysWorkspace', () => {
       ['tqdm', '*', 'identity']
     ]);
     expect(overlay.inThoth && overlay.inAicoe).toBe(true);
+    // No base image in the settings: .aicoe-ci.yaml names none.
+    expect(overlay.aicoeBaseImage).toBeNull();
     expect(overlay.outOfDate).toBe(false);
 
     expect(files.files.get('overlays/download-dataset/Pipfile')).toContain(
