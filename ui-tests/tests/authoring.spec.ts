@@ -85,6 +85,17 @@ test.describe('Overlay authoring', () => {
     expect(aicoe).toContain(`- name: ${name}\n`);
     expect(aicoe).toContain('build-stratergy: Source');
 
+    // What the image starts from here, and that AICoE CI builds it on UBI.
+    const ubi = 'quay.io/thoth-station/s2i-thoth-ubi9-py311:latest';
+    expect(aicoe).toContain(`base-image: ${ubi}`);
+    const base = overlay.locator('.jp-OverlaysPanel-baseImage');
+    await expect(base.locator('.jp-OverlaysPanel-hint')).toHaveText(
+      'Image based on localhost/overlays-base:bookworm (Debian bookworm, made on this server).'
+    );
+    await expect(base.locator('[role="note"]')).toHaveText(
+      `AICoE CI builds it on ${ubi} instead: packages that need system libraries can behave differently there.`
+    );
+
     // A new import, saved: the overlay is out of date.
     await page.sidebar.openTab('filebrowser');
     await page.notebook.openByPath(
