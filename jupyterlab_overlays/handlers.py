@@ -220,6 +220,40 @@ class JobHandler(OverlaysHandler):
         self.finish((await self.service().cancel(job_id)).to_json())
 
 
+class JobRegisterHandler(OverlaysHandler):
+    """``POST overlays/jobs/<id>/register`` ``{"runtime_image"?: {...}}``: make the image of
+    that build (one that succeeded, maybe an earlier one: a way back) its overlay's Elyra
+    runtime image; answers the registration. 409 when the job is not a build that
+    succeeded, when this server keeps no runtime images, or when the image is gone."""
+
+    @web.authenticated
+    @authorized
+    async def post(self, job_id: str) -> None:
+        try:
+            body = json.loads(self.request.body or b"{}")
+        except ValueError:
+            raise RequestError(400, "The body is not JSON.") from None
+        if not isinstance(body, dict):
+            raise RequestError(400, 'The body must be {"runtime_image": {...}} or empty.')
+        service = self.service()
+        job = service.get(job_id)
+        if job.kind.value != "build" or job.state.value != "succeeded" or not job.image:
+            raise RequestError(
+                409, f"Job {job_id} is a {job.kind.value} that {job.state.value}: no image to use."
+            )
+        images = service.runtime_images
+        if images is None:
+            raise RequestError(409, "This server does not register runtime images.")
+        service.overlay_dir(job.overlay)  # 404 when the overlay is gone
+        if await service.image_exists(job.image) is False:
+            raise RequestError(
+                409, f"The image {job.image} is no longer on this machine: build the overlay again."
+            )
+        settings = RegistrationSettings.parse(body.get("runtime_image"), images.defaults)
+        registration = await images.register_build(job, job.image, settings)
+        self.finish(registration.to_json())
+
+
 class JobLogHandler(OverlaysHandler):
     """``GET overlays/jobs/<id>/log?offset=N``: ``{"text", "offset" (next), "ended"}``."""
 
@@ -357,6 +391,7 @@ def setup_handlers(
         ("jobs", JobsHandler),
         ("jobs/([^/]+)", JobHandler),
         ("jobs/([^/]+)/log", JobLogHandler),
+        ("jobs/([^/]+)/register", JobRegisterHandler),
         ("overlay-status", OverlayStatusHandler),
         ("runtime-images", RuntimeImagesHandler),
         ("overlay-renamed", OverlayRenamedHandler),

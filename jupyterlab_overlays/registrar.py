@@ -359,6 +359,11 @@ class RuntimeImages:
         )
         if newest is not None and newest.created > job.created:
             return None
+        return await self.register_build(job, image, settings)
+
+    async def register_build(self, job, image: str, settings: RegistrationSettings) -> Registration:
+        """Make ``image``, built by ``job``, its overlay's runtime image: when the build
+        succeeds, or when the user picks an earlier build to go back to."""
         registration = await self._run(
             self.registrar.register,
             job.overlay,

@@ -72,6 +72,17 @@ class LocalBuildBackend:
             f"Install buildah: {INSTALL_HINTS['buildah']}" + (f" (or: {hint})" if hint else "")
         )
 
+    async def image_exists(self, image: str) -> bool | None:
+        """Whether an image this backend built is still in local storage; None when that
+        cannot be told (a pushed image lives in its registry; no tool runs here)."""
+        if not image.startswith("localhost/"):
+            return None
+        try:
+            tool = await self.find_tool()
+        except JobError:
+            return None
+        return await self.commands(tool).image_id(image) is not None
+
     def commands(self, tool: BuildTool) -> ToolCommands:
         """The command lines of ``tool`` with this server's storage settings."""
         return ToolCommands.configured(tool.name, tool.path, self.config)

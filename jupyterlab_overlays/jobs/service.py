@@ -420,6 +420,12 @@ class JobService:
 
         self._save_retry = loop.call_later(SAVE_RETRY_INTERVAL, retry)
 
+    async def image_exists(self, image: str) -> bool | None:
+        """Whether a built image is still where builds put it; None when the build
+        backend cannot tell (cluster builds push to a registry)."""
+        check = getattr(self._make_backend(JobKind.BUILD), "image_exists", None)
+        return None if check is None else await check(image)
+
     def _make_backend(self, kind: JobKind) -> object | str:
         """A backend for ``kind``, or the name "none" when there is none (the job fails)."""
         factory = self.backends.get(kind)

@@ -289,3 +289,80 @@ async def test_rest_rename_answers_how_many_jobs_moved(jp_fetch, jp_serverapp, m
     assert answer["jobs_moved"] == 2  # the queued one keeps the name it was started under
     assert {job.overlay for job in service.store.list()} == {"train", "train-2"}
     assert len(service.store.list(overlay="train-2")) == 2
+
+
+def stored_build(service, overlay: str, state: JobState, image: str | None, created: str) -> Job:
+    job = Job(
+        id=uuid.uuid4().hex,
+        overlay=overlay,
+        kind=JobKind.BUILD,
+        backend="local",
+        state=state,
+        created=created,
+        image=image,
+        source_hash="cd" * 32,
+    )
+    service.store.add(job)
+    return job
+
+
+async def test_rest_goes_back_to_an_earlier_build(
+    jp_fetch, jp_serverapp, jp_root_dir, metadata_path
+):
+    """``POST jobs/<id>/register``: an earlier build's image becomes the runtime image."""
+    service = jp_serverapp.web_app.settings[JOBS_SETTING]
+    make_overlay(jp_root_dir, "train")
+    # A pushed image: the server cannot tell whether it still exists, and registers it.
+    older = stored_build(
+        service, "train", JobState.SUCCEEDED, "quay.io/me/x-train:1", "2026-01-01T00:00:00.000Z"
+    )
+    newer = stored_build(
+        service, "train", JobState.SUCCEEDED, "quay.io/me/x-train:2", "2026-02-01T00:00:00.000Z"
+    )
+    answer = json.loads(
+        (await jp_fetch("overlays", "jobs", older.id, "register", method="POST", body="")).body
+    )
+    assert (answer["outcome"], answer["job_id"], answer["image"]) == (
+        "created",
+        older.id,
+        "quay.io/me/x-train:1",
+    )
+    instance = json.loads((metadata_path / "overlay-train.json").read_text())
+    assert instance["metadata"]["image_name"] == "quay.io/me/x-train:1"
+    current = json.loads((await jp_fetch("overlays", "jobs", params={"view": "current"})).body)
+    assert current["runtime_images"]["train"]["job_id"] == older.id
+
+    # And forward again, with the pull policy asked for.
+    body = json.dumps({"runtime_image": {"register": True, "pull_policy": "Always"}})
+    answer = json.loads(
+        (await jp_fetch("overlays", "jobs", newer.id, "register", method="POST", body=body)).body
+    )
+    assert (answer["outcome"], answer["image"]) == ("updated", "quay.io/me/x-train:2")
+    instance = json.loads((metadata_path / "overlay-train.json").read_text())
+    assert instance["metadata"]["pull_policy"] == "Always"
+
+
+async def test_rest_register_refuses_what_has_no_image(
+    jp_fetch, jp_serverapp, jp_root_dir, metadata_path
+):
+    service = jp_serverapp.web_app.settings[JOBS_SETTING]
+    make_overlay(jp_root_dir, "train")
+    failed = stored_build(service, "train", JobState.FAILED, None, "2026-01-01T00:00:00.000Z")
+    gone = stored_build(
+        service, "train", JobState.SUCCEEDED, "localhost/x-train:gone", "2026-01-02T00:00:00.000Z"
+    )
+    orphan = stored_build(
+        service, "deleted", JobState.SUCCEEDED, "quay.io/me/x:1", "2026-01-03T00:00:00.000Z"
+    )
+    cases = [
+        (failed.id, 409, "is a build that failed"),
+        (gone.id, 409, "is no longer on this machine"),
+        (orphan.id, 404, ""),
+        ("0" * 32, 404, ""),
+    ]
+    for job_id, code, words in cases:
+        with pytest.raises(HTTPClientError) as error:
+            await jp_fetch("overlays", "jobs", job_id, "register", method="POST", body="")
+        assert error.value.code == code
+        assert words in json.loads(error.value.response.body)["message"]
+    assert not (metadata_path / "overlay-train.json").exists()
