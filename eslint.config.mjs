@@ -54,6 +54,7 @@ export default tseslint.config(
             '../api',
             '../commands',
             '../elyra/commands',
+            '../jobCommands',
             '../elyra/notify',
             '../jobs/model',
             '../model',

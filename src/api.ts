@@ -154,6 +154,25 @@ export class OverlaysClient {
    * `POST overlays/overlay-renamed`: an overlay was renamed (`newName`) or
    * deleted (null); its Elyra runtime image follows.
    */
+  /**
+   * `POST overlays/jobs/<id>/register`: make the image of a build that
+   * succeeded (an earlier one: a way back) its overlay's runtime image.
+   */
+  registerJob(
+    id: string,
+    runtimeImage?: OverlaysAPI.IRegistrationSettings
+  ): Promise<OverlaysAPI.IRegistration> {
+    return this._request<OverlaysAPI.IRegistration>(
+      `jobs/${encodeURIComponent(id)}/register`,
+      {
+        method: 'POST',
+        body: JSON.stringify(
+          runtimeImage ? { runtime_image: runtimeImage } : {}
+        )
+      }
+    );
+  }
+
   overlayRenamed(
     overlay: string,
     newName: string | null,

@@ -1,9 +1,7 @@
 import { JupyterFrontEnd } from '@jupyterlab/application';
 import {
-  Clipboard,
   Dialog,
   InputDialog,
-  Notification,
   showDialog,
   showErrorMessage
 } from '@jupyterlab/apputils';
@@ -13,9 +11,8 @@ import { TranslationBundle } from '@jupyterlab/translation';
 
 import { overlaysIcon } from './icons';
 import { parseRequirement } from './imports/magics';
-import { JobsModel } from './jobs/model';
 import { DEFAULT_PYTHON_VERSION, proposeName } from './overlay/names';
-import { CommandIDs, IOverlays, isActive, PANEL_ID } from './tokens';
+import { CommandIDs, IOverlays, PANEL_ID } from './tokens';
 import {
   askCreateOverlay,
   askRenameOverlay,
@@ -52,7 +49,7 @@ const PATHS_ARGS = {
   }
 };
 
-const NAME_ARGS = {
+export const NAME_ARGS = {
   args: {
     type: 'object' as const,
     properties: { name: { type: 'string', description: 'The overlay name' } },
@@ -71,14 +68,6 @@ const PACKAGE_ARGS = {
       }
     },
     required: ['name', 'package']
-  }
-};
-
-const ID_ARGS = {
-  args: {
-    type: 'object' as const,
-    properties: { id: { type: 'string', description: 'The job id' } },
-    required: ['id']
   }
 };
 
@@ -119,7 +108,7 @@ export function addCommands(context: ICommandContext): void {
     execute: () => model.refreshServer()
   });
 
-  const run = Private.reporting(trans);
+  const run = reporting(trans);
 
   app.commands.addCommand(CommandIDs.refresh, {
     label: trans.__('Refresh Overlays'),
@@ -483,83 +472,18 @@ export function addCommands(context: ICommandContext): void {
 }
 
 /**
- * Where the job commands find their targets.
+ * Run an action, showing an error dialog instead of failing silently.
  */
-export interface IJobCommandContext {
-  app: JupyterFrontEnd;
-  jobs: JobsModel;
-  trans: TranslationBundle;
-  /** Open (or reveal) the log viewer of a job. */
-  openLog: (id: string) => Promise<unknown>;
-}
-
-/**
- * Register the lock, build, cancel, log and copy commands.
- */
-export function addJobCommands(context: IJobCommandContext): void {
-  const { app, jobs, trans } = context;
-  const run = Private.reporting(trans);
-
-  app.commands.addCommand(CommandIDs.build, {
-    label: trans.__('Build Overlay Image'),
-    caption: trans.__(
-      "Build the overlay's container image on the server (its Pipfile.lock when there is one, else its Pipfile)"
-    ),
-    describedBy: NAME_ARGS,
-    isEnabled: args => !isActive(jobs.latest(String(args['name']), 'build')),
-    execute: args => run(() => jobs.submit(String(args['name']), 'build'))
-  });
-
-  app.commands.addCommand(CommandIDs.lock, {
-    label: trans.__('Lock Overlay Pipfile'),
-    caption: trans.__(
-      'Run pipenv lock in the overlay folder on the server to write Pipfile.lock'
-    ),
-    describedBy: NAME_ARGS,
-    isEnabled: args => !isActive(jobs.latest(String(args['name']), 'lock')),
-    execute: args => run(() => jobs.submit(String(args['name']), 'lock'))
-  });
-
-  app.commands.addCommand(CommandIDs.cancelJob, {
-    label: trans.__('Cancel Overlay Job'),
-    caption: trans.__('Cancel a queued or running lock or build job'),
-    describedBy: ID_ARGS,
-    isEnabled: args => {
-      const job = jobs.job(String(args['id']));
-      return job === null || isActive(job);
-    },
-    execute: args => run(() => jobs.cancel(String(args['id'])))
-  });
-
-  app.commands.addCommand(CommandIDs.openJobLog, {
-    label: trans.__('Show Overlay Job Log'),
-    caption: trans.__(
-      'Open the log of a lock or build job, live while it runs'
-    ),
-    describedBy: ID_ARGS,
-    execute: args => run(() => context.openLog(String(args['id'])))
-  });
-
-  app.commands.addCommand(CommandIDs.copyImage, {
-    label: trans.__('Copy Image Name'),
-    caption: trans.__('Copy the name of a built image to the clipboard'),
-    describedBy: {
-      args: {
-        type: 'object' as const,
-        properties: {
-          image: { type: 'string', description: 'The image name:tag' }
-        },
-        required: ['image']
-      }
-    },
-    execute: args => {
-      const image = String(args['image']);
-      Clipboard.copyToSystem(image);
-      Notification.info(trans.__('Copied %1 to the clipboard', image), {
-        autoClose: 3000
-      });
+export function reporting(trans: TranslationBundle) {
+  return async (action: () => Promise<unknown>): Promise<void> => {
+    try {
+      await action();
+    } catch (error) {
+      await showErrorMessage(trans.__('Overlays'), error as Error, [
+        Dialog.okButton({ label: trans.__('OK') })
+      ]);
     }
-  });
+  };
 }
 
 namespace Private {
@@ -603,21 +527,6 @@ namespace Private {
           name,
           folder
         );
-  }
-
-  /**
-   * Run an action, showing an error dialog instead of failing silently.
-   */
-  export function reporting(trans: TranslationBundle) {
-    return async (action: () => Promise<unknown>): Promise<void> => {
-      try {
-        await action();
-      } catch (error) {
-        await showErrorMessage(trans.__('Overlays'), error as Error, [
-          Dialog.okButton({ label: trans.__('OK') })
-        ]);
-      }
-    };
   }
 
   /**

@@ -2,6 +2,7 @@ import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { isNotFound, OverlaysClient } from './api';
+import { BuildHistory } from './jobs/history';
 import { JobsModel } from './jobs/model';
 import { DEFAULT_SETTINGS, IOverlaysSettings } from './settings';
 import { IOverlays } from './tokens';
@@ -25,6 +26,8 @@ export class OverlaysModel implements IOverlays, IDisposable {
     this.jobs.changed.connect(this._forward, this);
     this.indexChecks = new IndexChecks({ client: this.client });
     this.indexChecks.changed.connect(this._forward, this);
+    this.history = new BuildHistory({ client: this.client, jobs: this.jobs });
+    this.history.changed.connect(this._forward, this);
     // After the workspace is read and drawn: the index is asked in the background.
     this.workspace.changed.connect(
       () => this.indexChecks.request(this.workspace.overlays),
@@ -36,6 +39,11 @@ export class OverlaysModel implements IOverlays, IDisposable {
    * What the package index says of the overlays' packages.
    */
   readonly indexChecks: IndexChecks;
+
+  /**
+   * The overlays' build histories, read when the user opens them.
+   */
+  readonly history: BuildHistory;
 
   /**
    * The REST client of the server extension.
@@ -138,6 +146,7 @@ export class OverlaysModel implements IOverlays, IDisposable {
     this.workspace.changed.disconnect(this._forward, this);
     this.jobs.changed.disconnect(this._forward, this);
     this.indexChecks.dispose();
+    this.history.dispose();
     Signal.clearData(this);
   }
 

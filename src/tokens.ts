@@ -8,6 +8,7 @@ import type { ISignal } from '@lumino/signaling';
 import type { OverlaysClient } from './api';
 import type { JobsModel } from './jobs/model';
 import type { IOverlaysSettings } from './settings';
+import type { BuildHistory } from './jobs/history';
 import type { IndexChecks } from './workspace/indexChecks';
 import type { OverlaysWorkspace } from './workspace/model';
 
@@ -34,6 +35,8 @@ export interface IOverlays {
   readonly jobs: JobsModel;
   /** What the package index says of the overlays' packages (asked later). */
   readonly indexChecks: IndexChecks;
+  /** The overlays' build histories, read when the user opens them. */
+  readonly history: BuildHistory;
   /** The overlays the sidebar shows expanded. */
   readonly expanded: ReadonlySet<string>;
   /** The frontend's version, compared with the server's. */
@@ -118,6 +121,8 @@ export namespace CommandIDs {
   export const cancelJob = 'jupyterlab-overlays:cancel-job';
   export const openJobLog = 'jupyterlab-overlays:open-job-log';
   export const copyImage = 'jupyterlab-overlays:copy-image-name';
+  export const toggleHistory = 'jupyterlab-overlays:toggle-build-history';
+  export const useBuild = 'jupyterlab-overlays:use-build-image';
   export const applyImages = 'jupyterlab-overlays:apply-overlay-images';
   export const createPipeline = 'jupyterlab-overlays:create-pipeline';
   export const openConfigFile = 'jupyterlab-overlays:open-config-file';

@@ -8,6 +8,7 @@ import {
   OverlaysPanelView
 } from '../components/OverlaysPanelView';
 import { BaseImageNote } from '../components/BaseImageNote';
+import { BuildHistoryView } from '../components/BuildHistoryView';
 import { ConfigFilesView } from '../components/ConfigFilesView';
 import { DanglingTagsView } from '../components/DanglingTagsView';
 import { IndexFlag } from '../components/IndexFlag';
@@ -429,6 +430,119 @@ describe('ConfigFilesView', () => {
     );
     act(() => open.click());
     expect(onOpen).toHaveBeenCalledWith('.aicoe-ci.yaml');
+  });
+});
+
+describe('BuildHistoryView', () => {
+  function build(
+    id: string,
+    fields: Partial<OverlaysAPI.IJob> = {}
+  ): OverlaysAPI.IJob {
+    return {
+      id,
+      overlay: 'train',
+      kind: 'build',
+      backend: 'buildah',
+      state: 'succeeded',
+      created: '2026-01-02T03:04:05.000Z',
+      started: '2026-01-02T03:04:05.000Z',
+      finished: '2026-01-02T03:05:35.000Z',
+      image: `localhost/w-train:${id}`,
+      digest: null,
+      source_hash: 'a'.repeat(64),
+      error: null,
+      log_size: 0,
+      progress: {},
+      ...fields
+    };
+  }
+
+  it('opens on demand, marks the image Elyra uses and offers the others', () => {
+    const calls: [string, any][] = [];
+    const run = (command: string, args: any) => calls.push([command, args]);
+    act(() =>
+      root.render(
+        <BuildHistoryView
+          name="train"
+          history={undefined}
+          registeredJob="b3"
+          currentHash={'a'.repeat(64)}
+          run={run}
+          trans={trans}
+        />
+      )
+    );
+    const toggle = container.querySelector('button')!;
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(container.querySelector('li')).toBeNull();
+    act(() => toggle.click());
+    expect(calls).toEqual([[CommandIDs.toggleHistory, { name: 'train' }]]);
+
+    const builds = [
+      build('b3'),
+      build('b2', { state: 'failed', image: null, error: 'boom' }),
+      build('b1', { source_hash: 'b'.repeat(64) })
+    ];
+    act(() =>
+      root.render(
+        <BuildHistoryView
+          name="train"
+          history={{ builds, loading: false, error: null }}
+          registeredJob="b3"
+          currentHash={'a'.repeat(64)}
+          run={run}
+          trans={trans}
+        />
+      )
+    );
+    const rows = [...container.querySelectorAll('[data-history-job]')];
+    expect(rows.map(row => row.getAttribute('data-history-job'))).toEqual([
+      'b3',
+      'b2',
+      'b1'
+    ]);
+    expect(rows[0].textContent).toContain('in Elyra');
+    expect(rows[0].textContent).toContain('01:30');
+    expect(rows[0].textContent).not.toContain('Use in Elyra');
+    expect(rows[1].textContent).toContain('failed');
+    expect(rows[1].textContent).not.toContain('Use in Elyra');
+    expect(rows[2].textContent).toContain('earlier files');
+    const use = [...rows[2].querySelectorAll('button')].find(
+      button => button.textContent === 'Use in Elyra'
+    )!;
+    act(() => use.click());
+    expect(calls[1]).toEqual([CommandIDs.useBuild, { id: 'b1' }]);
+  });
+
+  it('says when there is nothing yet, and why it cannot be read', () => {
+    act(() =>
+      root.render(
+        <BuildHistoryView
+          name="train"
+          history={{ builds: [], loading: false, error: 'Forbidden' }}
+          registeredJob={null}
+          currentHash={null}
+          run={() => 0}
+          trans={trans}
+        />
+      )
+    );
+    expect(container.textContent).toContain(
+      'The history cannot be read: Forbidden'
+    );
+    act(() =>
+      root.render(
+        <BuildHistoryView
+          name="train"
+          history={{ builds: [], loading: false, error: null }}
+          registeredJob={null}
+          currentHash={null}
+          run={() => 0}
+          trans={trans}
+        />
+      )
+    );
+    expect(container.textContent).toContain('No builds yet.');
   });
 });
 

@@ -11,6 +11,7 @@ import {
 } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
+import type { BuildHistory } from '../jobs/history';
 import type { JobsModel } from '../jobs/model';
 import { CommandIDs, isActive, RunCommand } from '../tokens';
 import type { IPackageChecks } from '../workspace/indexChecks';
@@ -18,6 +19,7 @@ import type { IOverlay, IOverlayPackage } from '../workspace/types';
 import { IconButton } from './IconButton';
 import { IndexFlag } from './IndexFlag';
 import { BaseImageNote } from './BaseImageNote';
+import { BuildHistoryView } from './BuildHistoryView';
 import { OverlayJobs } from './OverlayJobs';
 
 /**
@@ -35,6 +37,8 @@ export interface IOverlayListProps {
   checksOf?: (overlay: IOverlay) => IPackageChecks;
   /** The Debian suite of the base image this server makes; else null. */
   debianSuite?: string | null;
+  /** An overlay's build history; undefined while closed. */
+  historyOf?: (name: string) => BuildHistory.IState | undefined;
   run: RunCommand;
   trans: TranslationBundle;
 }
@@ -81,6 +85,7 @@ export function OverlayList(props: IOverlayListProps): JSX.Element {
             jobs={props.jobsOf?.(overlay.name)}
             checks={props.checksOf?.(overlay)}
             debianSuite={props.debianSuite ?? null}
+            history={props.historyOf?.(overlay.name)}
             run={props.run}
             trans={trans}
           />
@@ -103,6 +108,8 @@ export interface IOverlayItemProps {
   checks?: IPackageChecks;
   /** The Debian suite of the base image this server makes; else null. */
   debianSuite?: string | null;
+  /** Its build history; undefined while closed. */
+  history?: BuildHistory.IState;
   run: RunCommand;
   trans: TranslationBundle;
 }
@@ -128,7 +135,8 @@ export function sameOverlayItem(
     a.run !== b.run ||
     a.trans !== b.trans ||
     a.checks !== b.checks ||
-    a.debianSuite !== b.debianSuite
+    a.debianSuite !== b.debianSuite ||
+    a.history !== b.history
   ) {
     return false;
   }
@@ -255,6 +263,16 @@ export function OverlayItemView(props: IOverlayItemProps): JSX.Element {
             aicoeBase={overlay.aicoeBaseImage ?? null}
             trans={trans}
           />
+          {props.jobs && !overlay.nameProblem && (
+            <BuildHistoryView
+              name={name}
+              history={props.history}
+              registeredJob={props.jobs.runtimeImage?.job_id ?? null}
+              currentHash={props.jobs.status?.source_hash ?? null}
+              run={run}
+              trans={trans}
+            />
+          )}
         </div>
       )}
     </li>

@@ -276,6 +276,24 @@ export class JobsModel implements IDisposable {
   }
 
   /**
+   * Make the image of a build that succeeded (an earlier one: a way back)
+   * its overlay's Elyra runtime image. Errors are thrown.
+   */
+  async registerBuild(id: string): Promise<OverlaysAPI.IRegistration> {
+    const registration = await this._client.registerJob(
+      id,
+      this._registration()
+    );
+    this._runtimeImages = {
+      ...this._runtimeImages,
+      [registration.overlay]: registration
+    };
+    this._changed.emit();
+    this._registered.emit(registration);
+    return registration;
+  }
+
+  /**
    * Tell the server an overlay was renamed (`newName`) or deleted (null), so
    * its runtime image and, on a rename, its job history follow. Errors are
    * thrown.
@@ -435,6 +453,7 @@ export namespace JobsModel {
     | 'cancelJob'
     | 'overlayStatus'
     | 'overlayRenamed'
+    | 'registerJob'
   >;
 
   /**

@@ -6,7 +6,7 @@ import {
 import { MainAreaWidget, WidgetTracker } from '@jupyterlab/apputils';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
-import { addJobCommands } from '../commands';
+import { addJobCommands } from '../jobCommands';
 import { notifyJobEnded } from '../jobs/notify';
 import { CommandIDs, IOverlays } from '../tokens';
 import type { JobLogPanel } from '../widgets/JobLogPanel';
@@ -56,7 +56,7 @@ export const jobLogsPlugin: JupyterFrontEndPlugin<void> = {
       }
       app.shell.activateById(widget.id);
     };
-    addJobCommands({ app, jobs, trans, openLog });
+    addJobCommands({ app, jobs, history: overlays.history, trans, openLog });
     void restorer?.restore(logs, {
       command: CommandIDs.openJobLog,
       args: widget => ({ id: widget.content.model.id }),

@@ -75,6 +75,7 @@ export class OverlaysPanel extends ReactWidget {
                 debianSuite={
                   model.server.info?.defaults?.base_image_debian_suite ?? null
                 }
+                historyOf={this._historyOf}
                 run={this._run}
                 trans={this._trans}
               />
@@ -90,6 +91,7 @@ export class OverlaysPanel extends ReactWidget {
   private _jobsOf = (name: string) => this.model.jobs.summary(name);
   private _checksOf = (overlay: IOverlay) =>
     this.model.indexChecks.forOverlay(overlay);
+  private _historyOf = (name: string) => this.model.history.get(name);
   private _openConfigFile = (name: string): void =>
     this._run(CommandIDs.openConfigFile, { name });
   private _trans: TranslationBundle;

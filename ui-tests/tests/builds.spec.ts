@@ -211,3 +211,79 @@ test('lock an overlay: running in the status bar, a notification, then stale aft
     timeout: 15 * 1000
   });
 });
+
+test("go back to an earlier build's image from the build history", async ({
+  page,
+  tmpPath
+}) => {
+  const name = `back-${Date.now() % 100000}`;
+  const python = await serverPython(page);
+  await page.contents.uploadContent(
+    pipfile(python, ['six = "*"']),
+    'text',
+    `overlays/${name}/Pipfile`
+  );
+  await page.contents.uploadContent(
+    notebook(name),
+    'text',
+    `${tmpPath}/uses_six.ipynb`
+  );
+  await page.sidebar.openTab(PANEL);
+  const panel = page.locator(`#${PANEL}`);
+  await panel.getByTitle('Refresh overlays and build tools').click();
+  const overlay = panel.locator(`[data-overlay="${name}"]`);
+  const build = overlay.locator('[data-job-kind="build"]');
+  const buildOnce = async () => {
+    await overlay.locator('[data-action="build"]').click();
+    await expect(build).toHaveAttribute('data-job-state', 'succeeded', {
+      timeout: BUILD_TIMEOUT
+    });
+    return (await build.locator('.jp-OverlaysPanel-image').textContent())!;
+  };
+  const first = await buildOnce();
+  // Other files, another image.
+  await page.contents.uploadContent(
+    pipfile(python, ['six = "*"']) + '# the second build\n',
+    'text',
+    `overlays/${name}/Pipfile`
+  );
+  await panel.getByTitle('Refresh overlays and build tools').click();
+  await expect(overlay.locator('[data-flag="changed"]')).toBeVisible({
+    timeout: 15 * 1000
+  });
+  const second = await buildOnce();
+  expect(second).not.toBe(first);
+
+  // The history lists both; Elyra uses the newest.
+  if (
+    (await overlay
+      .locator('.jp-OverlaysPanel-toggle')
+      .getAttribute('aria-expanded')) !== 'true'
+  ) {
+    await overlay.locator('.jp-OverlaysPanel-toggle').click();
+  }
+  await overlay.getByRole('button', { name: 'Build history' }).click();
+  const rows = overlay.locator('[data-history-job]');
+  await expect(rows).toHaveCount(2);
+  await expect(rows.nth(0)).toContainText(second);
+  await expect(rows.nth(0)).toContainText('in Elyra');
+  await expect(rows.nth(1)).toContainText(first);
+  await expect(rows.nth(1)).toContainText('earlier files');
+
+  // Back to the first image.
+  await rows.nth(1).getByRole('button', { name: 'Use in Elyra' }).click();
+  await expect(
+    page
+      .locator('.jp-toast-container, .Toastify')
+      .getByText(`The runtime image overlay-${name} now names ${first}`)
+  ).toBeVisible();
+  await expect(rows.nth(1)).toHaveAttribute('data-registered', 'true');
+  await expect(rows.nth(0)).not.toHaveAttribute('data-registered', 'true');
+  const listing = await (
+    await page.request.get('/overlays/runtime-images')
+  ).json();
+  const entry = listing.images.find(
+    (image: any) => image.name === `overlay-${name}`
+  );
+  expect(entry.metadata.image_name).toBe(first);
+});

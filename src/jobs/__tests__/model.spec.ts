@@ -128,6 +128,24 @@ class FakeClient implements JobsModel.IClient {
     return created;
   });
 
+  registerJob = jest.fn(
+    async (
+      id: string,
+      settings?: OverlaysAPI.IRegistrationSettings
+    ): Promise<OverlaysAPI.IRegistration> => {
+      const found = this.list.find(item => item.id === id)!;
+      const answer = registration({
+        overlay: found.overlay,
+        name: `overlay-${found.overlay}`,
+        image: found.image,
+        job_id: id,
+        outcome: settings?.pull_policy === 'Always' ? 'updated' : 'created'
+      });
+      this.images = { ...this.images, [found.overlay]: answer };
+      return answer;
+    }
+  );
+
   cancelJob = jest.fn(async (id: string) => {
     this.cancelled.push(id);
     this.list = this.list.map(item =>
@@ -492,6 +510,25 @@ describe('JobsModel', () => {
     await model.refresh();
     await model.refresh();
     expect(registered.mock.calls).toEqual([['b1']]);
+  });
+
+  it('goes back to an earlier build: its image becomes the runtime image', async () => {
+    makeModel(['train'], () => ({ register: true, pull_policy: 'Always' }));
+    client.list = [
+      job('b2', { state: 'succeeded', image: 'x:2' }),
+      job('b1', { state: 'succeeded', image: 'x:1' })
+    ];
+    client.images = { train: registration({ job_id: 'b2', image: 'x:2' }) };
+    await model.refresh();
+    const registered = jest.fn();
+    model.registered.connect((_, item) => registered(item.job_id, item.image));
+    await model.registerBuild('b1');
+    expect(client.registerJob.mock.calls).toEqual([
+      ['b1', { register: true, pull_policy: 'Always' }]
+    ]);
+    expect(model.runtimeImage('train')?.job_id).toBe('b1');
+    expect(model.summary('train').runtimeImage?.image).toBe('x:1');
+    expect(registered.mock.calls).toEqual([['b1', 'x:1']]);
   });
 
   it("sends the user's registration settings with a build, not with a lock", async () => {
