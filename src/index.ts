@@ -9,6 +9,7 @@ import { corePlugin } from './plugins/core';
 import { elyraPlugin } from './plugins/elyra';
 import { jobLogsPlugin } from './plugins/jobLogs';
 import { pipfileTabsPlugin } from './plugins/pipfileTabs';
+import { runningJobsPlugin } from './plugins/runningJobs';
 import { sidebarPlugin } from './plugins/sidebar';
 import { statusBarPlugin } from './plugins/statusBar';
 
@@ -22,6 +23,7 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   jobLogsPlugin,
   pipfileTabsPlugin,
   statusBarPlugin,
+  runningJobsPlugin,
   elyraPlugin
 ];
 

@@ -136,11 +136,20 @@ test('build an overlay, read its log, cancel a second build', async ({
   await expect(build).toHaveAttribute('data-job-state', 'running', {
     timeout: 30 * 1000
   });
+  // JupyterLab's Running panel lists it beside kernels and terminals.
+  await page.sidebar.openTab('jp-running-sessions');
+  const running = page.locator('#jp-running-sessions .jp-OverlaysRunningJob');
+  await expect(running).toHaveCount(1);
+  await expect(running).toContainText(`${name}: build`);
+  await page.sidebar.openTab(PANEL);
   await build.getByTitle('Cancel the build').click();
   await expect(build).toHaveAttribute('data-job-state', 'cancelled', {
     timeout: 60 * 1000
   });
   const cancelAfter = (Date.now() - again) / 1000;
+  await page.sidebar.openTab('jp-running-sessions');
+  await expect(running).toHaveCount(0);
+  await page.sidebar.openTab(PANEL);
 
   const jobs = await serverJobs(page, name);
   expect(jobs.map(job => job.state)).toEqual(['cancelled', 'succeeded']);
