@@ -3,6 +3,7 @@
  */
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
+import { browserMarkersPlugin } from './plugins/browserMarkers';
 import { commandsPlugin } from './plugins/commands';
 import { configFilesPlugin } from './plugins/configFiles';
 import { corePlugin } from './plugins/core';
@@ -24,6 +25,7 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   pipfileTabsPlugin,
   statusBarPlugin,
   runningJobsPlugin,
+  browserMarkersPlugin,
   elyraPlugin
 ];
 

@@ -345,10 +345,33 @@ test.describe('Overlay authoring', () => {
       `${folder}/download_dataset.ipynb`
     ]);
 
+    // The file browser shows both notebooks' overlay beside their names.
+    await page.sidebar.openTab('filebrowser');
+    // (Playwright's text includes the mark, drawn by ::after.)
+    const mark = (file: string) =>
+      page
+        .locator(
+          '.jp-DirListing-item[data-file-type="notebook"] .jp-DirListing-itemText'
+        )
+        .filter({ hasText: new RegExp(`^${file.replace(/\./g, '\\.')}`) });
+    await expect(mark('download_dataset.ipynb')).toHaveAttribute(
+      'data-overlay',
+      name
+    );
+    await expect(mark('download_dataset-Copy1.ipynb')).toHaveAttribute(
+      'data-overlay',
+      name
+    );
+    await expect(mark('train_model.ipynb')).not.toHaveAttribute('data-overlay');
+
     await toasts
       .getByRole('button', { name: 'Remove the tag' })
       .first()
       .click();
+    await expect(mark('download_dataset-Copy1.ipynb')).not.toHaveAttribute(
+      'data-overlay'
+    );
+    await page.sidebar.openTab(PANEL);
     await expect(members).toHaveText([`${folder}/download_dataset.ipynb`]);
     await expect
       .poll(
