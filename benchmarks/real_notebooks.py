@@ -9,9 +9,10 @@ one; nothing of it is in the repository), alone in a scratch folder:
    and the import names), read back as requirement lines;
 2. requirements from pipreqs (``--scan-notebooks --mode no-pin``), the baseline;
 3. for each: a fresh venv (uv, the machine's Python), install the requirements, then
-   import every module the notebook imports that is not in the standard library and
-   not a file beside it (found with CPython's ``ast`` on the code cells, IPython lines
-   blanked), each in a fresh interpreter.
+   import every module the notebook imports that is not in the standard library, not
+   a file beside it and not guarded by ``except ImportError`` (the notebook runs
+   without it: ``try: from StringIO import …``) (found with CPython's ``ast`` on the
+   code cells, IPython lines blanked), each in a fresh interpreter.
 
 A notebook is *restored* when the install succeeds and every import does. Prints a
 table per tool — restored, install failures, import failures by cause — and, of the
@@ -104,12 +105,46 @@ def notebook_modules(path: Path) -> set[str]:
             tree = ast.parse(code)
         except SyntaxError:
             continue
+        guarded = _guarded_imports(tree)
         for node in ast.walk(tree):
+            if node in guarded:
+                continue
             if isinstance(node, ast.Import):
                 found.update(alias.name.split(".")[0] for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 found.add(node.module.split(".")[0])
     return {m for m in found if m not in sys.stdlib_module_names and m != "__future__"}
+
+
+_IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
+
+
+def _guarded_imports(tree: ast.AST) -> set[ast.AST]:
+    """Imports in the body of a ``try`` that catches their failure (``except
+    ImportError`` and the like, or a bare ``except``): the notebook runs without
+    them (``try: from StringIO import … except ImportError: from io import …``), so
+    neither tool is asked to provide them."""
+    guarded: set[ast.AST] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Try):
+            continue
+        names = set()
+        for handler in node.handlers:
+            caught = handler.type
+            if caught is None:
+                names.add("Exception")
+                continue
+            for part in caught.elts if isinstance(caught, ast.Tuple) else [caught]:
+                if isinstance(part, ast.Name):
+                    names.add(part.id)
+        if names & _IMPORT_ERRORS:
+            for statement in node.body:
+                guarded.update(
+                    child
+                    for child in ast.walk(statement)
+                    if isinstance(child, (ast.Import, ast.ImportFrom))
+                )
+    return guarded
 
 
 # --- the two tools ---------------------------------------------------------------------
