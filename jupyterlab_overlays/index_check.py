@@ -18,10 +18,17 @@ import json
 import os
 import re
 import time
+import zipfile
 from dataclasses import asdict, dataclass
+from email.parser import Parser
+from urllib.parse import urljoin
 
+from packaging.markers import UndefinedEnvironmentName
+from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError
+
+from .remote_zip import RangeFile
 
 DEFAULT_INDEX = "https://pypi.org/simple/"
 JSON_TYPE = "application/vnd.pypi.simple.v1+json"
@@ -53,7 +60,9 @@ class Verdict:
     name: str
     #: ``ok``; ``missing`` (no such project); ``no-wheel`` (only sdists: may need a
     #: compiler and system packages); ``yanked`` (every file); ``renamed`` (use
-    #: ``use``); ``unknown`` (the index could not be asked: ``detail`` says why).
+    #: ``use``); ``dependency`` (it installs, but its newest wheel requires a project
+    #: that no longer does: ``detail`` names it); ``unknown`` (the index could not be
+    #: asked: ``detail`` says why).
     status: str
     use: str | None = None
     detail: str | None = None
@@ -113,6 +122,59 @@ def judge(name: str, files: list[dict] | None, python: str) -> Verdict:
     return Verdict(name, "no-wheel", detail=f"no file installs on Python 3.{minor}")
 
 
+def newest_wheel(files: list[dict], minor: int) -> dict | None:
+    """The newest release's wheel that installs on CPython 3.<minor> (not yanked)."""
+    best = None
+    for item in files:
+        name = item["filename"]
+        if item.get("yanked") or not name.endswith(".whl") or not wheel_fits(name, minor):
+            continue
+        version = parse_wheel_filename(name)[1]
+        if best is None or version > best[0]:
+            best = (version, item)
+    return best[1] if best else None
+
+
+def dead_dependencies(metadata: str, python: str) -> list[tuple[str, str]]:
+    """The requirements of a wheel's core metadata (``Requires-Dist``) that name a
+    project which no longer installs (``RENAMED``): ``[(requirement, use instead)]``.
+    Extras and requirements whose marker excludes this Python are left out."""
+    environment = {"python_version": python, "python_full_version": f"{python}.0"}
+    dead = []
+    for line in Parser().parsestr(metadata, headersonly=True).get_all("Requires-Dist") or []:
+        try:
+            requirement = Requirement(line)
+        except InvalidRequirement:
+            continue
+        if requirement.marker is not None:
+            try:
+                if not requirement.marker.evaluate({**environment, "extra": ""}):
+                    continue
+            except UndefinedEnvironmentName:
+                continue
+        name = canonicalize_name(requirement.name)
+        if name in RENAMED:
+            dead.append((str(requirement), RENAMED[name]))
+    return dead
+
+
+def wheel_metadata(url: str, size: int, timeout: float) -> str:
+    """A wheel's ``*.dist-info/METADATA``, read from the index by range requests (for
+    wheels the index offers no separate metadata file for)."""
+    with zipfile.ZipFile(RangeFile(url, size, timeout)) as archive:
+        name = next(
+            (
+                n
+                for n in archive.namelist()
+                if n.count("/") == 1 and n.endswith(".dist-info/METADATA")
+            ),
+            None,
+        )
+        if name is None:
+            raise KeyError("METADATA")
+        return archive.read(name).decode("utf-8", "replace")
+
+
 class IndexChecks:
     """Verdicts for names, from the index, cached per name and Python."""
 
@@ -134,9 +196,44 @@ class IndexChecks:
         except (OSError, HTTPClientError, ValueError) as error:
             return Verdict(name, "unknown", detail=f"the package index is not reachable ({error})")
         verdict = judge(name, files, python)
+        if verdict.status == "ok":
+            verdict = await self._dependencies(verdict, files, python)
         ttl = MISS_CACHE_SECONDS if verdict.status == "missing" else CACHE_SECONDS
         self._cache[key] = (time.monotonic() + ttl, verdict)
         return verdict
+
+    async def _dependencies(self, verdict: Verdict, files: list[dict], python: str) -> Verdict:
+        """``dependency`` when the wheel that would install requires a project that no
+        longer installs (``kats`` → ``fbprophet``); the verdict as it was when the
+        index offers no metadata file (PEP 658) or it cannot be read."""
+        match = PYTHON_RE.fullmatch(python or "")
+        wheel = newest_wheel(files, int(match.group(1)) if match else 11)
+        if wheel is None:
+            return verdict
+        try:
+            url = urljoin(f"{self.url}{canonicalize_name(verdict.name)}/", wheel["url"])
+            if wheel.get("core-metadata") or wheel.get("data-dist-info-metadata"):
+                response = await AsyncHTTPClient().fetch(
+                    url + ".metadata", request_timeout=self.timeout, follow_redirects=True
+                )
+                metadata = response.body.decode("utf-8", "replace")
+            elif wheel.get("size"):
+                metadata = await asyncio.to_thread(wheel_metadata, url, wheel["size"], self.timeout)
+            else:
+                return verdict
+            dead = dead_dependencies(metadata, python)
+        except (OSError, HTTPClientError, ValueError, KeyError, zipfile.BadZipFile):
+            return verdict
+        if not dead:
+            return verdict
+        requirement, use = dead[0]
+        version = parse_wheel_filename(wheel["filename"])[1]
+        return Verdict(
+            verdict.name,
+            "dependency",
+            detail=f"{verdict.name} {version} requires {requirement}, which no longer "
+            f"installs (it became {use}): the build will fail",
+        )
 
     async def _files(self, normalized: str) -> list[dict] | None:
         client = AsyncHTTPClient()

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import io
 import json
 import random
 import re
@@ -49,6 +48,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate_import_tables import GENERIC_NAMES, NAMESPACE_ROOTS, normalize
+
+from jupyterlab_overlays.remote_zip import RangeFile
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "jupyterlab_overlays" / "data" / "providers.json.gz"
@@ -115,42 +116,6 @@ def providers(database: Path) -> tuple[dict[str, list[str]], dict[str, int]]:
 
 
 # --- verification against PyPI --------------------------------------------
-
-
-class RangeFile(io.RawIOBase):
-    """A remote file read by HTTP range requests: enough for `zipfile` to
-    read a wheel's directory without downloading the wheel."""
-
-    def __init__(self, url: str, size: int):
-        self._url = url
-        self._size = size
-        self._position = 0
-
-    def seekable(self) -> bool:
-        return True
-
-    def readable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._position
-
-    def seek(self, offset: int, whence: int = 0) -> int:
-        base = {0: 0, 1: self._position, 2: self._size}[whence]
-        self._position = max(0, base + offset)
-        return self._position
-
-    def read(self, size: int = -1) -> bytes:
-        end = self._size if size < 0 else min(self._size, self._position + size)
-        if end <= self._position:
-            return b""
-        request = urllib.request.Request(  # noqa: S310 (files.pythonhosted.org)
-            self._url, headers={"Range": f"bytes={self._position}-{end - 1}"}
-        )
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (PyPI)
-            data = response.read()
-        self._position += len(data)
-        return data
 
 
 def wheel_top_level(distribution: str, version: str) -> set[str] | None:

@@ -206,7 +206,14 @@ export namespace OverlaysAPI {
    */
   export interface IIndexVerdict {
     name: string;
-    status: 'ok' | 'missing' | 'no-wheel' | 'yanked' | 'renamed' | 'unknown';
+    status:
+      | 'ok'
+      | 'missing'
+      | 'no-wheel'
+      | 'yanked'
+      | 'renamed'
+      | 'dependency'
+      | 'unknown';
     /** For `renamed`: the package to use instead. */
     use: string | null;
     detail: string | null;

@@ -8,7 +8,13 @@ import pytest
 from tornado.httpclient import HTTPClientError
 
 from jupyterlab_overlays.handlers import IndexCheckHandler
-from jupyterlab_overlays.index_check import IndexChecks, judge, wheel_fits
+from jupyterlab_overlays.index_check import (
+    IndexChecks,
+    dead_dependencies,
+    judge,
+    newest_wheel,
+    wheel_fits,
+)
 
 
 @pytest.mark.parametrize(
@@ -76,14 +82,18 @@ async def test_answers_are_cached_per_name_and_python(monkeypatch):
 @pytest.mark.slow
 async def test_real_pypi():
     checks = IndexChecks("https://pypi.org/simple/")
-    verdicts = {v.name: v for v in await checks.check(["requests", "sksurv", "fbprophet",
-                                                       "scikit-survival"], "3.11")}  # fmt: skip
+    names = ["requests", "sksurv", "fbprophet", "scikit-survival", "kats"]
+    verdicts = {v.name: v for v in await checks.check(names, "3.11")}
     if verdicts["requests"].status == "unknown":
         raise AssertionError(f"PyPI not reachable: {verdicts['requests'].detail}")
     assert verdicts["requests"].status == "ok"
     assert verdicts["sksurv"].status == "missing"
     assert (verdicts["fbprophet"].status, verdicts["fbprophet"].use) == ("renamed", "prophet")
     assert verdicts["scikit-survival"].status == "ok"
+    # kats 0.2.0's wheel (no PEP 658 metadata file: read by range requests) pins
+    # fbprophet, which no longer builds.
+    assert verdicts["kats"].status == "dependency"
+    assert "requires fbprophet==0.7.1" in verdicts["kats"].detail
 
 
 async def test_rest_endpoint_refuses_bad_queries(jp_fetch):
@@ -110,3 +120,88 @@ async def test_rest_endpoint_answers_with_the_index_used(jp_fetch, monkeypatch):
         ("six", "ok"),
         ("nope", "missing"),
     ]
+
+
+METADATA = """Metadata-Version: 2.1
+Name: old-tool
+Version: 1.0
+Requires-Dist: numpy (>=1.0)
+Requires-Dist: fbprophet (==0.7.1)
+Requires-Dist: sklearn ; python_version < "3.8"
+Requires-Dist: pandas-profiling ; extra == "report"
+Requires-Dist: pymc3 ; python_version >= "3.9"
+Requires-Dist: not a requirement !!
+
+Long description: Requires-Dist: bs4
+"""
+
+
+def test_dependencies_that_no_longer_install():
+    assert dead_dependencies(METADATA, "3.11") == [
+        ("fbprophet==0.7.1", "prophet"),
+        ('pymc3; python_version >= "3.9"', "pymc"),
+    ]
+    assert dead_dependencies("Metadata-Version: 2.1\nName: fine\n", "3.11") == []
+
+
+def test_the_wheel_that_would_install_is_the_newest_that_fits():
+    files = [
+        {"filename": "tool-1.0-py3-none-any.whl"},
+        {"filename": "tool-3.0-cp312-cp312-manylinux_2_17_x86_64.whl"},
+        {"filename": "tool-2.0-py3-none-any.whl", "yanked": True},
+        {"filename": "tool-1.5-py3-none-any.whl"},
+        {"filename": "tool-4.0.tar.gz"},
+    ]
+    assert newest_wheel(files, 11)["filename"] == "tool-1.5-py3-none-any.whl"
+    assert newest_wheel(files, 12)["filename"].startswith("tool-3.0")
+    assert newest_wheel([{"filename": "tool-1.0.tar.gz"}], 11) is None
+
+
+async def test_a_dependency_is_read_from_the_wheel_when_the_index_has_no_metadata_file(
+    tmp_path,
+):
+    """A local index (http.server: no PEP 658 file, no range requests) serving a real
+    wheel whose metadata pins fbprophet."""
+    import threading
+    import zipfile
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    wheel = tmp_path / "files" / "old_tool-1.0-py3-none-any.whl"
+    wheel.parent.mkdir()
+    with zipfile.ZipFile(wheel, "w") as archive:
+        archive.writestr("old_tool/__init__.py", "")
+        archive.writestr("old_tool-1.0.dist-info/METADATA", METADATA)
+        archive.writestr("old_tool-1.0.dist-info/RECORD", "")
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        checks = IndexChecks(f"http://127.0.0.1:{server.server_port}/simple/")
+        files = [
+            {
+                "filename": wheel.name,
+                "url": f"../../files/{wheel.name}",
+                "size": wheel.stat().st_size,
+            }
+        ]
+
+        async def fake_files(normalized):
+            return files
+
+        checks._files = fake_files
+        (verdict,) = await checks.check(["old-tool"], "3.11")
+        assert verdict.status == "dependency"
+        assert verdict.detail == (
+            "old-tool 1.0 requires fbprophet==0.7.1, which no longer installs "
+            "(it became prophet): the build will fail"
+        )
+        # A wheel the index cannot serve leaves the verdict as the files say.
+        files[0]["url"] = "../../files/gone.whl"
+        again = IndexChecks(checks.url)
+        again._files = fake_files
+        (verdict,) = await again.check(["old-tool"], "3.11")
+        assert (verdict.status, verdict.detail) == ("ok", None)
+    finally:
+        server.shutdown()

@@ -679,4 +679,18 @@ describe('IndexFlag', () => {
       expect(container.innerHTML).toBe('');
     }
   });
+
+  it('names the dependency that will not install in its tooltip', () => {
+    show({
+      name: 'kats',
+      status: 'dependency',
+      use: null,
+      detail:
+        'kats 0.2.0 requires fbprophet==0.7.1, which no longer installs (it became prophet): the build will fail'
+    });
+    const flag = container.querySelector('[data-index-status="dependency"]')!;
+    expect(flag.textContent).toBe('a dependency will not install');
+    expect(flag.getAttribute('title')).toContain('requires fbprophet==0.7.1');
+    expect(flag.querySelector('button')).toBeNull();
+  });
 });

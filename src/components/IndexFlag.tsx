@@ -6,7 +6,8 @@ import { CommandIDs, OverlaysAPI, RunCommand } from '../tokens';
 /**
  * What the package index says of a package that will not install as written,
  * beside its name, with the fix when there is one: remove a name the index
- * does not have, use the new name of a renamed package.
+ * does not have, use the new name of a renamed package. Which dependency
+ * will not install is in the tooltip.
  */
 export function IndexFlag(props: {
   overlay: string;
@@ -23,7 +24,8 @@ export function IndexFlag(props: {
     missing: trans.__('not on the index'),
     'no-wheel': trans.__('no wheel'),
     yanked: trans.__('yanked'),
-    renamed: trans.__('renamed: use %1', verdict.use ?? '')
+    renamed: trans.__('renamed: use %1', verdict.use ?? ''),
+    dependency: trans.__('a dependency will not install')
   }[verdict.status];
   return (
     <span
