@@ -80,6 +80,8 @@ class Registration:
     job_id: str | None = None
     #: Why it failed.
     error: str | None = None
+    #: The source hash of the build it names (to tell when the overlay changed since).
+    source_hash: str | None = None
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -283,10 +285,19 @@ class RuntimeImageRegistrar:
             else:
                 store.save(name, wanted, exists=current is not None)
                 outcome = "updated" if current is not None else "created"
-            return Registration(overlay, name, image, outcome, store.kind, job_id)
+            return Registration(
+                overlay, name, image, outcome, store.kind, job_id, source_hash=source_hash
+            )
         except Exception as error:  # reported to the user, never fails the build
             return Registration(
-                overlay, name, image, "failed", getattr(store, "kind", None), job_id, _why(error)
+                overlay,
+                name,
+                image,
+                "failed",
+                getattr(store, "kind", None),
+                job_id,
+                _why(error),
+                source_hash,
             )
 
     def remove(self, overlay: str) -> Registration:

@@ -347,6 +347,8 @@ export namespace OverlaysAPI {
     job_id: string | null;
     /** Why it failed. */
     error: string | null;
+    /** The source hash of the build it names (older servers: absent). */
+    source_hash?: string | null;
   }
 
   /**

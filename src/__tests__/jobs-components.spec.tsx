@@ -324,6 +324,29 @@ describe('the Elyra runtime image flag', () => {
     expect(flag.getAttribute('title')).toContain('already exists');
   });
 
+  it('warns when Elyra names a build of earlier files', () => {
+    const registered = {
+      overlay: 'train',
+      name: 'overlay-train',
+      image: 'localhost/demo-train:old',
+      outcome: 'updated' as const,
+      store: 'elyra' as const,
+      job_id: 'b1',
+      error: null,
+      source_hash: 'b'.repeat(64)
+    };
+    render({ runtimeImage: registered });
+    const flag = container.querySelector('[data-flag="runtime-image-stale"]')!;
+    expect(flag.textContent).toBe('Elyra: overlay-train (earlier files)');
+    expect(flag.getAttribute('title')).toContain(
+      'It was built from earlier files'
+    );
+    render({ runtimeImage: { ...registered, source_hash: HASH } });
+    expect(
+      container.querySelector('[data-flag="runtime-image"]')!.textContent
+    ).toBe('Elyra: overlay-train');
+  });
+
   it('is absent without a registration', () => {
     render({});
     expect(container.querySelector('[data-flag^="runtime-image"]')).toBeNull();

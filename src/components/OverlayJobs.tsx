@@ -167,7 +167,11 @@ export function OverlayJobs(props: IOverlayJobsProps): JSX.Element {
         />
       )}
       {jobs.runtimeImage && (
-        <RuntimeImageFlag state={jobs.runtimeImage} trans={trans} />
+        <RuntimeImageFlag
+          state={jobs.runtimeImage}
+          currentHash={jobs.status?.source_hash ?? null}
+          trans={trans}
+        />
       )}
       {jobs.lock && (
         <JobBadge
@@ -284,10 +288,13 @@ export function JobBadge(props: {
 }
 
 /**
- * The overlay's Elyra runtime image: its name, or why it is not registered.
+ * The overlay's Elyra runtime image: its name, or why it is not registered;
+ * a warning when it is a build of earlier files than the overlay's now.
  */
 export function RuntimeImageFlag(props: {
   state: OverlaysAPI.IRegistration;
+  /** The source hash a build of the overlay's files would record now. */
+  currentHash?: string | null;
   trans: TranslationBundle;
 }): JSX.Element {
   const { state, trans } = props;
@@ -302,23 +309,37 @@ export function RuntimeImageFlag(props: {
       </span>
     );
   }
+  const where =
+    state.store === 'elyra'
+      ? trans.__('Elyra runtime image %1: %2', state.name, state.image ?? '')
+      : trans.__(
+          'Elyra runtime image %1 (a file Elyra reads when installed): %2',
+          state.name,
+          state.image ?? ''
+        );
+  if (
+    state.source_hash &&
+    props.currentHash &&
+    state.source_hash !== props.currentHash
+  ) {
+    return (
+      <span
+        className="jp-OverlaysPanel-badge jp-mod-warning"
+        data-flag="runtime-image-stale"
+        title={trans.__(
+          '%1. It was built from earlier files: pipelines run without the changes since. Build again, or pick another image in the build history.',
+          where
+        )}
+      >
+        {trans.__('Elyra: %1 (earlier files)', state.name)}
+      </span>
+    );
+  }
   return (
     <span
       className="jp-OverlaysPanel-flag"
       data-flag="runtime-image"
-      title={
-        state.store === 'elyra'
-          ? trans.__(
-              'Elyra runtime image %1: %2',
-              state.name,
-              state.image ?? ''
-            )
-          : trans.__(
-              'Elyra runtime image %1 (a file Elyra reads when installed): %2',
-              state.name,
-              state.image ?? ''
-            )
-      }
+      title={where}
     >
       {trans.__('Elyra: %1', state.name)}
     </span>

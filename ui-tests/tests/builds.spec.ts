@@ -263,6 +263,9 @@ test("go back to an earlier build's image from the build history", async ({
   const second = await buildOnce();
   expect(second).not.toBe(first);
 
+  await expect(overlay.locator('[data-flag="runtime-image"]')).toHaveText(
+    `Elyra: overlay-${name}`
+  );
   // The history lists both; Elyra uses the newest.
   if (
     (await overlay
@@ -288,6 +291,10 @@ test("go back to an earlier build's image from the build history", async ({
   ).toBeVisible();
   await expect(rows.nth(1)).toHaveAttribute('data-registered', 'true');
   await expect(rows.nth(0)).not.toHaveAttribute('data-registered', 'true');
+  // Elyra now runs a build of earlier files than the overlay's: said so.
+  await expect(overlay.locator('[data-flag="runtime-image-stale"]')).toHaveText(
+    `Elyra: overlay-${name} (earlier files)`
+  );
   const listing = await (
     await page.request.get('/overlays/runtime-images')
   ).json();
