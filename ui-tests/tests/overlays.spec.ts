@@ -487,4 +487,62 @@ test.describe('Overlays panel', () => {
       ).toHaveCount(1);
     }
   });
+
+  test('looks the same in the light and the dark theme at the default width', async ({
+    page,
+    tmpPath
+  }) => {
+    // Fixed names and files: the screenshots compare with the committed ones.
+    const name = 'screens-train-model';
+    // No imports: both packages come from the Pipfile, whatever the server's
+    // kernel has installed.
+    const content = JSON.parse(notebook(name));
+    content.cells[0].source = ['print("train")'];
+    await page.contents.uploadContent(
+      JSON.stringify(content),
+      'text',
+      `${tmpPath}/train_model.ipynb`
+    );
+    await page.contents.uploadContent(
+      '[packages]\nrequests = ">=2.31"\nsix = "*"\n\n[requires]\npython_version = "3.11"\n',
+      'text',
+      `overlays/${name}/Pipfile`
+    );
+    await page.sidebar.openTab(PANEL);
+    const panel = page.locator(`#${PANEL}`);
+    await panel.getByTitle('Refresh overlays and build tools').click();
+    const overlay = panel.locator(`[data-overlay="${name}"]`);
+    await overlay.locator('.jp-OverlaysPanel-toggle').click();
+    await expect(overlay.locator('.jp-OverlaysPanel-baseImage')).toBeVisible();
+    await expect(overlay.locator('[data-flag="lock-missing"]')).toBeVisible();
+    // The sidebar at JupyterLab's default width.
+    expect(Math.round((await panel.boundingBox())!.width)).toBeLessThanOrEqual(
+      260
+    );
+
+    for (const theme of ['JupyterLab Light', 'JupyterLab Dark']) {
+      await page.evaluate(
+        name =>
+          (window as any).jupyterapp.commands.execute('apputils:change-theme', {
+            theme: name
+          }),
+        theme
+      );
+      const light = theme === 'JupyterLab Light';
+      await expect(page.locator('body')).toHaveAttribute(
+        'data-jp-theme-light',
+        String(light)
+      );
+      await page.mouse.move(0, 0);
+      await expect(overlay).toHaveScreenshot(
+        light ? 'overlay-light.png' : 'overlay-dark.png',
+        { maxDiffPixelRatio: 0.02, animations: 'disabled' }
+      );
+    }
+    await page.evaluate(() =>
+      (window as any).jupyterapp.commands.execute('apputils:change-theme', {
+        theme: 'JupyterLab Light'
+      })
+    );
+  });
 });
