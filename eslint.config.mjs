@@ -59,6 +59,7 @@ export default tseslint.config(
             '../jobs/model',
             '../model',
             '../notebookAccess',
+            '../packageCommands',
             '../widgets/JobsStatusItem',
             '../widgets/OverlaysPanel',
             '../workspace/files',

@@ -8,6 +8,7 @@ import { INotebookTracker } from '@jupyterlab/notebook';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
 import { addCommands } from '../commands';
+import { addPackageCommands } from '../packageCommands';
 import { CommandIDs, IOverlays } from '../tokens';
 import { notifyJoinedByCopy } from '../workspace/notifyAction';
 
@@ -38,6 +39,7 @@ export const commandsPlugin: JupyterFrontEndPlugin<void> = {
   ): void => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_overlays');
     addCommands({ app, model: overlays, trans, browserFactory, notebooks });
+    addPackageCommands({ app, workspace: overlays.workspace, trans });
     overlays.workspace.warned.connect((_, message) =>
       Notification.warning(message, { autoClose: false })
     );
