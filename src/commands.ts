@@ -20,6 +20,8 @@ import {
   plannedMoves
 } from './widgets/dialogs';
 import type { OverlaysWorkspace } from './workspace/model';
+import { askWriteChanges } from './widgets/changesDialog';
+import type { IFileChange } from './workspace/fileChanges';
 import { notifyAction } from './workspace/notifyAction';
 import { PIPFILE } from './workspace/types';
 
@@ -274,8 +276,25 @@ export function addCommands(context: ICommandContext): void {
           existing: workspace.overlays.map(overlay => overlay.name),
           trans
         });
-        if (newName) {
-          await workspace.renameOverlay(name, newName);
+        if (!newName) {
+          return;
+        }
+        // The YAML files may be the user's: show what changes in them first.
+        const review = model.settings.reviewFileChanges
+          ? (changes: IFileChange[]) =>
+              changes.length === 0
+                ? Promise.resolve(true)
+                : askWriteChanges({
+                    title: trans.__('Rename "%1" to "%2"', name, newName),
+                    message: trans.__(
+                      'The folder, the notebook tags and these entries are renamed:'
+                    ),
+                    changes,
+                    accept: trans.__('Rename'),
+                    trans
+                  })
+          : undefined;
+        if (await workspace.renameOverlay(name, newName, review)) {
           notifyAction(workspace.lastAction, workspace, trans);
           model.expand(newName);
         }
@@ -292,22 +311,22 @@ export function addCommands(context: ICommandContext): void {
       run(async () => {
         const name = String(args['name']);
         const overlay = workspace.overlay(name);
-        const result = await showDialog({
-          title: trans.__('Delete Overlay'),
-          body: Private.deleteMessage(
-            name,
-            overlay?.folder ?? name,
-            overlay?.members.length ?? 0,
+        // One confirmation, with what changes in the files.
+        await workspace.deleteOverlay(name, changes =>
+          askWriteChanges({
+            title: trans.__('Delete Overlay'),
+            message: Private.deleteMessage(
+              name,
+              overlay?.folder ?? name,
+              overlay?.members.length ?? 0,
+              trans
+            ),
+            changes,
+            accept: trans.__('Delete'),
+            warn: true,
             trans
-          ),
-          buttons: [
-            Dialog.cancelButton({ label: trans.__('Cancel') }),
-            Dialog.warnButton({ label: trans.__('Delete') })
-          ]
-        });
-        if (result.button.accept) {
-          await workspace.deleteOverlay(name);
-        }
+          })
+        );
       })
   });
 

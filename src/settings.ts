@@ -28,6 +28,8 @@ export interface IOverlaysSettings {
   registerRuntimeImages: boolean;
   /** Pull policy of those runtime images. */
   runtimeImagePullPolicy: OverlaysAPI.PullPolicy;
+  /** Show the changes to .thoth.yaml and .aicoe-ci.yaml before a rename writes them. */
+  reviewFileChanges: boolean;
 }
 
 export const DEFAULT_SETTINGS: IOverlaysSettings = {
@@ -40,7 +42,8 @@ export const DEFAULT_SETTINGS: IOverlaysSettings = {
   project: '',
   aicoeBaseImage: 'quay.io/thoth-station/s2i-thoth-ubi9-py311:latest',
   registerRuntimeImages: true,
-  runtimeImagePullPolicy: 'IfNotPresent'
+  runtimeImagePullPolicy: 'IfNotPresent',
+  reviewFileChanges: true
 };
 
 const PULL_POLICIES: OverlaysAPI.PullPolicy[] = [
@@ -88,6 +91,7 @@ export function readSettings(
       composite.runtimeImagePullPolicy as OverlaysAPI.PullPolicy
     )
       ? (composite.runtimeImagePullPolicy as OverlaysAPI.PullPolicy)
-      : DEFAULT_SETTINGS.runtimeImagePullPolicy
+      : DEFAULT_SETTINGS.runtimeImagePullPolicy,
+    reviewFileChanges: boolean('reviewFileChanges')
   };
 }

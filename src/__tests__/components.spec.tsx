@@ -11,6 +11,7 @@ import { BaseImageNote } from '../components/BaseImageNote';
 import { BuildHistoryView } from '../components/BuildHistoryView';
 import { ConfigFilesView } from '../components/ConfigFilesView';
 import { DanglingTagsView } from '../components/DanglingTagsView';
+import { FileChangesView } from '../components/FileChangesView';
 import { IndexFlag } from '../components/IndexFlag';
 import { OverlayItemView, sameOverlayItem } from '../components/OverlayList';
 import { OverlaysModel } from '../model';
@@ -589,6 +590,49 @@ describe('BaseImageNote', () => {
       )
     );
     expect(container.innerHTML).toBe('');
+  });
+});
+
+describe('FileChangesView', () => {
+  it('shows each file with its diff; a removed file folded', () => {
+    act(() =>
+      root.render(
+        <FileChangesView
+          changes={[
+            {
+              path: '.thoth.yaml',
+              before: 'runtime_environments:\n  - name: train\n',
+              after: 'runtime_environments:\n  - name: fit\n'
+            },
+            {
+              path: 'overlays/train/Pipfile',
+              before: '[packages]\nsix = "*"\n',
+              after: null
+            }
+          ]}
+          trans={trans}
+        />
+      )
+    );
+    const [thoth, pipfile] = [...container.querySelectorAll('details')];
+    expect(thoth.open).toBe(true);
+    expect(thoth.querySelector('summary')!.textContent).toBe(
+      '.thoth.yaml +1 −1'
+    );
+    expect(
+      [...thoth.querySelectorAll('.jp-OverlaysFileChanges-line')].map(
+        line => line.textContent
+      )
+    ).toEqual([
+      '@@ -1,2 +1,2 @@',
+      ' runtime_environments:',
+      '-  - name: train',
+      '+  - name: fit'
+    ]);
+    expect(pipfile.open).toBe(false);
+    expect(pipfile.querySelector('summary')!.textContent).toBe(
+      'overlays/train/Pipfile removed'
+    );
   });
 });
 

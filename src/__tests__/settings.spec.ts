@@ -13,7 +13,8 @@ describe('readSettings', () => {
         project: 'wine',
         aicoeBaseImage: 'registry.example/base:1',
         registerRuntimeImages: false,
-        runtimeImagePullPolicy: 'Always'
+        runtimeImagePullPolicy: 'Always',
+        reviewFileChanges: false
       })
     ).toEqual({
       pythonVersion: '3.12',
@@ -25,7 +26,8 @@ describe('readSettings', () => {
       project: 'wine',
       aicoeBaseImage: 'registry.example/base:1',
       registerRuntimeImages: false,
-      runtimeImagePullPolicy: 'Always'
+      runtimeImagePullPolicy: 'Always',
+      reviewFileChanges: false
     });
   });
 

@@ -18,10 +18,11 @@ import { IWorkspaceSettings, OverlayError } from './types';
 /** A configuration file and the edit to make to its text. */
 export type ConfigEdit = [string, (text: string) => string];
 
-/** A configuration file's new text. */
+/** A configuration file's new text, and its text now (null: a new file). */
 export interface IPlannedEdit {
   path: string;
   text: string;
+  before: string | null;
 }
 
 /**
@@ -108,7 +109,7 @@ export async function planEdits(
       );
     }
     if (next !== text) {
-      planned.push({ path, text: next });
+      planned.push({ path, text: next, before: text });
     }
   }
   return planned;

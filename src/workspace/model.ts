@@ -9,6 +9,7 @@ import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { IImportEnvironment } from '../imports';
+import type { IFileChange } from './fileChanges';
 import type { ProviderLookup } from './providers';
 import {
   AICOE_FILE,
@@ -519,8 +520,14 @@ export class OverlaysWorkspace implements IDisposable {
 
   /**
    * Rename an overlay: its folder, both YAML entries and its notebooks' tags.
+   * `review` is shown the configuration files' changes before anything is
+   * written; false from it leaves everything as it was (and returns false).
    */
-  async renameOverlay(name: string, newName: string): Promise<void> {
+  async renameOverlay(
+    name: string,
+    newName: string,
+    review?: ReviewChanges
+  ): Promise<boolean> {
     const overlay = this._existing(name);
     const others = this._state.overlays
       .filter(item => item.name !== name)
@@ -534,6 +541,9 @@ export class OverlaysWorkspace implements IDisposable {
       [THOTH_FILE, text => renameThothOverlay(text, name, newName)],
       [AICOE_FILE, text => renameAicoeOverlay(text, name, newName)]
     ]);
+    if (review && !(await review(Private.changes(edits)))) {
+      return false;
+    }
     for (const file of (await this._files.list(overlay.folder)) ?? []) {
       if (file.type !== 'directory') {
         const text = await this._files.read(file.path);
@@ -556,17 +566,31 @@ export class OverlaysWorkspace implements IDisposable {
       files: []
     };
     this._overlayRenamed.emit({ name, newName });
+    return true;
   }
 
   /**
    * Delete an overlay: its folder, both YAML entries, and its notebooks' tags.
+   * `review` is shown what happens to the files first (the configuration
+   * files' changes, the Pipfile removed); false from it deletes nothing.
    */
-  async deleteOverlay(name: string): Promise<void> {
+  async deleteOverlay(name: string, review?: ReviewChanges): Promise<boolean> {
     const overlay = this._existing(name);
     const edits = await this._planEdits([
       [THOTH_FILE, text => removeThothOverlay(text, name)],
       [AICOE_FILE, text => removeAicoeOverlay(text, name)]
     ]);
+    if (review) {
+      const pipfile = `${overlay.folder}/${PIPFILE}`;
+      const text = overlay.hasPipfile ? await this._files.read(pipfile) : null;
+      const changes = Private.changes(edits);
+      if (text !== null) {
+        changes.push({ path: pipfile, before: text, after: null });
+      }
+      if (!(await review(changes))) {
+        return false;
+      }
+    }
     if ((await this._files.list(overlay.folder)) !== null) {
       await this._files.remove(overlay.folder);
     }
@@ -576,6 +600,7 @@ export class OverlaysWorkspace implements IDisposable {
     }
     await this._rebuild();
     this._overlayRenamed.emit({ name, newName: null });
+    return true;
   }
 
   dispose(): void {
@@ -743,6 +768,12 @@ export class OverlaysWorkspace implements IDisposable {
 }
 
 /**
+ * Shown the changes an action would make to files before they are written;
+ * resolves false to cancel the action.
+ */
+export type ReviewChanges = (changes: IFileChange[]) => Promise<boolean>;
+
+/**
  * A namespace for OverlaysWorkspace statics.
  */
 export namespace OverlaysWorkspace {
@@ -780,6 +811,15 @@ export namespace OverlaysWorkspace {
 }
 
 namespace Private {
+  /** Planned configuration edits as file changes. */
+  export function changes(edits: IPlannedEdit[]): IFileChange[] {
+    return edits.map(edit => ({
+      path: edit.path,
+      before: edit.before,
+      after: edit.text
+    }));
+  }
+
   export function majorMinor(version: string | undefined): string {
     return version ? version.split('.').slice(0, 2).join('.') : '';
   }

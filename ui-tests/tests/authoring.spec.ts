@@ -379,4 +379,80 @@ test.describe('Overlay authoring', () => {
       )
       .toBeUndefined();
   });
+
+  test('a rename and a delete show their changes to the YAML files first', async ({
+    page,
+    tmpPath
+  }) => {
+    const name = `yaml-${Date.now() % 100000}`;
+    await createFromFileBrowser(
+      page,
+      `${tmpPath}/notebooks`,
+      'train_model.ipynb',
+      name
+    );
+    const panel = page.locator(`#${PANEL}`);
+    const rename = async () => {
+      await panel
+        .locator(`[data-overlay="${name}"]`)
+        .getByTitle('Rename the overlay')
+        .click();
+      const ask = page.locator('.jp-Dialog');
+      await ask.locator('input').fill(`${name}-fit`);
+      await ask.locator('.jp-Dialog-button.jp-mod-accept').click();
+      const review = page.locator('.jp-Dialog [data-dialog="file-changes"]');
+      await expect(review).toBeVisible();
+      return review;
+    };
+
+    // The diff of each YAML file; Cancel writes nothing.
+    let review = await rename();
+    const thoth = review.locator('[data-file=".thoth.yaml"]');
+    await expect(thoth.locator('.jp-mod-remove')).toContainText([
+      `- name: ${name}`
+    ]);
+    await expect(thoth.locator('.jp-mod-add')).toContainText([
+      `- name: ${name}-fit`
+    ]);
+    await expect(review.locator('[data-file=".aicoe-ci.yaml"]')).toBeVisible();
+    await page
+      .locator('.jp-Dialog')
+      .getByRole('button', { name: 'Cancel' })
+      .click();
+    await expect(panel.locator(`[data-overlay="${name}"]`)).toBeVisible();
+    expect(await readConfig(page, '.thoth.yaml')).toContain(
+      `- name: ${name}\n`
+    );
+
+    review = await rename();
+    await page
+      .locator('.jp-Dialog')
+      .getByRole('button', { name: 'Rename' })
+      .click();
+    await expect(panel.locator(`[data-overlay="${name}-fit"]`)).toBeVisible();
+    expect(await readConfig(page, '.thoth.yaml')).toContain(
+      `- name: ${name}-fit\n`
+    );
+
+    // Deleting asks once, with the entries it removes and the Pipfile.
+    await panel
+      .locator(`[data-overlay="${name}-fit"]`)
+      .getByTitle('Delete the overlay')
+      .click();
+    const dialog = page.locator('.jp-Dialog');
+    await expect(dialog).toContainText(`Delete "${name}-fit"?`);
+    await expect(
+      dialog.locator('[data-file=".thoth.yaml"] .jp-mod-remove', {
+        hasText: `- name: ${name}-fit`
+      })
+    ).toHaveCount(1);
+    await expect(
+      dialog.locator(`[data-file="overlays/${name}-fit/Pipfile"] summary`)
+    ).toContainText('removed');
+    await dialog.locator('.jp-Dialog-button.jp-mod-warn').click();
+    await expect(panel.locator(`[data-overlay="${name}-fit"]`)).toHaveCount(0);
+    expect(await readConfig(page, '.thoth.yaml')).not.toContain(
+      `- name: ${name}-fit\n`
+    );
+  });
 });

@@ -5,6 +5,7 @@ import { IImportEnvironment } from '../../imports';
 import { PipfileError } from '../../overlay';
 import { MemoryFiles } from '../memoryFiles';
 import { OverlaysWorkspace } from '../model';
+import type { IFileChange } from '../fileChanges';
 import { ProviderLookup } from '../providers';
 import { INotebookAccess, IWorkspaceSettings, OverlayError } from '../types';
 
@@ -40,7 +41,8 @@ const SETTINGS: IWorkspaceSettings = {
   project: 'demo',
   aicoeBaseImage: '',
   registerRuntimeImages: true,
-  runtimeImagePullPolicy: 'IfNotPresent'
+  runtimeImagePullPolicy: 'IfNotPresent',
+  reviewFileChanges: true
 };
 
 function workspace(
@@ -74,6 +76,44 @@ function addCell(files: MemoryFiles, path: string, source: string) {
 }
 
 describe('OverlaysWorkspace', () => {
+  it('shows a rename and a delete their file changes first; declined, nothing changes', async () => {
+    const files = demoFiles();
+    const model = workspace(files);
+    await model.scan();
+    await model.createOverlay('train', ['notebooks/train_model.ipynb']);
+    const before = new Map(files.files);
+    const seen: IFileChange[][] = [];
+    const decline = async (changes: IFileChange[]) => {
+      seen.push(changes);
+      return false;
+    };
+
+    expect(await model.renameOverlay('train', 'fit', decline)).toBe(false);
+    expect(await model.deleteOverlay('train', decline)).toBe(false);
+    expect(new Map(files.files)).toEqual(before);
+    expect(model.overlays.map(overlay => overlay.name)).toEqual(['train']);
+
+    const [renamed, deleted] = seen;
+    expect(renamed.map(change => change.path)).toEqual([
+      '.thoth.yaml',
+      '.aicoe-ci.yaml'
+    ]);
+    expect(renamed[0].before).toContain('name: train');
+    expect(renamed[0].after).toContain('name: fit');
+    expect(deleted.map(change => [change.path, change.after === null])).toEqual(
+      [
+        ['.thoth.yaml', false],
+        ['.aicoe-ci.yaml', false],
+        ['overlays/train/Pipfile', true]
+      ]
+    );
+
+    expect(await model.renameOverlay('train', 'fit', async () => true)).toBe(
+      true
+    );
+    expect(model.overlays.map(overlay => overlay.name)).toEqual(['fit']);
+  });
+
   it('reads the base image .aicoe-ci.yaml builds an overlay on', async () => {
     const files = demoFiles();
     const model = workspace(files, {}, { aicoeBaseImage: 'quay.io/x/ubi9:1' });
