@@ -122,6 +122,7 @@ export namespace CommandIDs {
   export const openJobLog = 'jupyterlab-overlays:open-job-log';
   export const copyImage = 'jupyterlab-overlays:copy-image-name';
   export const toggleHistory = 'jupyterlab-overlays:toggle-build-history';
+  export const openRuntimeImage = 'jupyterlab-overlays:open-runtime-image';
   export const useBuild = 'jupyterlab-overlays:use-build-image';
   export const applyImages = 'jupyterlab-overlays:apply-overlay-images';
   export const createPipeline = 'jupyterlab-overlays:create-pipeline';

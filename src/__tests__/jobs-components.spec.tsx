@@ -347,6 +347,27 @@ describe('the Elyra runtime image flag', () => {
     ).toBe('Elyra: overlay-train');
   });
 
+  it("opens an entry Elyra keeps in Elyra's editor", () => {
+    render({
+      runtimeImage: {
+        overlay: 'train',
+        name: 'overlay-train',
+        image: 'x:1',
+        outcome: 'created',
+        store: 'elyra',
+        job_id: 'b1',
+        error: null
+      }
+    });
+    const flag = container.querySelector('[data-flag="runtime-image"]')!;
+    expect(flag.tagName).toBe('BUTTON');
+    expect(flag.getAttribute('title')).toContain('(open it in Elyra)');
+    act(() => (flag as HTMLButtonElement).click());
+    expect(calls).toEqual([
+      [CommandIDs.openRuntimeImage, { name: 'overlay-train' }]
+    ]);
+  });
+
   it('is absent without a registration', () => {
     render({});
     expect(container.querySelector('[data-flag^="runtime-image"]')).toBeNull();

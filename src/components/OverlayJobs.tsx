@@ -170,6 +170,7 @@ export function OverlayJobs(props: IOverlayJobsProps): JSX.Element {
         <RuntimeImageFlag
           state={jobs.runtimeImage}
           currentHash={jobs.status?.source_hash ?? null}
+          run={run}
           trans={trans}
         />
       )}
@@ -295,6 +296,8 @@ export function RuntimeImageFlag(props: {
   state: OverlaysAPI.IRegistration;
   /** The source hash a build of the overlay's files would record now. */
   currentHash?: string | null;
+  /** Given, an entry Elyra keeps is a link to Elyra's editor of it. */
+  run?: RunCommand;
   trans: TranslationBundle;
 }): JSX.Element {
   const { state, trans } = props;
@@ -317,31 +320,40 @@ export function RuntimeImageFlag(props: {
           state.name,
           state.image ?? ''
         );
-  if (
-    state.source_hash &&
-    props.currentHash &&
-    state.source_hash !== props.currentHash
-  ) {
+  const stale =
+    !!state.source_hash &&
+    !!props.currentHash &&
+    state.source_hash !== props.currentHash;
+  const title = stale
+    ? trans.__(
+        '%1. It was built from earlier files: pipelines run without the changes since. Build again, or pick another image in the build history.',
+        where
+      )
+    : where;
+  const label = stale
+    ? trans.__('Elyra: %1 (earlier files)', state.name)
+    : trans.__('Elyra: %1', state.name);
+  const className = stale
+    ? 'jp-OverlaysPanel-badge jp-mod-warning'
+    : 'jp-OverlaysPanel-flag';
+  const flag = stale ? 'runtime-image-stale' : 'runtime-image';
+  const run = props.run;
+  if (run && state.store === 'elyra') {
     return (
-      <span
-        className="jp-OverlaysPanel-badge jp-mod-warning"
-        data-flag="runtime-image-stale"
-        title={trans.__(
-          '%1. It was built from earlier files: pipelines run without the changes since. Build again, or pick another image in the build history.',
-          where
-        )}
+      <button
+        type="button"
+        className={`${className} jp-OverlaysPanel-flagLink`}
+        data-flag={flag}
+        title={trans.__('%1 (open it in Elyra)', title)}
+        onClick={() => run(CommandIDs.openRuntimeImage, { name: state.name })}
       >
-        {trans.__('Elyra: %1 (earlier files)', state.name)}
-      </span>
+        {label}
+      </button>
     );
   }
   return (
-    <span
-      className="jp-OverlaysPanel-flag"
-      data-flag="runtime-image"
-      title={where}
-    >
-      {trans.__('Elyra: %1', state.name)}
+    <span className={className} data-flag={flag} title={title}>
+      {label}
     </span>
   );
 }

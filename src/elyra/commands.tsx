@@ -3,7 +3,12 @@
  * create a pipeline from the overlays' notebooks.
  */
 import { JupyterFrontEnd } from '@jupyterlab/application';
-import { Dialog, showDialog, showErrorMessage } from '@jupyterlab/apputils';
+import {
+  Dialog,
+  Notification,
+  showDialog,
+  showErrorMessage
+} from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
 import { IDocumentManager } from '@jupyterlab/docmanager';
 import { IFileBrowserFactory } from '@jupyterlab/filebrowser';
@@ -78,6 +83,9 @@ interface ITextFile {
   write(text: string): Promise<boolean>;
 }
 
+/** Elyra's command that opens a metadata instance (a runtime image) in its editor. */
+const ELYRA_METADATA_EDITOR = 'elyra-metadata-editor:open';
+
 export function addPipelineCommands(context: IPipelineCommandContext): void {
   const { app, model, trans } = context;
   const { workspace, jobs } = model;
@@ -93,6 +101,44 @@ export function addPipelineCommands(context: IPipelineCommandContext): void {
       (registered?.outcome !== 'failed' ? (registered?.image ?? null) : null)
     );
   };
+
+  app.commands.addCommand(CommandIDs.openRuntimeImage, {
+    label: trans.__('Open Runtime Image in Elyra'),
+    caption: trans.__("Open an overlay's runtime image in Elyra's editor"),
+    describedBy: {
+      args: {
+        type: 'object' as const,
+        properties: {
+          name: {
+            type: 'string',
+            description: 'The runtime image, overlay-<name>'
+          }
+        },
+        required: ['name']
+      }
+    },
+    execute: args => {
+      const name = String(args['name']);
+      if (!app.commands.hasCommand(ELYRA_METADATA_EDITOR)) {
+        Notification.info(
+          trans.__(
+            "Elyra's editor is not available in this JupyterLab: the runtime image %1 is listed once Elyra is.",
+            name
+          ),
+          { autoClose: 5000 }
+        );
+        return;
+      }
+      // Elyra's editor calls onSave after saving: a function, not JSON.
+      const editorArgs: any = {
+        schemaspace: 'runtime-images',
+        schema: 'runtime-image',
+        name,
+        onSave: () => undefined
+      };
+      return app.commands.execute(ELYRA_METADATA_EDITOR, editorArgs);
+    }
+  });
 
   app.commands.addCommand(CommandIDs.applyImages, {
     label: trans.__('Apply Overlay Images to Pipeline'),

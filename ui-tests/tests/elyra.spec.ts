@@ -49,6 +49,17 @@ test('a build is listed among Elyra runtime images and set on an open pipeline',
   const images = page.locator('#elyra-metadata\\:runtime-images');
   await expect(images.getByText(`Overlay ${name}`)).toBeVisible();
 
+  // The sidebar's flag opens the entry in Elyra's own editor.
+  await page.sidebar.openTab(PANEL);
+  await flag.click();
+  const editorTab = page.locator('.lm-DockPanel-tabBar .lm-TabBar-tab', {
+    hasText: `Overlay ${name}`
+  });
+  await expect(editorTab).toBeVisible();
+  await expect(
+    page.locator('.elyra-metadataEditor input').first()
+  ).toBeVisible();
+
   // A pipeline open in the text editor (Open With), not Elyra's: changed
   // through that editor's document too.
   await page.contents.uploadContent(
