@@ -434,6 +434,26 @@ test.describe('Overlay authoring', () => {
       `- name: ${name}-fit\n`
     );
 
+    // One notification for the rename; its Undo puts the old name back and
+    // the notebook stays listed under it (never orphaned).
+    const toasts = page.locator('.jp-toast-container, .Toastify');
+    const renamed = toasts.getByText(`Renamed "${name}" to "${name}-fit".`);
+    await expect(renamed).toHaveCount(1);
+    await toasts.getByRole('button', { name: 'Undo' }).first().click();
+    await expect(panel.locator(`[data-overlay="${name}"]`)).toBeVisible();
+    await expect(
+      panel.locator(`[data-overlay="${name}"] .jp-OverlaysPanel-member`)
+    ).toHaveText([`${tmpPath}/notebooks/train_model.ipynb`]);
+    expect(await readConfig(page, '.thoth.yaml')).toContain(
+      `- name: ${name}\n`
+    );
+    review = await rename();
+    await page
+      .locator('.jp-Dialog')
+      .getByRole('button', { name: 'Rename' })
+      .click();
+    await expect(panel.locator(`[data-overlay="${name}-fit"]`)).toBeVisible();
+
     // Deleting asks once, with the entries it removes and the Pipfile.
     await panel
       .locator(`[data-overlay="${name}-fit"]`)

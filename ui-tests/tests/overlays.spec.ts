@@ -35,6 +35,20 @@ test.describe('Overlays panel', () => {
     await expect(buildah).toHaveClass(/jp-mod-usable/);
     await expect(buildah).toContainText(/version \d+\.\d+/);
     await expect(buildah).toContainText('used');
+    // docker answers here without an engine: its own words are folded away.
+    const docker = panel.locator('[data-tool="docker"]');
+    const why = docker.locator('details.jp-OverlaysPanel-buildToolProblem');
+    if (await why.count()) {
+      expect(
+        await why.evaluate(node => (node as HTMLDetailsElement).open)
+      ).toBe(false);
+      await expect(why.locator('summary')).toHaveText('Why it cannot be used');
+    } else {
+      // A machine without docker: what to install, in one line.
+      await expect(
+        docker.locator('.jp-OverlaysPanel-installHint')
+      ).toBeVisible();
+    }
     await expect(panel.getByRole('alert')).toHaveCount(0);
     await expect(panel.locator('.jp-OverlaysPanel-settingValue')).toHaveText(
       'overlays'
