@@ -27,8 +27,7 @@ import {
   requirementsMetadataPackages,
   requirementValue,
   THOTH_FILE,
-  thothFindings,
-  updatePipfile
+  thothFindings
 } from '../overlay';
 import {
   ConfigEdit,
@@ -36,16 +35,16 @@ import {
   newOverlayEdits,
   planEdits
 } from './configEdits';
-import { diffPackages, IPackageDiff } from './diff';
+import { IPackageDiff } from './diff';
 import { IWorkspaceFiles } from './files';
 import { nameProblemMessage } from './messages';
+import { PackageEdits } from './packageEdits';
 import { WorkspaceScan } from './scan';
 import { filesToRestore, IActionRecord, IUndoPlan, planUndo } from './undo';
 import {
   INotebookAccess,
   IOverlay,
   IWorkspaceSettings,
-  OVERLAY_FILE,
   OverlayError,
   PIPFILE
 } from './types';
@@ -60,6 +59,15 @@ export class OverlaysWorkspace implements IDisposable {
     this._settings = options.settings;
     this._trans = options.trans ?? nullTranslator.load('jupyterlab_overlays');
     this._state = new WorkspaceScan({ ...options, trans: this._trans });
+    this._packages = new PackageEdits({
+      files: this._files,
+      state: this._state,
+      trans: this._trans,
+      settings: this._settings,
+      existing: name => this._existing(name),
+      rebuild: () => this._rebuild(),
+      warn: message => this._warned.emit(message)
+    });
   }
 
   get changed(): ISignal<this, void> {
@@ -431,91 +439,52 @@ export class OverlaysWorkspace implements IDisposable {
   /**
    * What re-extracting an overlay would change in its Pipfile.
    */
-  async preview(name: string): Promise<IPackageDiff> {
-    const overlay = this._existing(name);
-    const entries = await this._state.pipfileEntries(overlay);
-    const requirements = await this._state.overlayRequirements(overlay);
-    return diffPackages(entries, requirements);
+  preview(name: string): Promise<IPackageDiff> {
+    return this._packages.preview(name);
   }
 
   /**
    * Write the chosen part of a diff to the overlay's Pipfile.
    */
-  async apply(name: string, diff: IPackageDiff): Promise<void> {
-    const overlay = this._existing(name);
-    const set: Record<string, PackageValue> = {};
-    for (const requirement of diff.added) {
-      set[requirement.name] = requirementValue(requirement);
-    }
-    for (const { entry, requirement } of diff.changed) {
-      set[entry.key] = requirementValue(requirement);
-    }
-    await this._editPipfile(overlay, {
-      set,
-      remove: diff.removed.map(entry => entry.key)
-    });
+  apply(name: string, diff: IPackageDiff): Promise<void> {
+    return this._packages.apply(name, diff);
   }
 
   /**
    * Set one package's specifier, or add the package.
    */
-  async setPackage(
-    name: string,
-    pkg: string,
-    specifier: string
-  ): Promise<void> {
-    const value = specifier.trim() || '*';
-    await this._editPipfile(this._existing(name), {
-      set: { [pkg.trim()]: value }
-    });
+  setPackage(name: string, pkg: string, specifier: string): Promise<void> {
+    return this._packages.set(name, pkg, specifier);
   }
 
   /**
    * Replace a package by another (a renamed project), keeping its specifier.
    */
-  async replacePackage(
+  replacePackage(
     name: string,
     pkg: string,
     replacement: string
   ): Promise<void> {
-    const overlay = this._existing(name);
-    const specifier =
-      overlay.packages.find(item => item.key === pkg)?.specifier ?? '*';
-    await this._editPipfile(overlay, {
-      set: { [replacement]: specifier },
-      remove: [pkg]
-    });
+    return this._packages.replace(name, pkg, replacement);
   }
 
   /**
    * Remove one package from the Pipfile.
    */
-  async removePackage(name: string, pkg: string): Promise<void> {
-    await this._editPipfile(this._existing(name), { remove: [pkg] });
+  removePackage(name: string, pkg: string): Promise<void> {
+    return this._packages.remove(name, pkg);
   }
 
   /**
    * Pick the distribution of an ambiguous import: the pick becomes an
    * override, and the Pipfile swaps the packages.
    */
-  async pickDistribution(
+  pickDistribution(
     name: string,
     module: string,
     distribution: string
   ): Promise<void> {
-    const overlay = this._existing(name);
-    const previous = overlay.packages.find(pkg => pkg.modules.includes(module));
-    const overrides = { ...overlay.overrides, [module]: distribution };
-    await this._files.write(
-      `${overlay.folder}/${OVERLAY_FILE}`,
-      JSON.stringify({ overrides }, null, 2) + '\n'
-    );
-    const remove =
-      previous && previous.name !== distribution ? [previous.key] : [];
-    await this._editPipfile(overlay, {
-      set: { [distribution]: previous?.specifier ?? '*' },
-      remove
-    });
+    return this._packages.pick(name, module, distribution);
   }
 
   /**
@@ -699,42 +668,6 @@ export class OverlaysWorkspace implements IDisposable {
     }
   }
 
-  private async _editPipfile(
-    overlay: IOverlay,
-    update: Parameters<typeof updatePipfile>[1]
-  ): Promise<void> {
-    const path = `${overlay.folder}/${PIPFILE}`;
-    const text = await this._files.read(path);
-    let next: string;
-    if (text === null) {
-      next = newPipfile(
-        Object.fromEntries(
-          Object.entries(update.set ?? {}).filter(
-            ([key]) => !update.remove?.includes(key)
-          )
-        ),
-        overlay.pythonVersion ??
-          (this._settings().pythonVersion || DEFAULT_PYTHON_VERSION)
-      );
-    } else {
-      const written = updatePipfile(text, update);
-      next = written.text;
-      if (!written.formattingKept) {
-        this._warned.emit(
-          this._trans.__(
-            'The Pipfile of %1 was written anew: its comments and layout could not be kept (%2).',
-            overlay.name,
-            path
-          )
-        );
-      }
-    }
-    if (next !== text) {
-      await this._files.write(path, next);
-    }
-    await this._rebuild();
-  }
-
   /**
    * The new texts of configuration files (see `planEdits`).
    */
@@ -753,6 +686,7 @@ export class OverlaysWorkspace implements IDisposable {
   }
 
   private _files: IWorkspaceFiles;
+  private _packages: PackageEdits;
   private _access: INotebookAccess | null;
   private _settings: () => IWorkspaceSettings;
   private _trans: TranslationBundle;

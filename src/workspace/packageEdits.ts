@@ -1,0 +1,161 @@
+/**
+ * The edits of an overlay's packages: re-extract (preview and apply), set a
+ * version, add, replace or remove a package, pick the package of an
+ * ambiguous import. Each edit keeps the Pipfile's comments and layout where
+ * it can, and says so when it cannot.
+ */
+import { TranslationBundle } from '@jupyterlab/translation';
+
+import {
+  DEFAULT_PYTHON_VERSION,
+  newPipfile,
+  PackageValue,
+  requirementValue,
+  updatePipfile
+} from '../overlay';
+import { diffPackages, IPackageDiff } from './diff';
+import { IWorkspaceFiles } from './files';
+import type { WorkspaceScan } from './scan';
+import { IOverlay, IWorkspaceSettings, OVERLAY_FILE, PIPFILE } from './types';
+
+/**
+ * What package edits need of the workspace.
+ */
+export interface IPackageEditsContext {
+  files: IWorkspaceFiles;
+  state: Pick<WorkspaceScan, 'pipfileEntries' | 'overlayRequirements'>;
+  trans: TranslationBundle;
+  settings: () => IWorkspaceSettings;
+  /** The overlay of that name; throws an OverlayError when there is none. */
+  existing(name: string): IOverlay;
+  /** Read the workspace's state again after a write. */
+  rebuild(): Promise<void>;
+  /** Tell the user something about an edit that succeeded. */
+  warn(message: string): void;
+}
+
+export class PackageEdits {
+  constructor(context: IPackageEditsContext) {
+    this._context = context;
+  }
+
+  /**
+   * What re-extracting an overlay would change in its Pipfile.
+   */
+  async preview(name: string): Promise<IPackageDiff> {
+    const overlay = this._context.existing(name);
+    const entries = await this._context.state.pipfileEntries(overlay);
+    const requirements = await this._context.state.overlayRequirements(overlay);
+    return diffPackages(entries, requirements);
+  }
+
+  /**
+   * Write the chosen part of a diff to the overlay's Pipfile.
+   */
+  async apply(name: string, diff: IPackageDiff): Promise<void> {
+    const overlay = this._context.existing(name);
+    const set: Record<string, PackageValue> = {};
+    for (const requirement of diff.added) {
+      set[requirement.name] = requirementValue(requirement);
+    }
+    for (const { entry, requirement } of diff.changed) {
+      set[entry.key] = requirementValue(requirement);
+    }
+    await this._edit(overlay, {
+      set,
+      remove: diff.removed.map(entry => entry.key)
+    });
+  }
+
+  /**
+   * Set one package's specifier, or add the package.
+   */
+  async set(name: string, pkg: string, specifier: string): Promise<void> {
+    const value = specifier.trim() || '*';
+    await this._edit(this._context.existing(name), {
+      set: { [pkg.trim()]: value }
+    });
+  }
+
+  /**
+   * Replace a package by another (a renamed project), keeping its specifier.
+   */
+  async replace(name: string, pkg: string, replacement: string): Promise<void> {
+    const overlay = this._context.existing(name);
+    const specifier =
+      overlay.packages.find(item => item.key === pkg)?.specifier ?? '*';
+    await this._edit(overlay, {
+      set: { [replacement]: specifier },
+      remove: [pkg]
+    });
+  }
+
+  /**
+   * Remove one package from the Pipfile.
+   */
+  async remove(name: string, pkg: string): Promise<void> {
+    await this._edit(this._context.existing(name), { remove: [pkg] });
+  }
+
+  /**
+   * Pick the distribution of an ambiguous import: the pick becomes an
+   * override, and the Pipfile swaps the packages.
+   */
+  async pick(
+    name: string,
+    module: string,
+    distribution: string
+  ): Promise<void> {
+    const overlay = this._context.existing(name);
+    const previous = overlay.packages.find(pkg => pkg.modules.includes(module));
+    const overrides = { ...overlay.overrides, [module]: distribution };
+    await this._context.files.write(
+      `${overlay.folder}/${OVERLAY_FILE}`,
+      JSON.stringify({ overrides }, null, 2) + '\n'
+    );
+    const remove =
+      previous && previous.name !== distribution ? [previous.key] : [];
+    await this._edit(overlay, {
+      set: { [distribution]: previous?.specifier ?? '*' },
+      remove
+    });
+  }
+
+  private async _edit(
+    overlay: IOverlay,
+    update: Parameters<typeof updatePipfile>[1]
+  ): Promise<void> {
+    const path = `${overlay.folder}/${PIPFILE}`;
+    const text = await this._context.files.read(path);
+    let next: string;
+    if (text === null) {
+      next = newPipfile(
+        Object.fromEntries(
+          Object.entries(update.set ?? {}).filter(
+            ([key]) => !update.remove?.includes(key)
+          )
+        ),
+        overlay.pythonVersion ??
+          (this._context.settings().pythonVersion || DEFAULT_PYTHON_VERSION)
+      );
+    } else {
+      const written = updatePipfile(text, update);
+      next = written.text;
+      if (!written.formattingKept) {
+        this._context.warn(
+          this._context.trans.__(
+            'The Pipfile of %1 was written anew: its comments and layout could not be kept (%2).',
+            overlay.name,
+            path
+          )
+        );
+      }
+    }
+    if (next !== text) {
+      await this._context.files.write(path, next);
+    }
+    await this._context.rebuild();
+  }
+
+  private _context: IPackageEditsContext;
+}
