@@ -5,7 +5,8 @@ Called by `make test` once everything is installed. Layers:
   lint      prettier + ESLint + tsc (TypeScript, benchmarks too), ruff check + ruff format
   jest      TypeScript units
   pytest    server units and a real Jupyter server (jp_fetch)
-  package   `pip install` of a wheel built from a clean copy, in a fresh venv
+  package   `pip install` of a wheel built from a clean copy, in a fresh venv (both
+            parts load; the package data is there)
   galata    JupyterLab in Debian's chromium (ui-tests/)
 
 `python scripts/run_tests.py jest pytest` runs only the layers named.
@@ -140,6 +141,16 @@ def package() -> Outcome:
             "server extension": (
                 ["jupyter", "server", "extension", "list"],
                 [r"jupyterlab_overlays enabled", r"jupyterlab_overlays [\d.]+\S* OK"],
+            ),
+            # The package data the server reads (the long-tail import table).
+            "package data": (
+                [
+                    str(venv / "bin" / "python"),
+                    "-c",
+                    "from jupyterlab_overlays import providers; "
+                    "print(providers.lookup(['sksurv']))",
+                ],
+                [r"scikit-survival"],
             ),
         }
         failed = []
