@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import io
 import urllib.request
+from urllib.parse import urlsplit
 
 
 class RangeFile(io.RawIOBase):
     """A remote file of known size, read in ranges (blocking: run it in a thread)."""
 
     def __init__(self, url: str, size: int, timeout: float = 30.0):
+        # An index's file URL: never a local file (file://) or another scheme.
+        if urlsplit(url).scheme not in ("http", "https"):
+            raise ValueError(f"not an http(s) URL: {url[:100]!r}")
         self._url = url
         self._size = size
         self._timeout = timeout

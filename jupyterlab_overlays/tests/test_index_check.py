@@ -205,3 +205,13 @@ async def test_a_dependency_is_read_from_the_wheel_when_the_index_has_no_metadat
         assert (verdict.status, verdict.detail) == ("ok", None)
     finally:
         server.shutdown()
+
+
+def test_a_wheel_url_of_another_scheme_is_never_opened(tmp_path):
+    from jupyterlab_overlays.remote_zip import RangeFile
+
+    secret = tmp_path / "secret"
+    secret.write_text("not for the index")
+    for url in (secret.as_uri(), "ftp://example.org/x.whl", "data:,x"):
+        with pytest.raises(ValueError, match="not an http"):
+            RangeFile(url, 10)
