@@ -16,6 +16,7 @@ import { IndexFlag } from '../components/IndexFlag';
 import { OverlayItemView, sameOverlayItem } from '../components/OverlayList';
 import { OverlaysModel } from '../model';
 import { CommandIDs, OverlaysAPI } from '../tokens';
+import { jobFixture } from '../jobs/__tests__/jobFixture';
 
 (globalThis as any).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -439,23 +440,14 @@ describe('BuildHistoryView', () => {
     id: string,
     fields: Partial<OverlaysAPI.IJob> = {}
   ): OverlaysAPI.IJob {
-    return {
-      id,
-      overlay: 'train',
-      kind: 'build',
-      backend: 'buildah',
+    return jobFixture(id, {
       state: 'succeeded',
       created: '2026-01-02T03:04:05.000Z',
       started: '2026-01-02T03:04:05.000Z',
       finished: '2026-01-02T03:05:35.000Z',
       image: `localhost/w-train:${id}`,
-      digest: null,
-      source_hash: 'a'.repeat(64),
-      error: null,
-      log_size: 0,
-      progress: {},
       ...fields
-    };
+    });
   }
 
   it('opens on demand, marks the image Elyra uses and offers the others', () => {

@@ -15,6 +15,7 @@ import { runningLabel } from '../components/JobsStatusView';
 import { endedMessage } from '../jobs/notify';
 import { JobsModel } from '../jobs/model';
 import { CommandIDs, OverlaysAPI } from '../tokens';
+import { jobFixture } from '../jobs/__tests__/jobFixture';
 
 (globalThis as any).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -23,23 +24,11 @@ const HASH = 'a'.repeat(64);
 const START = Date.parse('2025-01-01T10:00:00.000Z');
 
 function job(fields: Partial<OverlaysAPI.IJob> = {}): OverlaysAPI.IJob {
-  return {
-    id: 'j1',
-    overlay: 'train',
-    kind: 'build',
-    backend: 'buildah',
-    state: 'queued',
+  return jobFixture('j1', {
     created: '2025-01-01T09:59:59.000Z',
-    started: null,
-    finished: null,
-    image: null,
-    digest: null,
     source_hash: HASH,
-    error: null,
-    log_size: 0,
-    progress: {},
     ...fields
-  };
+  });
 }
 
 function jobs(fields: Partial<JobsModel.IOverlayJobs> = {}) {

@@ -2,28 +2,13 @@ import { Signal } from '@lumino/signaling';
 
 import type { OverlaysAPI } from '../../tokens';
 import { BuildHistory, HISTORY_LIMIT } from '../history';
+import { jobFixture } from './jobFixture';
 
 function job(
   id: string,
   fields: Partial<OverlaysAPI.IJob> = {}
 ): OverlaysAPI.IJob {
-  return {
-    id,
-    overlay: 'train',
-    kind: 'build',
-    backend: 'buildah',
-    state: 'succeeded',
-    created: '2025-01-01T00:00:00.000Z',
-    started: null,
-    finished: null,
-    image: `x:${id}`,
-    digest: null,
-    source_hash: 'a'.repeat(64),
-    error: null,
-    log_size: 0,
-    progress: {},
-    ...fields
-  };
+  return jobFixture(id, { state: 'succeeded', image: `x:${id}`, ...fields });
 }
 
 describe('BuildHistory', () => {

@@ -4,28 +4,13 @@ import { JobsModel } from '../model';
 import { Signal } from '@lumino/signaling';
 
 import { isActive, JOB_EVENT, OverlaysAPI } from '../../tokens';
+import { jobFixture } from './jobFixture';
 
 function job(
   id: string,
   fields: Partial<OverlaysAPI.IJob> = {}
 ): OverlaysAPI.IJob {
-  return {
-    id,
-    overlay: 'train',
-    kind: 'build',
-    backend: 'buildah',
-    state: 'queued',
-    created: '2025-01-01T00:00:00.000Z',
-    started: null,
-    finished: null,
-    image: null,
-    digest: null,
-    source_hash: 'a'.repeat(64),
-    error: null,
-    log_size: 0,
-    progress: {},
-    ...fields
-  };
+  return jobFixture(id, fields);
 }
 
 /**

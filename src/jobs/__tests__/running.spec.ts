@@ -2,6 +2,7 @@ import { nullTranslator } from '@jupyterlab/translation';
 
 import type { OverlaysAPI } from '../../tokens';
 import { runningJobs } from '../running';
+import { jobFixture } from './jobFixture';
 
 const trans = nullTranslator.load('jupyterlab_overlays');
 
@@ -9,23 +10,12 @@ function job(
   id: string,
   fields: Partial<OverlaysAPI.IJob> = {}
 ): OverlaysAPI.IJob {
-  return {
-    id,
-    overlay: 'train',
-    kind: 'build',
-    backend: 'buildah',
+  return jobFixture(id, {
     state: 'running',
     created: '2026-01-01T00:00:00.000Z',
     started: '2026-01-01T00:00:00.000Z',
-    finished: null,
-    image: null,
-    digest: null,
-    source_hash: 'a'.repeat(64),
-    error: null,
-    log_size: 0,
-    progress: {},
     ...fields
-  };
+  });
 }
 
 describe('runningJobs', () => {
