@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from dataclasses import asdict
 
 from jupyter_server.auth.decorator import authorized
@@ -35,6 +36,9 @@ from .runtime_images import list_images, metadata_dir
 from .workspace import check_overlay_name
 
 NAMESPACE = "overlays"
+#: An image reference as builds write them: registry/path:tag (no options, no spaces).
+IMAGE_REF_RE = re.compile(r"[a-z0-9][a-z0-9._/:@-]{0,254}")
+MAX_IMAGES = 50
 
 
 class OverlaysHandler(APIHandler):
@@ -245,13 +249,34 @@ class JobRegisterHandler(OverlaysHandler):
         if images is None:
             raise RequestError(409, "This server does not register runtime images.")
         service.overlay_dir(job.overlay)  # 404 when the overlay is gone
-        if await service.image_exists(job.image) is False:
+        if ((await service.image_info(job.image)) or {}).get("exists") is False:
             raise RequestError(
                 409, f"The image {job.image} is no longer on this machine: build the overlay again."
             )
         settings = RegistrationSettings.parse(body.get("runtime_image"), images.defaults)
         registration = await images.register_build(job, job.image, settings)
         self.finish(registration.to_json())
+
+
+class ImagesHandler(OverlaysHandler):
+    """``GET overlays/images?image=<ref>[&image=…]``: whether each built image is still
+    where builds put it, and its size: ``{"images": {<ref>: {"exists", "size"} | null}}``
+    (null: the backend cannot tell, as for images pushed by cluster builds)."""
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        images = [ref.strip() for ref in self.get_arguments("image") if ref.strip()]
+        if not images:
+            raise RequestError(400, "Name at least one image: ?image=<ref>.")
+        if len(images) > MAX_IMAGES:
+            raise RequestError(400, f"At most {MAX_IMAGES} images at a time.")
+        bad = [ref for ref in images if not IMAGE_REF_RE.fullmatch(ref)]
+        if bad:
+            raise RequestError(400, f"Not an image reference: {bad[0][:100]!r}.")
+        service = self.service()
+        answers = await asyncio.gather(*(service.image_info(ref) for ref in images))
+        self.finish({"images": dict(zip(images, answers, strict=True))})
 
 
 class JobLogHandler(OverlaysHandler):
@@ -392,6 +417,7 @@ def setup_handlers(
         ("jobs/([^/]+)", JobHandler),
         ("jobs/([^/]+)/log", JobLogHandler),
         ("jobs/([^/]+)/register", JobRegisterHandler),
+        ("images", ImagesHandler),
         ("overlay-status", OverlayStatusHandler),
         ("runtime-images", RuntimeImagesHandler),
         ("overlay-renamed", OverlayRenamedHandler),

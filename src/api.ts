@@ -114,6 +114,15 @@ export class OverlaysClient {
   }
 
   /**
+   * `GET overlays/images`: whether built images are still there, and their
+   * sizes.
+   */
+  images(refs: string[]): Promise<OverlaysAPI.IImages> {
+    const query = refs.map(ref => `image=${encodeURIComponent(ref)}`).join('&');
+    return this._request<OverlaysAPI.IImages>(`images?${query}`);
+  }
+
+  /**
    * `GET overlays/providers`: the distribution that declares each import
    * name, for names the bundled table does not know.
    */

@@ -229,6 +229,15 @@ export namespace OverlaysAPI {
   }
 
   /**
+   * `GET overlays/images?image=…`: whether each built image is still where
+   * builds put it, and its size as the build tool prints it; null when the
+   * backend cannot tell (images pushed by cluster builds).
+   */
+  export interface IImages {
+    images: Record<string, { exists: boolean; size: string | null } | null>;
+  }
+
+  /**
    * `GET overlays/providers?module=…`: the distribution that declares each
    * module the server's table knows, and the release it was read from.
    */

@@ -169,6 +169,16 @@ class ToolCommands:
         value = output.splitlines()[0].strip()
         return value if value.startswith("sha256:") else f"sha256:{value}"
 
+    async def image_size(self, reference: str) -> str | None:
+        """A local image's size as the tool prints it (``223 MB``); None when the image
+        does not exist."""
+        args = ["images", "--format", "{{.Size}}", reference]
+        if self.name == "buildah":
+            args.insert(1, "--noheading")
+        code, output = await run_quiet(self.command(*args))
+        lines = output.strip().splitlines() if code == 0 else []
+        return lines[0].strip() if lines and lines[0].strip() else None
+
     async def containers(self) -> set[str] | None:
         """Ids of the working containers of buildah / podman builds (None for docker or
         on failure)."""

@@ -72,16 +72,18 @@ class LocalBuildBackend:
             f"Install buildah: {INSTALL_HINTS['buildah']}" + (f" (or: {hint})" if hint else "")
         )
 
-    async def image_exists(self, image: str) -> bool | None:
-        """Whether an image this backend built is still in local storage; None when that
-        cannot be told (a pushed image lives in its registry; no tool runs here)."""
+    async def image_info(self, image: str) -> dict | None:
+        """``{"exists", "size"}`` of an image this backend built, from local storage;
+        None when that cannot be told (a pushed image lives in its registry; no tool
+        runs here)."""
         if not image.startswith("localhost/"):
             return None
         try:
             tool = await self.find_tool()
         except JobError:
             return None
-        return await self.commands(tool).image_id(image) is not None
+        size = await self.commands(tool).image_size(image)
+        return {"exists": size is not None, "size": size}
 
     def commands(self, tool: BuildTool) -> ToolCommands:
         """The command lines of ``tool`` with this server's storage settings."""

@@ -420,10 +420,10 @@ class JobService:
 
         self._save_retry = loop.call_later(SAVE_RETRY_INTERVAL, retry)
 
-    async def image_exists(self, image: str) -> bool | None:
-        """Whether a built image is still where builds put it; None when the build
-        backend cannot tell (cluster builds push to a registry)."""
-        check = getattr(self._make_backend(JobKind.BUILD), "image_exists", None)
+    async def image_info(self, image: str) -> dict | None:
+        """``{"exists", "size"}`` of a built image where builds put it; None when the
+        build backend cannot tell (cluster builds push to a registry)."""
+        check = getattr(self._make_backend(JobKind.BUILD), "image_info", None)
         return None if check is None else await check(image)
 
     def _make_backend(self, kind: JobKind) -> object | str:

@@ -200,6 +200,21 @@ def test_the_base_image_is_made_once(storage):
 
 @slow
 @needs_buildah
+async def test_image_info_says_whether_a_built_image_is_still_there(storage):
+    backend = storage.backend()
+    here = await backend.image_info(BASE)
+    assert here["exists"] is True
+    assert re.fullmatch(r"[\d.]+ ?[kMG]?B", here["size"]), here
+    assert await backend.image_info("localhost/overlays-base:gone") == {
+        "exists": False,
+        "size": None,
+    }
+    # Pushed images live in their registry: not told from here.
+    assert await backend.image_info("quay.io/someone/train:1") is None
+
+
+@slow
+@needs_buildah
 async def test_a_run_step_sees_neither_the_hosts_processes_nor_its_files(storage, tmp_path):
     """OCI isolation where it works (here, with runc): a RUN step's /proc holds its own
     processes only, the host's files are not there, and /proc/1/root is its own root."""

@@ -366,3 +366,27 @@ async def test_rest_register_refuses_what_has_no_image(
         assert error.value.code == code
         assert words in json.loads(error.value.response.body)["message"]
     assert not (metadata_path / "overlay-train.json").exists()
+
+
+async def test_rest_images_says_what_is_still_there(jp_fetch, jp_serverapp, monkeypatch):
+    service = jp_serverapp.web_app.settings[JOBS_SETTING]
+    seen = []
+
+    async def image_info(image):
+        seen.append(image)
+        return None if image.startswith("quay.io/") else {"exists": True, "size": "12 MB"}
+
+    monkeypatch.setattr(service, "image_info", image_info)
+    params = [("image", "localhost/x-train:1"), ("image", "quay.io/me/x:1")]
+    answer = json.loads((await jp_fetch("overlays", "images", params=params)).body)
+    assert answer == {
+        "images": {
+            "localhost/x-train:1": {"exists": True, "size": "12 MB"},
+            "quay.io/me/x:1": None,
+        }
+    }
+    for bad in ([], [("image", "--rm")], [("image", "a b")], [("image", "x")] * 51):
+        with pytest.raises(HTTPClientError) as error:
+            await jp_fetch("overlays", "images", params=bad)
+        assert error.value.code == 400
+    assert seen == ["localhost/x-train:1", "quay.io/me/x:1"]

@@ -474,13 +474,19 @@ describe('BuildHistoryView', () => {
     const builds = [
       build('b3'),
       build('b2', { state: 'failed', image: null, error: 'boom' }),
-      build('b1', { source_hash: 'b'.repeat(64) })
+      build('b1', { source_hash: 'b'.repeat(64) }),
+      build('b0', { source_hash: 'b'.repeat(64) })
     ];
+    const images = {
+      'localhost/w-train:b3': { exists: true, size: '212 MB' },
+      'localhost/w-train:b1': { exists: true, size: '198 MB' },
+      'localhost/w-train:b0': { exists: false, size: null }
+    };
     act(() =>
       root.render(
         <BuildHistoryView
           name="train"
-          history={{ builds, loading: false, error: null }}
+          history={{ builds, images, loading: false, error: null }}
           registeredJob="b3"
           currentHash={'a'.repeat(64)}
           run={run}
@@ -492,9 +498,14 @@ describe('BuildHistoryView', () => {
     expect(rows.map(row => row.getAttribute('data-history-job'))).toEqual([
       'b3',
       'b2',
-      'b1'
+      'b1',
+      'b0'
     ]);
     expect(rows[0].textContent).toContain('in Elyra');
+    expect(rows[0].textContent).toContain('212 MB');
+    // An image removed since: said so, and not offered.
+    expect(rows[3].textContent).toContain('image removed');
+    expect(rows[3].textContent).not.toContain('Use in Elyra');
     expect(rows[0].textContent).toContain('01:30');
     expect(rows[0].textContent).not.toContain('Use in Elyra');
     expect(rows[1].textContent).toContain('failed');
@@ -512,7 +523,12 @@ describe('BuildHistoryView', () => {
       root.render(
         <BuildHistoryView
           name="train"
-          history={{ builds: [], loading: false, error: 'Forbidden' }}
+          history={{
+            builds: [],
+            images: {},
+            loading: false,
+            error: 'Forbidden'
+          }}
           registeredJob={null}
           currentHash={null}
           run={() => 0}
@@ -527,7 +543,7 @@ describe('BuildHistoryView', () => {
       root.render(
         <BuildHistoryView
           name="train"
-          history={{ builds: [], loading: false, error: null }}
+          history={{ builds: [], images: {}, loading: false, error: null }}
           registeredJob={null}
           currentHash={null}
           run={() => 0}

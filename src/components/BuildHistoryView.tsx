@@ -69,6 +69,7 @@ export function BuildHistoryView(props: {
               <HistoryRow
                 key={build.id}
                 build={build}
+                image={build.image ? history.images[build.image] : undefined}
                 registered={build.id === props.registeredJob}
                 current={build.source_hash === props.currentHash}
                 run={run}
@@ -87,6 +88,8 @@ export function BuildHistoryView(props: {
  */
 function HistoryRow(props: {
   build: OverlaysAPI.IJob;
+  /** Whether its image is still there, and its size. */
+  image?: OverlaysAPI.IImages['images'][string];
   registered: boolean;
   /** Built from the overlay's current files. */
   current: boolean;
@@ -96,7 +99,8 @@ function HistoryRow(props: {
   const { build, registered, run, trans } = props;
   const when = new Date(build.created);
   const took = build.finished ? elapsed(build, 0) : null;
-  const usable = build.state === 'succeeded' && !!build.image;
+  const gone = props.image?.exists === false;
+  const usable = build.state === 'succeeded' && !!build.image && !gone;
   return (
     <li
       className="jp-OverlaysPanel-historyItem"
@@ -130,8 +134,27 @@ function HistoryRow(props: {
           {trans.__('earlier files')}
         </span>
       )}
-      {usable && (
-        <code className="jp-OverlaysPanel-image" title={build.image!}>
+      {usable && props.image?.size && (
+        <span
+          className="jp-OverlaysPanel-imageSize"
+          title={trans.__('Image size')}
+        >
+          {props.image.size}
+        </span>
+      )}
+      {gone && (
+        <span
+          className="jp-OverlaysPanel-flag"
+          data-flag="image-gone"
+          title={trans.__(
+            'The image is no longer on this machine: only a new build brings it back.'
+          )}
+        >
+          {trans.__('image removed')}
+        </span>
+      )}
+      {build.state === 'succeeded' && build.image && (
+        <code className="jp-OverlaysPanel-image" title={build.image}>
           {build.image}
         </code>
       )}

@@ -12,6 +12,8 @@ import type { JobsModel } from './model';
 
 /** Jobs asked for per overlay (builds and locks; the builds are kept). */
 export const HISTORY_LIMIT = 30;
+/** Images asked about at a time (the server takes at most 50). */
+const IMAGES_LIMIT = 50;
 
 export class BuildHistory implements IDisposable {
   constructor(options: BuildHistory.IOptions) {
@@ -44,6 +46,7 @@ export class BuildHistory implements IDisposable {
     const before = this._states.get(overlay);
     this._set(overlay, {
       builds: before?.builds ?? [],
+      images: before?.images ?? {},
       loading: true,
       error: null
     });
@@ -53,14 +56,17 @@ export class BuildHistory implements IDisposable {
         overlay,
         limit: HISTORY_LIMIT
       });
+      const builds = answer.jobs.filter(job => job.kind === 'build');
       state = {
-        builds: answer.jobs.filter(job => job.kind === 'build'),
+        builds,
+        images: await this._images(builds),
         loading: false,
         error: null
       };
     } catch (error) {
       state = {
         builds: before?.builds ?? [],
+        images: before?.images ?? {},
         loading: false,
         error: (error as Error).message
       };
@@ -86,6 +92,30 @@ export class BuildHistory implements IDisposable {
     Signal.clearData(this);
   }
 
+  /**
+   * Whether the builds' images are still there and their sizes; nothing
+   * when the server cannot say (older server, offline).
+   */
+  private async _images(
+    builds: OverlaysAPI.IJob[]
+  ): Promise<BuildHistory.IState['images']> {
+    const refs = [
+      ...new Set(
+        builds
+          .filter(build => build.state === 'succeeded' && build.image)
+          .map(build => build.image!)
+      )
+    ].slice(0, IMAGES_LIMIT);
+    if (!refs.length) {
+      return {};
+    }
+    try {
+      return (await this._client.images(refs)).images;
+    } catch {
+      return {};
+    }
+  }
+
   private _set(overlay: string, state: BuildHistory.IState): void {
     this._states.set(overlay, state);
     this._changed.emit();
@@ -97,7 +127,7 @@ export class BuildHistory implements IDisposable {
     }
   }
 
-  private _client: Pick<OverlaysClient, 'jobs'>;
+  private _client: Pick<OverlaysClient, 'jobs' | 'images'>;
   private _states = new Map<string, BuildHistory.IState>();
   private _changed = new Signal<this, void>(this);
   private _isDisposed = false;
@@ -105,7 +135,7 @@ export class BuildHistory implements IDisposable {
 
 export namespace BuildHistory {
   export interface IOptions {
-    client: Pick<OverlaysClient, 'jobs'>;
+    client: Pick<OverlaysClient, 'jobs' | 'images'>;
     jobs: Pick<JobsModel, 'jobEnded'>;
   }
 
@@ -115,6 +145,8 @@ export namespace BuildHistory {
   export interface IState {
     /** Its builds, newest first (the last `HISTORY_LIMIT` jobs' builds). */
     builds: OverlaysAPI.IJob[];
+    /** By image: still there, and its size (null: the server cannot tell). */
+    images: OverlaysAPI.IImages['images'];
     loading: boolean;
     /** Why the history could not be read. */
     error: string | null;

@@ -281,6 +281,12 @@ test("go back to an earlier build's image from the build history", async ({
   await expect(rows.nth(0)).toContainText('in Elyra');
   await expect(rows.nth(1)).toContainText(first);
   await expect(rows.nth(1)).toContainText('earlier files');
+  // Both images are still here: their sizes, as buildah prints them.
+  for (const index of [0, 1]) {
+    await expect(
+      rows.nth(index).locator('.jp-OverlaysPanel-imageSize')
+    ).toHaveText(/^[\d.]+ ?[kMG]?B$/);
+  }
 
   // Back to the first image.
   await rows.nth(1).getByRole('button', { name: 'Use in Elyra' }).click();

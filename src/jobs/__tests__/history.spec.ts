@@ -24,6 +24,11 @@ describe('BuildHistory', () => {
       next: null
     };
   });
+  const images = jest.fn(async (refs: string[]) => ({
+    images: Object.fromEntries(
+      refs.map(ref => [ref, { exists: ref !== 'x:gone', size: '1 MB' }])
+    )
+  }));
   let history: BuildHistory;
 
   beforeEach(() => {
@@ -34,8 +39,9 @@ describe('BuildHistory', () => {
     ];
     fail = null;
     jobs.mockClear();
+    images.mockClear();
     history = new BuildHistory({
-      client: { jobs } as any,
+      client: { jobs, images } as any,
       jobs: { jobEnded: ended } as any
     });
   });
@@ -54,9 +60,12 @@ describe('BuildHistory', () => {
     });
     expect(history.get('train')).toEqual({
       builds: [answer[0], answer[2]],
+      images: { 'x:b2': { exists: true, size: '1 MB' } },
       loading: false,
       error: null
     });
+    // Only the images of builds that succeeded are asked about.
+    expect(images).toHaveBeenCalledWith(['x:b2']);
   });
 
   it("is read again when one of that overlay's jobs ends, not another's", async () => {
