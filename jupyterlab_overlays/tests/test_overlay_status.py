@@ -7,7 +7,7 @@ import json
 import pytest
 from tornado.httpclient import HTTPClientError
 
-from jupyterlab_overlays.jobs.context import source_hash
+from jupyterlab_overlays.jobs.context import DEFAULT_BASE_IMAGE, source_hash
 from jupyterlab_overlays.jobs.pipfile import pipfile_hash
 from jupyterlab_overlays.status import overlay_status
 
@@ -45,6 +45,8 @@ async def test_without_a_lock(jp_fetch, jp_root_dir):
         "overlay": "train",
         "source_hash": source_hash(folder),
         "lock": "missing",
+        # No Containerfile of its own: the server's base image.
+        "base_image": {"image": DEFAULT_BASE_IMAGE, "from": "server"},
     }
 
 

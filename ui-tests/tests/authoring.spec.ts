@@ -57,6 +57,12 @@ test.describe('Overlay authoring', () => {
       'download_dataset.ipynb',
       name
     );
+    // The notebook is not open: the action still ends with one notification,
+    // with its Undo.
+    const toast = page
+      .locator('.jp-toast-container, .Toastify')
+      .getByText(`Created overlay "${name}" with 1 notebook.`);
+    await expect(toast).toHaveCount(1);
 
     // The sidebar shows it, expanded, with the packages of the notebook.
     const overlay = page.locator(`#${PANEL} [data-overlay="${name}"]`);

@@ -143,6 +143,11 @@ test('build an overlay, read its log, cancel a second build', async ({
   await expect(running).toContainText(`${name}: build`);
   await page.sidebar.openTab(PANEL);
   await build.getByTitle('Cancel the build').click();
+  // At once: "cancelling…" until the server says cancelled, never "running".
+  await expect(build.locator('.jp-OverlaysPanel-jobState')).toHaveText(
+    /^(cancelling…|cancelled)$/,
+    { timeout: 1000 }
+  );
   await expect(build).toHaveAttribute('data-job-state', 'cancelled', {
     timeout: 60 * 1000
   });
