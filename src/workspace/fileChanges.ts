@@ -59,14 +59,3 @@ export function diffLines(change: IFileChange, context = 2): IDiffLine[] {
   }
   return lines;
 }
-
-/**
- * Whether a change alters or removes lines a file already has (what the user
- * may have written), not only adds lines or creates the file.
- */
-export function touchesExistingLines(change: IFileChange): boolean {
-  if (change.before === null || change.before === '') {
-    return false;
-  }
-  return diffLines(change, 0).some(line => line.kind === 'remove');
-}

@@ -1,4 +1,4 @@
-import { diffLines, touchesExistingLines } from '../fileChanges';
+import { diffLines } from '../fileChanges';
 
 const THOTH = [
   'host: khemenu.thoth-station.ninja',
@@ -41,24 +41,5 @@ describe('diffLines', () => {
         line => line.kind === 'remove'
       )
     ).toHaveLength(2);
-  });
-});
-
-describe('touchesExistingLines', () => {
-  it('is true for edits and removals of lines a file has, not for additions', () => {
-    const added = THOTH + '  - name: more\n    python_version: "3.12"\n';
-    expect(
-      touchesExistingLines({ path: 'x', before: THOTH, after: added })
-    ).toBe(false);
-    expect(
-      touchesExistingLines({ path: 'x', before: null, after: added })
-    ).toBe(false);
-    expect(
-      touchesExistingLines({
-        path: 'x',
-        before: THOTH,
-        after: THOTH.replace('  - name: prep\n    python_version: "3.11"\n', '')
-      })
-    ).toBe(true);
   });
 });
