@@ -68,6 +68,12 @@ class Verdict:
     detail: str | None = None
 
 
+def python_minor(python: str) -> int:
+    """The minor version of ``3.<minor>`` (11 for anything else)."""
+    match = PYTHON_RE.fullmatch(python or "")
+    return int(match.group(1)) if match else 11
+
+
 def index_url() -> str:
     """The index pip would use: ``PIP_INDEX_URL``, else PyPI's simple API."""
     url = os.environ.get("PIP_INDEX_URL", "").strip() or DEFAULT_INDEX
@@ -108,8 +114,7 @@ def judge(name: str, files: list[dict] | None, python: str) -> Verdict:
     usable = [f for f in files if not f.get("yanked")]
     if not usable:
         return Verdict(name, "yanked", detail="every file on the index is yanked")
-    match = PYTHON_RE.fullmatch(python or "")
-    minor = int(match.group(1)) if match else 11
+    minor = python_minor(python)
     if any(wheel_fits(f["filename"], minor) for f in usable if f["filename"].endswith(".whl")):
         return Verdict(name, "ok")
     if any(f["filename"].endswith((".tar.gz", ".zip")) for f in usable):
@@ -204,10 +209,10 @@ class IndexChecks:
 
     async def _dependencies(self, verdict: Verdict, files: list[dict], python: str) -> Verdict:
         """``dependency`` when the wheel that would install requires a project that no
-        longer installs (``kats`` → ``fbprophet``); the verdict as it was when the
-        index offers no metadata file (PEP 658) or it cannot be read."""
-        match = PYTHON_RE.fullmatch(python or "")
-        wheel = newest_wheel(files, int(match.group(1)) if match else 11)
+        longer installs (``kats`` → ``fbprophet``), read from the index's metadata file
+        (PEP 658) or else from the wheel itself; the verdict as it was when neither can
+        be read."""
+        wheel = newest_wheel(files, python_minor(python))
         if wheel is None:
             return verdict
         try:

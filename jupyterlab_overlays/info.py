@@ -6,6 +6,7 @@ from pathlib import Path
 
 from . import __version__
 from .config import OverlaysConfig
+from .jobs.base_image import made_here
 from .jobs.dialects import ToolCommands
 from .jobs.isolation import isolation_of
 from .tools import probe_tools
@@ -43,10 +44,6 @@ async def server_info(config: OverlaysConfig, root_dir: str) -> dict:
             # What generated Containerfiles start from; a local localhost/… image is made
             # on this server from Debian (jobs/base_image.py), in that suite.
             "base_image": config.base_image,
-            "base_image_debian_suite": (
-                config.base_image_suite
-                if config.build_backend == "local" and config.base_image.startswith("localhost/")
-                else None
-            ),
+            "base_image_debian_suite": config.base_image_suite if made_here(config) else None,
         },
     }

@@ -24,6 +24,12 @@ LABEL_BASE = "io.jupyterlab-overlays.base"
 MMDEBSTRAP_HINT = "apt-get install -y --no-install-recommends mmdebstrap"
 
 
+def made_here(config) -> bool:
+    """Whether this server makes the configured base image itself: a ``localhost/…``
+    image of local builds, made from Debian packages when it does not exist."""
+    return config.build_backend == "local" and config.base_image.startswith("localhost/")
+
+
 class BaseImage:
     """Makes the configured base image when it is a missing ``localhost/…`` one; one
     at a time per server."""
@@ -40,7 +46,7 @@ class BaseImage:
     async def ensure(self, tools: ToolCommands, context: JobContext) -> None:
         """Make the configured ``localhost/…`` base image when it does not exist."""
         base = self.config.base_image
-        if not base.startswith("localhost/"):
+        if not made_here(self.config):
             return
         if self._lock is None:
             self._lock = asyncio.Lock()
