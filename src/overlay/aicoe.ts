@@ -49,14 +49,14 @@ export function aicoeOverlayNames(text: string | null): string[] {
  * The base image AICoE CI builds each overlay on (`build.base-image`), by
  * overlay name; overlays without one are left out.
  */
-export function aicoeBaseImages(text: string | null): Record<string, string> {
-  const bases: Record<string, string> = {};
+export function aicoeBaseImages(text: string | null): Map<string, string> {
+  const bases = new Map<string, string>();
   for (const item of entryList(parseConfig(text), 'overlays')?.items ?? []) {
     const name = isMap(item) ? item.get('name') : undefined;
     const build = isMap(item) ? item.get('build') : undefined;
     const base = isMap(build) ? build.get('base-image') : undefined;
     if (typeof name === 'string' && typeof base === 'string' && base) {
-      bases[name] = base;
+      bases.set(name, base);
     }
   }
   return bases;

@@ -83,7 +83,7 @@ export class WorkspaceScan {
   /** The overlays `.aicoe-ci.yaml` lists. */
   aicoeNames: string[] = [];
   /** The base image `.aicoe-ci.yaml` builds each overlay on, where it names one. */
-  aicoeBases: Record<string, string> = {};
+  aicoeBases = new Map<string, string>();
   /** The texts of `.thoth.yaml` and `.aicoe-ci.yaml` (null: no such file). */
   thothText: string | null = null;
   aicoeText: string | null = null;
@@ -106,10 +106,15 @@ export class WorkspaceScan {
       this.thothText = text;
       this.thothNames = thothOverlayNames(text);
     } else if (path === AICOE_FILE) {
-      this.aicoeText = text;
-      this.aicoeNames = aicoeOverlayNames(text);
-      this.aicoeBases = aicoeBaseImages(text);
+      this._setAicoe(text);
     }
+  }
+
+  /** Take `.aicoe-ci.yaml`'s text (null: no file): its overlays and their bases. */
+  private _setAicoe(text: string | null): void {
+    this.aicoeText = text;
+    this.aicoeNames = text === null ? [] : aicoeOverlayNames(text);
+    this.aicoeBases = text === null ? new Map() : aicoeBaseImages(text);
   }
 
   /**
@@ -155,12 +160,9 @@ export class WorkspaceScan {
     }
     this.overlaysFolder = folder;
     this.aicoeNames = [];
-    this.aicoeBases = {};
+    this.aicoeBases = new Map();
     try {
-      const aicoe = await this._files.read(AICOE_FILE);
-      this.aicoeText = aicoe;
-      this.aicoeNames = aicoe === null ? [] : aicoeOverlayNames(aicoe);
-      this.aicoeBases = aicoe === null ? {} : aicoeBaseImages(aicoe);
+      this._setAicoe(await this._files.read(AICOE_FILE));
     } catch (error) {
       problems.push(`${AICOE_FILE}: ${(error as Error).message}`);
     }
@@ -269,12 +271,7 @@ export class WorkspaceScan {
       members,
       inThoth: this.thothNames.includes(name),
       inAicoe: this.aicoeNames.includes(name),
-      aicoeBaseImage: Object.prototype.hasOwnProperty.call(
-        this.aicoeBases,
-        name
-      )
-        ? this.aicoeBases[name]
-        : null,
+      aicoeBaseImage: this.aicoeBases.get(name) ?? null,
       overrides: await this._readOverrides(folder),
       outOfDate: false,
       syntaxErrors: members.flatMap(path => {

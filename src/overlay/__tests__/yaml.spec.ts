@@ -178,10 +178,10 @@ describe('.aicoe-ci.yaml', () => {
       '  - just a string',
       ''
     ].join('\n');
-    expect(aicoeBaseImages(text)).toEqual({
-      train: 'quay.io/thoth-station/s2i-thoth-ubi9-py311:latest'
-    });
-    expect(aicoeBaseImages(null)).toEqual({});
+    expect(aicoeBaseImages(text)).toEqual(
+      new Map([['train', 'quay.io/thoth-station/s2i-thoth-ubi9-py311:latest']])
+    );
+    expect(aicoeBaseImages(null)).toEqual(new Map());
   });
 
   it('is created with the overlays-build check and the spelling AICoE CI reads', () => {
