@@ -18,6 +18,8 @@ A notebook is *restored* when the install succeeds and every import does. Prints
 table per tool — restored, install failures, import failures by cause — and, of the
 notebooks ours does not restore, how many the sidebar flags before any build (the
 server's index checks, ``jupyterlab_overlays/index_check.py``, on the same names).
+*ours, fixed* is ours after a user takes every one-click fix those flags offer
+(remove, use the new name, hold back dependencies), installed and imported again.
 Never fails.
 
     .venv/bin/python benchmarks/real_notebooks.py [CORPUS] [--limit N] [--jobs 2]
@@ -48,7 +50,9 @@ import tomllib
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from jupyterlab_overlays.index_check import IndexChecks  # noqa: E402
+from packaging.utils import canonicalize_name  # noqa: E402
+
+from jupyterlab_overlays.index_check import IndexChecks, Verdict  # noqa: E402
 
 CLI = ROOT / "scripts" / "overlays-cli.mjs"
 TOOLS = Path.home() / ".cache/jupyterlab-overlays/bench-tools"
@@ -229,13 +233,36 @@ def cause(result: dict) -> str:
     return "missing module" if kinds == {"ModuleNotFoundError"} else "import error"
 
 
-def flagged(requirements: list[str] | None) -> list[str]:
-    """The names the sidebar would flag (index checks for Python 3.11)."""
+def requirement_name(line: str) -> str:
+    return re.split(r"[<>=!~ ;\[]", line, maxsplit=1)[0]
+
+
+def flags(requirements: list[str] | None) -> list[Verdict]:
+    """What the sidebar would flag (index checks for Python 3.11)."""
     if not requirements:
         return []
-    names = [re.split(r"[<>=!~ ;\[]", line, maxsplit=1)[0] for line in requirements]
+    names = [requirement_name(line) for line in requirements]
     verdicts = asyncio.run(IndexChecks().check(names, "3.11"))
-    return [f"{v.name}: {v.status}" for v in verdicts if v.status not in ("ok", "unknown")]
+    return [v for v in verdicts if v.status not in ("ok", "unknown")]
+
+
+def fixed(requirements: list[str], verdicts: list[Verdict]) -> list[str]:
+    """The requirements after every one-click fix the sidebar offers: *Remove* (not
+    on the index), *Use* (renamed), *Hold back* (a cap joins the package's
+    specifier, or adds it), as ``IndexFlag.tsx`` and ``packageEdits.ts`` do."""
+    lines = {canonicalize_name(requirement_name(line)): line for line in requirements}
+    for verdict in verdicts:
+        key = canonicalize_name(verdict.name)
+        if verdict.status == "missing":
+            lines.pop(key, None)
+        elif verdict.status == "renamed" and verdict.use and key in lines:
+            lines[canonicalize_name(verdict.use)] = lines.pop(key).replace(
+                requirement_name(lines[key]), verdict.use, 1
+            )
+        for name, cap in (verdict.pins or {}).items() if verdict.status == "held-back" else ():
+            line = lines.get(canonicalize_name(name), name)
+            lines[canonicalize_name(name)] = f"{line},{cap}" if line != name else f"{name}{cap}"
+    return list(lines.values())
 
 
 def score(notebook: Path, uv: Path, pipreqs: Path) -> dict:
@@ -253,7 +280,16 @@ def score(notebook: Path, uv: Path, pipreqs: Path) -> dict:
             else:
                 row[tool] = {"requirements": made, **restore(made, modules, scratch, uv)}
         row[tool]["cause"] = cause(row[tool])
-    row["ours"]["flagged"] = flagged(row["ours"]["requirements"])
+    verdicts = flags(row["ours"]["requirements"])
+    row["ours"]["flagged"] = [f"{v.name}: {v.status}" for v in verdicts]
+    after = fixed(row["ours"]["requirements"] or [], verdicts)
+    if row["ours"]["requirements"] is None or after == row["ours"]["requirements"]:
+        row["fixed"] = {**row["ours"], "changed": False}
+    else:
+        with tempfile.TemporaryDirectory(prefix="real-nb-") as tmp:
+            row["fixed"] = {"requirements": after, **restore(after, modules, Path(tmp), uv)}
+        row["fixed"]["changed"] = True
+        row["fixed"]["cause"] = cause(row["fixed"])
     return row
 
 
@@ -280,17 +316,23 @@ def main() -> None:
         args.results.write_text(json.dumps(rows, indent=1))
     print(f"\n{len(rows)} notebooks from {len(projects)} projects, "
           f"{time.monotonic() - start:.0f} s, Python {sys.version.split()[0]}")  # fmt: skip
-    print(f"{'':<18}{'ours':>8}{'pipreqs':>10}")
+    print(f"{'':<18}{'ours':>8}{'ours, fixed':>13}{'pipreqs':>10}")
     for kind in ("restored", "install failed", "missing module", "import error", "no requirements"):
-        counts = [sum(r[t]["cause"] == kind for r in rows) for t in ("ours", "pipreqs")]
-        print(f"{kind:<18}{counts[0]:>8}{counts[1]:>10}")
+        counts = [sum(r[t]["cause"] == kind for r in rows) for t in ("ours", "fixed", "pipreqs")]
+        print(f"{kind:<18}{counts[0]:>8}{counts[1]:>13}{counts[2]:>10}")
     failed = [r for r in rows if r["ours"]["cause"] != "restored"]
     shown = [r for r in failed if r["ours"]["flagged"]]
     print(
         f"ours not restored: {len(failed)}, of which flagged in the sidebar before the "
         f"build: {len(shown)} ({Counter(f for r in shown for f in r['ours']['flagged'])})"
     )
-    for tool in ("ours", "pipreqs"):
+    changed = [r for r in rows if r["fixed"]["changed"]]
+    print(
+        f"the sidebar's one-click fixes change {len(changed)} notebooks' requirements: "
+        f"{sum(r['ours']['cause'] == 'restored' for r in changed)} restored before, "
+        f"{sum(r['fixed']['cause'] == 'restored' for r in changed)} after"
+    )
+    for tool in ("ours", "fixed", "pipreqs"):
         restored = sum(r[tool]["cause"] == "restored" for r in rows)
         print(
             f"{tool}: {restored}/{len(rows)} restored ({100 * restored / max(1, len(rows)):.0f}%)"

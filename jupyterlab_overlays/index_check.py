@@ -25,10 +25,12 @@ from urllib.parse import urljoin
 
 from packaging.markers import UndefinedEnvironmentName
 from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
+from packaging.utils import canonicalize_name, parse_wheel_filename
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 
+from .held_back import cap, held_back, releases
 from .remote_zip import RangeFile
+from .wheels import file_fits, wheel_fits
 
 DEFAULT_INDEX = "https://pypi.org/simple/"
 JSON_TYPE = "application/vnd.pypi.simple.v1+json"
@@ -61,11 +63,15 @@ class Verdict:
     #: ``ok``; ``missing`` (no such project); ``no-wheel`` (only sdists: may need a
     #: compiler and system packages); ``yanked`` (every file); ``renamed`` (use
     #: ``use``); ``dependency`` (it installs, but its newest wheel requires a project
-    #: that no longer does: ``detail`` names it); ``unknown`` (the index could not be
-    #: asked: ``detail`` says why).
+    #: that no longer does: ``detail`` names it); ``held-back`` (newer releases need a
+    #: newer Python, and dependencies released since may break the one this Python
+    #: gets: ``pins`` holds them back); ``unknown`` (the index could not be asked:
+    #: ``detail`` says why).
     status: str
     use: str | None = None
     detail: str | None = None
+    #: For ``held-back``: the specifiers to add, by package (``{"matplotlib": "<3.11"}``).
+    pins: dict[str, str] | None = None
 
 
 def python_minor(python: str) -> int:
@@ -78,30 +84,6 @@ def index_url() -> str:
     """The index pip would use: ``PIP_INDEX_URL``, else PyPI's simple API."""
     url = os.environ.get("PIP_INDEX_URL", "").strip() or DEFAULT_INDEX
     return url if url.endswith("/") else url + "/"
-
-
-def wheel_fits(filename: str, minor: int) -> bool:
-    """Whether a wheel installs on CPython 3.<minor> on Linux x86-64."""
-    try:
-        _name, _version, _build, tags = parse_wheel_filename(filename)
-    except InvalidWheelFilename:
-        return False
-    for tag in tags:
-        platform_ok = tag.platform == "any" or (
-            tag.platform.endswith("x86_64")
-            and (tag.platform.startswith(("manylinux", "linux", "musllinux")))
-        )
-        if not platform_ok:
-            continue
-        interpreter, abi = tag.interpreter, tag.abi
-        if interpreter in ("py3", f"py3{minor}") and abi == "none":
-            return True
-        if interpreter == f"cp3{minor}":
-            return True
-        match = re.fullmatch(r"cp3(\d+)", interpreter)
-        if match and abi == "abi3" and int(match.group(1)) <= minor:
-            return True
-    return False
 
 
 def judge(name: str, files: list[dict] | None, python: str) -> Verdict:
@@ -132,7 +114,7 @@ def newest_wheel(files: list[dict], minor: int) -> dict | None:
     best = None
     for item in files:
         name = item["filename"]
-        if item.get("yanked") or not name.endswith(".whl") or not wheel_fits(name, minor):
+        if item.get("yanked") or not name.endswith(".whl") or not file_fits(item, minor):
             continue
         version = parse_wheel_filename(name)[1]
         if best is None or version > best[0]:
@@ -140,12 +122,11 @@ def newest_wheel(files: list[dict], minor: int) -> dict | None:
     return best[1] if best else None
 
 
-def dead_dependencies(metadata: str, python: str) -> list[tuple[str, str]]:
-    """The requirements of a wheel's core metadata (``Requires-Dist``) that name a
-    project which no longer installs (``RENAMED``): ``[(requirement, use instead)]``.
-    Extras and requirements whose marker excludes this Python are left out."""
+def requirements(metadata: str, python: str) -> list[Requirement]:
+    """The requirements of a wheel's core metadata (``Requires-Dist``) that install on
+    this Python: extras and requirements whose marker excludes it are left out."""
     environment = {"python_version": python, "python_full_version": f"{python}.0"}
-    dead = []
+    wanted = []
     for line in Parser().parsestr(metadata, headersonly=True).get_all("Requires-Dist") or []:
         try:
             requirement = Requirement(line)
@@ -157,10 +138,18 @@ def dead_dependencies(metadata: str, python: str) -> list[tuple[str, str]]:
                     continue
             except UndefinedEnvironmentName:
                 continue
-        name = canonicalize_name(requirement.name)
-        if name in RENAMED:
-            dead.append((str(requirement), RENAMED[name]))
-    return dead
+        wanted.append(requirement)
+    return wanted
+
+
+def dead_dependencies(metadata: str, python: str) -> list[tuple[str, str]]:
+    """The requirements of a wheel's core metadata that name a project which no longer
+    installs (``RENAMED``): ``[(requirement, use instead)]``."""
+    return [
+        (str(requirement), RENAMED[canonicalize_name(requirement.name)])
+        for requirement in requirements(metadata, python)
+        if canonicalize_name(requirement.name) in RENAMED
+    ]
 
 
 def wheel_metadata(url: str, size: int, timeout: float) -> str:
@@ -187,6 +176,7 @@ class IndexChecks:
         self.url = url or index_url()
         self.timeout = timeout
         self._cache: dict[tuple[str, str], tuple[float, Verdict]] = {}
+        self._files_cache: dict[str, tuple[float, list[dict] | None]] = {}
 
     async def check(self, names: list[str], python: str) -> list[Verdict]:
         return list(await asyncio.gather(*(self._one(name, python) for name in names)))
@@ -197,7 +187,7 @@ class IndexChecks:
         if cached and cached[0] > time.monotonic():
             return Verdict(**{**asdict(cached[1]), "name": name})
         try:
-            files = await self._files(key[0])
+            files = await self._files_cached(key[0])
         except (OSError, HTTPClientError, ValueError) as error:
             return Verdict(name, "unknown", detail=f"the package index is not reachable ({error})")
         verdict = judge(name, files, python)
@@ -208,37 +198,83 @@ class IndexChecks:
         return verdict
 
     async def _dependencies(self, verdict: Verdict, files: list[dict], python: str) -> Verdict:
-        """``dependency`` when the wheel that would install requires a project that no
-        longer installs (``kats`` → ``fbprophet``), read from the index's metadata file
-        (PEP 658) or else from the wheel itself; the verdict as it was when neither can
-        be read."""
-        wheel = newest_wheel(files, python_minor(python))
+        """What the requirements of the wheel that would install say, read from the
+        index's metadata file (PEP 658) or else from the wheel itself: ``dependency``
+        when one names a project that no longer installs (``kats`` → ``fbprophet``);
+        ``held-back`` when this Python gets an older release than the newest and
+        dependencies released since need holding back with it (``held_back.py``); the
+        verdict as it was when the metadata cannot be read."""
+        minor = python_minor(python)
+        wheel = newest_wheel(files, minor)
         if wheel is None:
             return verdict
+        metadata = await self._metadata(verdict.name, wheel)
+        if metadata is None:
+            return verdict
+        version = parse_wheel_filename(wheel["filename"])[1]
+        dead = dead_dependencies(metadata, python)
+        if dead:
+            requirement, use = dead[0]
+            return Verdict(
+                verdict.name,
+                "dependency",
+                detail=f"{verdict.name} {version} requires {requirement}, which no longer "
+                f"installs (it became {use}): the build will fail",
+            )
+        moved_on = held_back(releases(files, minor))
+        if moved_on is None or moved_on.last != version:
+            return verdict
+        wanted = requirements(metadata, python)
+        tables = await asyncio.gather(
+            *(self._files_cached(canonicalize_name(r.name)) for r in wanted),
+            return_exceptions=True,
+        )
+        caps = [
+            found
+            for requirement, table in zip(wanted, tables, strict=True)
+            if isinstance(table, list)
+            and (found := cap(requirement, releases(table, minor), moved_on.since))
+        ]
+        if not caps:
+            return verdict
+        return Verdict(
+            verdict.name,
+            "held-back",
+            detail=f"{verdict.name} {version} is its last release for Python 3.{minor} "
+            f"({moved_on.next} needs a newer Python, since {moved_on.since:%Y-%m-%d}); "
+            "releases of its dependencies made since may not work with it: "
+            + ", ".join(f"{c.name} {c.newest}" for c in caps)
+            + ". Hold them back: "
+            + ", ".join(f"{c.name} {c.specifier}" for c in caps)
+            + ".",
+            pins={c.name: c.specifier for c in caps},
+        )
+
+    async def _metadata(self, name: str, wheel: dict) -> str | None:
+        """A wheel's core metadata: the index's PEP 658 file, else read from the wheel
+        by range requests; None when neither can be read."""
         try:
-            url = urljoin(f"{self.url}{canonicalize_name(verdict.name)}/", wheel["url"])
+            url = urljoin(f"{self.url}{canonicalize_name(name)}/", wheel["url"])
             if wheel.get("core-metadata") or wheel.get("data-dist-info-metadata"):
                 response = await AsyncHTTPClient().fetch(
                     url + ".metadata", request_timeout=self.timeout, follow_redirects=True
                 )
-                metadata = response.body.decode("utf-8", "replace")
-            elif wheel.get("size"):
-                metadata = await asyncio.to_thread(wheel_metadata, url, wheel["size"], self.timeout)
-            else:
-                return verdict
-            dead = dead_dependencies(metadata, python)
+                return response.body.decode("utf-8", "replace")
+            if wheel.get("size"):
+                return await asyncio.to_thread(wheel_metadata, url, wheel["size"], self.timeout)
         except (OSError, HTTPClientError, ValueError, KeyError, zipfile.BadZipFile):
-            return verdict
-        if not dead:
-            return verdict
-        requirement, use = dead[0]
-        version = parse_wheel_filename(wheel["filename"])[1]
-        return Verdict(
-            verdict.name,
-            "dependency",
-            detail=f"{verdict.name} {version} requires {requirement}, which no longer "
-            f"installs (it became {use}): the build will fail",
-        )
+            return None
+        return None
+
+    async def _files_cached(self, normalized: str) -> list[dict] | None:
+        """A project's files, kept as long as a verdict (dependencies are shared)."""
+        cached = self._files_cache.get(normalized)
+        if cached and cached[0] > time.monotonic():
+            return cached[1]
+        files = await self._files(normalized)
+        ttl = MISS_CACHE_SECONDS if files is None else CACHE_SECONDS
+        self._files_cache[normalized] = (time.monotonic() + ttl, files)
+        return files
 
     async def _files(self, normalized: str) -> list[dict] | None:
         client = AsyncHTTPClient()

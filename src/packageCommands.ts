@@ -133,6 +133,38 @@ export function addPackageCommands(context: {
       )
   });
 
+  app.commands.addCommand(CommandIDs.holdBackPackages, {
+    label: trans.__('Hold Back Dependencies'),
+    caption: trans.__(
+      'Cap dependencies released after the last release of a package for this Python'
+    ),
+    describedBy: {
+      args: {
+        type: 'object',
+        properties: {
+          name: { type: 'string', description: 'The overlay name' },
+          pins: {
+            type: 'object',
+            description: 'The cap of each package, as "<3.11"',
+            additionalProperties: { type: 'string' }
+          }
+        },
+        required: ['name', 'pins']
+      }
+    },
+    execute: args =>
+      run(() =>
+        workspace.holdBackPackages(
+          String(args['name']),
+          Object.fromEntries(
+            Object.entries((args['pins'] ?? {}) as Record<string, unknown>).map(
+              ([pkg, cap]) => [pkg, String(cap)]
+            )
+          )
+        )
+      )
+  });
+
   app.commands.addCommand(CommandIDs.pickDistribution, {
     label: trans.__('Pick Package for Import…'),
     caption: trans.__('Choose which package provides an ambiguous import'),

@@ -115,6 +115,7 @@ export namespace CommandIDs {
   export const addPackage = 'jupyterlab-overlays:add-package';
   export const removePackage = 'jupyterlab-overlays:remove-package';
   export const replacePackage = 'jupyterlab-overlays:replace-package';
+  export const holdBackPackages = 'jupyterlab-overlays:hold-back-packages';
   export const pickDistribution = 'jupyterlab-overlays:pick-distribution';
   export const build = 'jupyterlab-overlays:build-overlay';
   export const lock = 'jupyterlab-overlays:lock-overlay';
@@ -214,10 +215,13 @@ export namespace OverlaysAPI {
       | 'yanked'
       | 'renamed'
       | 'dependency'
+      | 'held-back'
       | 'unknown';
     /** For `renamed`: the package to use instead. */
     use: string | null;
     detail: string | null;
+    /** For `held-back`: the caps to add, by package (`{ matplotlib: '<3.11' }`). */
+    pins?: Record<string, string> | null;
   }
 
   /**

@@ -151,9 +151,12 @@ def test_the_wheel_that_would_install_is_the_newest_that_fits():
         {"filename": "tool-2.0-py3-none-any.whl", "yanked": True},
         {"filename": "tool-1.5-py3-none-any.whl"},
         {"filename": "tool-4.0.tar.gz"},
+        # A pure-Python wheel installs only where its requires-python says.
+        {"filename": "tool-3.5-py3-none-any.whl", "requires-python": ">=3.13"},
     ]
     assert newest_wheel(files, 11)["filename"] == "tool-1.5-py3-none-any.whl"
     assert newest_wheel(files, 12)["filename"].startswith("tool-3.0")
+    assert newest_wheel(files, 13)["filename"] == "tool-3.5-py3-none-any.whl"
     assert newest_wheel([{"filename": "tool-1.0.tar.gz"}], 11) is None
 
 

@@ -721,6 +721,33 @@ describe('IndexFlag', () => {
     ]);
   });
 
+  it('holds back the dependencies of a last release in one click', () => {
+    const calls = show({
+      name: 'arviz',
+      status: 'held-back',
+      use: null,
+      detail: 'arviz 0.23.4 is its last release for Python 3.11 (…)',
+      pins: { matplotlib: '<3.11', sparse: '<0.18' }
+    });
+    const flag = container.querySelector('[data-index-status="held-back"]')!;
+    expect(flag.getAttribute('title')).toContain('arviz 0.23.4');
+    const button = flag.querySelector('button')!;
+    expect(button.textContent).toBe('Hold back matplotlib, sparse');
+    expect(button.getAttribute('title')).toBe(
+      'Add to the Pipfile: matplotlib <3.11, sparse <0.18'
+    );
+    act(() => button.click());
+    expect(calls).toEqual([
+      [
+        CommandIDs.holdBackPackages,
+        {
+          name: 'train',
+          pins: { matplotlib: '<3.11', sparse: '<0.18' }
+        }
+      ]
+    ]);
+  });
+
   it('says why a package has no wheel, and nothing when all is well', () => {
     show(verdict('no-wheel'));
     const flag = container.querySelector('[data-index-status="no-wheel"]')!;

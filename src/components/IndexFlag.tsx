@@ -6,8 +6,9 @@ import { CommandIDs, OverlaysAPI, RunCommand } from '../tokens';
 /**
  * What the package index says of a package that will not install as written,
  * beside its name, with the fix when there is one: remove a name the index
- * does not have, use the new name of a renamed package. Which dependency
- * will not install is in the tooltip.
+ * does not have, use the new name of a renamed package, hold back the
+ * dependencies released after the last release this Python gets. Which
+ * dependency will not install, or why they are held back, is in the tooltip.
  */
 export function IndexFlag(props: {
   overlay: string;
@@ -25,8 +26,10 @@ export function IndexFlag(props: {
     'no-wheel': trans.__('no wheel'),
     yanked: trans.__('yanked'),
     renamed: trans.__('renamed: use %1', verdict.use ?? ''),
-    dependency: trans.__('a dependency will not install')
+    dependency: trans.__('a dependency will not install'),
+    'held-back': trans.__('last release for this Python')
   }[verdict.status];
+  const pins = Object.entries(verdict.pins ?? {});
   return (
     <span
       className="jp-OverlaysPanel-indexFlag"
@@ -43,6 +46,23 @@ export function IndexFlag(props: {
           title={trans.__('Remove %1 from the Pipfile', pkg)}
         >
           {trans.__('Remove')}
+        </button>
+      )}
+      {verdict.status === 'held-back' && pins.length > 0 && (
+        <button
+          className="jp-OverlaysPanel-link jp-OverlaysPanel-indexFix"
+          onClick={() =>
+            run(CommandIDs.holdBackPackages, {
+              name: overlay,
+              pins: verdict.pins ?? {}
+            })
+          }
+          title={trans.__(
+            'Add to the Pipfile: %1',
+            pins.map(([name, cap]) => `${name} ${cap}`).join(', ')
+          )}
+        >
+          {trans.__('Hold back %1', pins.map(([name]) => name).join(', '))}
         </button>
       )}
       {verdict.status === 'renamed' && verdict.use && (

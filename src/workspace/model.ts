@@ -469,6 +469,14 @@ export class OverlaysWorkspace implements IDisposable {
   }
 
   /**
+   * Hold packages back with a project the overlay's Python holds back
+   * (`{ matplotlib: '<3.11' }`, an index check's `pins`).
+   */
+  holdBackPackages(name: string, pins: Record<string, string>): Promise<void> {
+    return this._packages.holdBack(name, pins);
+  }
+
+  /**
    * Remove one package from the Pipfile.
    */
   removePackage(name: string, pkg: string): Promise<void> {

@@ -13,6 +13,7 @@ import {
   requirementValue,
   updatePipfile
 } from '../overlay';
+import { normalizeName } from '../imports/resolve';
 import { diffPackages, IPackageDiff } from './diff';
 import { IWorkspaceFiles } from './files';
 import type { WorkspaceScan } from './scan';
@@ -91,6 +92,22 @@ export class PackageEdits {
   }
 
   /**
+   * Hold packages back (`{ matplotlib: '<3.11' }`): each cap joins the
+   * package's specifier, or adds the package.
+   */
+  async holdBack(name: string, pins: Record<string, string>): Promise<void> {
+    const overlay = this._context.existing(name);
+    const set: Record<string, string> = {};
+    for (const [pkg, cap] of Object.entries(pins)) {
+      const current = overlay.packages.find(
+        item => item.name === normalizeName(pkg)
+      );
+      set[current?.key ?? pkg] = withCap(current?.specifier ?? '*', cap);
+    }
+    await this._edit(overlay, { set });
+  }
+
+  /**
    * Remove one package from the Pipfile.
    */
   async remove(name: string, pkg: string): Promise<void> {
@@ -158,4 +175,19 @@ export class PackageEdits {
   }
 
   private _context: IPackageEditsContext;
+}
+
+/**
+ * A specifier with a cap added: `*` becomes the cap, a specifier that has it
+ * stays, any other gets it after a comma (`>=3.8,<3.11`).
+ */
+export function withCap(specifier: string, cap: string): string {
+  const current = specifier.trim();
+  if (!current || current === '*') {
+    return cap;
+  }
+  const parts = current.split(',').map(part => part.replace(/\s+/g, ''));
+  return parts.includes(cap.replace(/\s+/g, ''))
+    ? current
+    : `${current},${cap}`;
 }

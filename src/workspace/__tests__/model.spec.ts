@@ -645,6 +645,30 @@ describe('OverlaysWorkspace', () => {
     );
   });
 
+  it('holds packages back: a cap joins a specifier or adds the package', async () => {
+    const files = new MemoryFiles();
+    files.files.set(
+      'overlays/ts/Pipfile',
+      '[packages]\n# plots\nMatplotlib = ">=3.8"\narviz = "*"\nxarray = "*"\n'
+    );
+    const model = workspace(files);
+    await model.scan();
+    await model.holdBackPackages('ts', {
+      matplotlib: '<3.11',
+      xarray: '<2026.3',
+      platformdirs: '<4.10'
+    });
+    expect(files.files.get('overlays/ts/Pipfile')).toBe(
+      '[packages]\n# plots\nMatplotlib = ">=3.8,<3.11"\narviz = "*"\n' +
+        'xarray = "<2026.3"\nplatformdirs = "<4.10"\n'
+    );
+    // Asked again (the same flag on another package): nothing changes.
+    await model.holdBackPackages('ts', { matplotlib: '< 3.11' });
+    expect(files.files.get('overlays/ts/Pipfile')).toContain(
+      'Matplotlib = ">=3.8,<3.11"\n'
+    );
+  });
+
   it('records the pick for an ambiguous import as an override', async () => {
     const files = demoFiles();
     addCell(files, 'notebooks/train_model.ipynb', 'import cv2');
