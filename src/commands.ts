@@ -1,10 +1,5 @@
 import { JupyterFrontEnd } from '@jupyterlab/application';
-import {
-  Dialog,
-  InputDialog,
-  showDialog,
-  showErrorMessage
-} from '@jupyterlab/apputils';
+import { Dialog, showDialog, showErrorMessage } from '@jupyterlab/apputils';
 import { IFileBrowserFactory } from '@jupyterlab/filebrowser';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { TranslationBundle } from '@jupyterlab/translation';
@@ -20,6 +15,7 @@ import {
   plannedMoves
 } from './widgets/dialogs';
 import type { OverlaysWorkspace } from './workspace/model';
+import { askAddToOverlay } from './widgets/addDialog';
 import { askWriteChanges } from './widgets/changesDialog';
 import type { IFileChange } from './workspace/fileChanges';
 import { notifyAction } from './workspace/notifyAction';
@@ -135,7 +131,9 @@ export function addCommands(context: ICommandContext): void {
             DEFAULT_PYTHON_VERSION,
           existing,
           notebooks: paths,
-          trans
+          trans,
+          plan: (name, pythonVersion) =>
+            workspace.planCreate(name, paths, pythonVersion)
         });
         if (
           !value ||
@@ -172,30 +170,22 @@ export function addCommands(context: ICommandContext): void {
           });
           return;
         }
-        const current = workspace.overlayOf(paths[0]);
-        const result = await InputDialog.getItem({
-          title: trans.__('Add to Overlay'),
-          label: trans._n(
-            'Add %1 notebook to:',
-            'Add %1 notebooks to:',
-            paths.length
-          ),
-          items: names,
-          current:
-            current && names.includes(current) ? names.indexOf(current) : 0,
-          okLabel: trans.__('Add'),
-          cancelLabel: trans.__('Cancel')
+        const target = await askAddToOverlay({
+          names,
+          current: workspace.overlayOf(paths[0]),
+          notebooks: paths,
+          plan: name => workspace.planAdd(name, paths),
+          trans
         });
         if (
-          !result.button.accept ||
-          !result.value ||
-          !(await Private.confirmMoves(workspace, paths, result.value, trans))
+          !target ||
+          !(await Private.confirmMoves(workspace, paths, target, trans))
         ) {
           return;
         }
-        await workspace.addToOverlay(result.value, paths);
+        await workspace.addToOverlay(target, paths);
         notifyAction(workspace.lastAction, workspace, trans);
-        model.expand(result.value);
+        model.expand(target);
       })
   });
 

@@ -14,6 +14,7 @@ import { DanglingTagsView } from '../components/DanglingTagsView';
 import { FileChangesView } from '../components/FileChangesView';
 import { IndexFlag } from '../components/IndexFlag';
 import { OverlayItemView, sameOverlayItem } from '../components/OverlayList';
+import { PlannedFiles } from '../components/PlannedFiles';
 import { OverlaysModel } from '../model';
 import { CommandIDs, OverlaysAPI } from '../tokens';
 import { jobFixture } from '../jobs/__tests__/jobFixture';
@@ -674,6 +675,42 @@ describe('DanglingTagsView', () => {
       )
     );
     expect(container.innerHTML).toBe('');
+  });
+});
+
+describe('PlannedFiles', () => {
+  const render = (state: any) =>
+    act(() => root.render(<PlannedFiles state={state} trans={trans} />));
+
+  it('folds the files a dialog would write under one line', () => {
+    render({ changes: null, error: null });
+    const details = () =>
+      container.querySelector<HTMLDetailsElement>(
+        '[data-dialog="planned-files"]'
+      )!;
+    expect(details().dataset.state).toBe('busy');
+    expect(details().textContent).toBe('Files it writes: working them out…');
+    render({
+      changes: [
+        { path: 'overlays/a/Pipfile', before: null, after: '[packages]\n' },
+        { path: '.thoth.yaml', before: 'a: 1\n', after: 'a: 1\nb: 2\n' }
+      ],
+      error: null
+    });
+    expect(details().open).toBe(false);
+    expect(details().querySelector('summary')!.textContent).toBe(
+      'Files it writes (2): overlays/a/Pipfile, .thoth.yaml'
+    );
+    expect(
+      details().querySelector('[data-file=".thoth.yaml"] pre')!.textContent
+    ).toContain('+b: 2');
+    render({ changes: [], error: null });
+    expect(details().textContent).toBe('Files it writes: none');
+    render({ changes: null, error: '.thoth.yaml is not YAML' });
+    expect(details().dataset.state).toBe('error');
+    expect(details().textContent).toBe(
+      'Files it writes: cannot tell (.thoth.yaml is not YAML)'
+    );
   });
 });
 

@@ -5,7 +5,10 @@ import * as React from 'react';
 import { nameProblem } from '../overlay/names';
 import { STDLIB_VERSIONS } from '../imports/resolve';
 import { IPackageDiff, isEmptyDiff } from '../workspace/diff';
+import type { IFileChange } from '../workspace/fileChanges';
 import { nameProblemMessage } from '../workspace/messages';
+import { PlannedFiles } from '../components/PlannedFiles';
+import { ChangePlanner } from './planner';
 
 /**
  * What the Create Overlay dialog returns.
@@ -30,6 +33,12 @@ export class CreateOverlayBody
       name: _options.name,
       pythonVersion: _options.pythonVersion
     };
+    this._planner = new ChangePlanner({ changed: () => this.update() });
+  }
+
+  dispose(): void {
+    this._planner.dispose();
+    super.dispose();
   }
 
   getValue(): ICreateOverlayValue {
@@ -48,6 +57,7 @@ export class CreateOverlayBody
   protected onAfterAttach(msg: any): void {
     super.onAfterAttach(msg);
     this._syncAccept();
+    this._replan();
     requestAnimationFrame(() => {
       const input = this.node.querySelector('input');
       input?.focus();
@@ -108,6 +118,9 @@ export class CreateOverlayBody
             'The overlay gets overlays/<name>/Pipfile with the packages its notebooks import, and an entry in .thoth.yaml and .aicoe-ci.yaml.'
           )}
         </p>
+        {this._options.plan && problem === null && (
+          <PlannedFiles state={this._planner.state} trans={trans} />
+        )}
       </div>
     );
   }
@@ -116,7 +129,26 @@ export class CreateOverlayBody
     this._value = { ...this._value, ...change };
     this.update();
     this._syncAccept();
+    this._replan();
   }
+
+  /** Work out the files a valid name would write (none for an invalid one). */
+  private _replan(): void {
+    const plan = this._options.plan;
+    if (!plan) {
+      return;
+    }
+    if (this.problem !== null) {
+      this._planner.clear();
+      return;
+    }
+    const { name, pythonVersion } = this.getValue();
+    this._planner.request(`${name}\n${pythonVersion}`, () =>
+      plan(name, pythonVersion)
+    );
+  }
+
+  private _planner: ChangePlanner;
 
   /** Disable the dialog's accept button while the name is invalid. */
   private _syncAccept(): void {
@@ -136,6 +168,8 @@ export namespace CreateOverlayBody {
     existing: string[];
     notebooks: string[];
     trans: TranslationBundle;
+    /** The files a create with this name and Python would write. */
+    plan?: (name: string, pythonVersion: string) => Promise<IFileChange[]>;
   }
 }
 

@@ -248,6 +248,55 @@ export class OverlaysWorkspace implements IDisposable {
     paths: string[],
     pythonVersion?: string
   ): Promise<IOverlay> {
+    const plan = await this._planCreate(name, paths, pythonVersion);
+    const before = this._tagsOf(paths);
+    await this._files.write(plan.pipfile.path, plan.pipfile.after!);
+    await this._writeEdits(plan.edits);
+    for (const path of paths) {
+      await this._tag(path, name);
+    }
+    await this._rebuild();
+    this._lastAction = {
+      kind: 'create',
+      overlay: name,
+      tags: paths.map(path => ({
+        path,
+        before: before.get(path)!,
+        after: name
+      })),
+      files: [],
+      unsaved: this._unsaved(paths)
+    };
+    return this.overlay(name)!;
+  }
+
+  /**
+   * The files creating an overlay would write (nothing is written): its new
+   * Pipfile and the configuration files' changes, for the Create dialog.
+   */
+  async planCreate(
+    name: string,
+    paths: string[],
+    pythonVersion?: string
+  ): Promise<IFileChange[]> {
+    const plan = await this._planCreate(name, paths, pythonVersion);
+    return [plan.pipfile, ...Private.changes(plan.edits)];
+  }
+
+  /**
+   * What adding notebooks to an overlay would change in its Pipfile (nothing
+   * is written), for the Add to Overlay dialog.
+   */
+  async planAdd(name: string, paths: string[]): Promise<IFileChange[]> {
+    await this._ready();
+    return this._packages.planAdd(name, paths);
+  }
+
+  private async _planCreate(
+    name: string,
+    paths: string[],
+    pythonVersion?: string
+  ): Promise<{ pipfile: IFileChange; edits: IPlannedEdit[] }> {
     await this._ready();
     const problem = nameProblem(
       name,
@@ -256,7 +305,6 @@ export class OverlaysWorkspace implements IDisposable {
     if (problem) {
       throw new OverlayError(nameProblemMessage(this._trans, name, problem));
     }
-    const folder = this._folder(name);
     const notebooks = await this._state.notebookContents(paths);
     const environment = await this._state.environmentFor(notebooks);
     const version =
@@ -281,7 +329,6 @@ export class OverlaysWorkspace implements IDisposable {
     for (const requirement of requirements) {
       packages[requirement.name] = requirementValue(requirement);
     }
-
     // Plan every edit first: a configuration file that cannot be read stops
     // the action before anything is written.
     const edits = await this._planEdits(
@@ -293,28 +340,12 @@ export class OverlaysWorkspace implements IDisposable {
       ),
       true
     );
-    const before = this._tagsOf(paths);
-    await this._files.write(
-      `${folder}/${PIPFILE}`,
-      newPipfile(packages, version)
-    );
-    await this._writeEdits(edits);
-    for (const path of paths) {
-      await this._tag(path, name);
-    }
-    await this._rebuild();
-    this._lastAction = {
-      kind: 'create',
-      overlay: name,
-      tags: paths.map(path => ({
-        path,
-        before: before.get(path)!,
-        after: name
-      })),
-      files: [],
-      unsaved: this._unsaved(paths)
+    const pipfile = {
+      path: `${this._folder(name)}/${PIPFILE}`,
+      before: null,
+      after: newPipfile(packages, version)
     };
-    return this.overlay(name)!;
+    return { pipfile, edits };
   }
 
   /**

@@ -15,6 +15,7 @@ import {
 } from '../overlay';
 import { normalizeName } from '../imports/resolve';
 import { diffPackages, IPackageDiff } from './diff';
+import type { IFileChange } from './fileChanges';
 import { IWorkspaceFiles } from './files';
 import type { WorkspaceScan } from './scan';
 import { IOverlay, IWorkspaceSettings, OVERLAY_FILE, PIPFILE } from './types';
@@ -138,15 +139,62 @@ export class PackageEdits {
     });
   }
 
+  /**
+   * What adding the packages `paths` import would change in an overlay's
+   * Pipfile (nothing is written): Add to Overlay shows it first.
+   */
+  async planAdd(
+    name: string,
+    paths: readonly string[]
+  ): Promise<IFileChange[]> {
+    const overlay = this._context.existing(name);
+    const members = [...new Set([...overlay.members, ...paths])];
+    const entries = await this._context.state.pipfileEntries(overlay);
+    const requirements = await this._context.state.overlayRequirements({
+      ...overlay,
+      members
+    });
+    const { added } = diffPackages(entries, requirements);
+    if (!added.length) {
+      return [];
+    }
+    const set: Record<string, PackageValue> = {};
+    for (const requirement of added) {
+      set[requirement.name] = requirementValue(requirement);
+    }
+    const { change } = await this._plan(overlay, { set });
+    return change.before === change.after ? [] : [change];
+  }
+
   private async _edit(
     overlay: IOverlay,
     update: Parameters<typeof updatePipfile>[1]
   ): Promise<void> {
+    const { change, formattingKept } = await this._plan(overlay, update);
+    if (!formattingKept) {
+      this._context.warn(
+        this._context.trans.__(
+          'The Pipfile of %1 was written anew: its comments and layout could not be kept (%2).',
+          overlay.name,
+          change.path
+        )
+      );
+    }
+    if (change.after !== change.before && change.after !== null) {
+      await this._context.files.write(change.path, change.after);
+    }
+    await this._context.rebuild();
+  }
+
+  /** The Pipfile's text before and after an update. */
+  private async _plan(
+    overlay: IOverlay,
+    update: Parameters<typeof updatePipfile>[1]
+  ): Promise<{ change: IFileChange; formattingKept: boolean }> {
     const path = `${overlay.folder}/${PIPFILE}`;
     const text = await this._context.files.read(path);
-    let next: string;
     if (text === null) {
-      next = newPipfile(
+      const after = newPipfile(
         Object.fromEntries(
           Object.entries(update.set ?? {}).filter(
             ([key]) => !update.remove?.includes(key)
@@ -155,23 +203,13 @@ export class PackageEdits {
         overlay.pythonVersion ??
           (this._context.settings().pythonVersion || DEFAULT_PYTHON_VERSION)
       );
-    } else {
-      const written = updatePipfile(text, update);
-      next = written.text;
-      if (!written.formattingKept) {
-        this._context.warn(
-          this._context.trans.__(
-            'The Pipfile of %1 was written anew: its comments and layout could not be kept (%2).',
-            overlay.name,
-            path
-          )
-        );
-      }
+      return { change: { path, before: null, after }, formattingKept: true };
     }
-    if (next !== text) {
-      await this._context.files.write(path, next);
-    }
-    await this._context.rebuild();
+    const written = updatePipfile(text, update);
+    return {
+      change: { path, before: text, after: written.text },
+      formattingKept: written.formattingKept
+    };
   }
 
   private _context: IPackageEditsContext;

@@ -481,4 +481,76 @@ test.describe('Overlay authoring', () => {
       `- name: ${name}-fit\n`
     );
   });
+
+  test('Create and Add to Overlay show the files they write before writing', async ({
+    page,
+    tmpPath
+  }) => {
+    const name = `plan-${Date.now() % 100000}`;
+    const pipfilePath = `overlays/${name}/Pipfile`;
+    const files = page.locator('.jp-Dialog [data-dialog="planned-files"]');
+    await page.filebrowser.openDirectory(`${tmpPath}/notebooks`);
+    await page.click(
+      '.jp-DirListing-item[data-file-type="notebook"] >> text=preprocess_dataset.ipynb',
+      { button: 'right' }
+    );
+    await page.click('.lm-Menu-item >> text=Create Overlay…');
+    const dialog = page.locator('.jp-Dialog');
+    await dialog.locator('.jp-OverlaysDialog-name').fill(name);
+    // Folded under one line: the new Pipfile and both YAML files.
+    await expect(files.locator('summary').first()).toContainText(
+      `Files it writes (3): ${pipfilePath}, .thoth.yaml, .aicoe-ci.yaml`
+    );
+    await files.locator('summary').first().click();
+    const pipfileDiff = files.locator(`[data-file="${pipfilePath}"] pre`);
+    await expect(pipfileDiff).toContainText('+pandas = "*"');
+    await expect(files.locator('[data-file=".thoth.yaml"] pre')).toContainText(
+      `+  - name: ${name}`
+    );
+    // An invalid name has nothing to show; a valid one again has its plan.
+    await dialog.locator('.jp-OverlaysDialog-name').fill('a/b');
+    await expect(files).toHaveCount(0);
+    await dialog.locator('.jp-OverlaysDialog-name').fill(name);
+    await expect(files.locator('summary').first()).toContainText(
+      'Files it writes (3)'
+    );
+    expect(await readFile(page, pipfilePath)).toBeNull();
+    await dialog.locator('.jp-Dialog-button.jp-mod-accept').click();
+    await expect(dialog).toHaveCount(0);
+    await expect
+      .poll(() => readFile(page, pipfilePath))
+      .toContain('pandas = "*"');
+    const written = await readFile(page, pipfilePath);
+    // The create ends by showing the overlay in the sidebar.
+    await expect(
+      page.locator(`#${PANEL} [data-overlay="${name}"]`)
+    ).toBeVisible();
+
+    // Add to Overlay: the Pipfile's diff for the overlay chosen.
+    await page.sidebar.openTab('filebrowser');
+    await page.click(
+      '.jp-DirListing-item[data-file-type="notebook"] >> text=train_model.ipynb',
+      { button: 'right' }
+    );
+    await page.click('.lm-Menu-item >> text=Add to Overlay…');
+    await dialog.locator('.jp-OverlaysDialog-overlay').selectOption(name);
+    await expect(files.locator('summary').first()).toHaveText(
+      `Files it writes: ${pipfilePath}`
+    );
+    await files.locator('summary').first().click();
+    await expect(pipfileDiff).toContainText('+joblib = "*"');
+    await expect(pipfileDiff).not.toContainText('-pandas');
+    expect(await readFile(page, pipfilePath)).toBe(written);
+    await dialog.getByRole('button', { name: 'Add' }).click();
+    await expect(dialog).toHaveCount(0);
+    await expect
+      .poll(() => readFile(page, pipfilePath))
+      .toContain('joblib = "*"');
+    await page.sidebar.openTab(PANEL);
+    await expect(
+      page.locator(
+        `#${PANEL} [data-overlay="${name}"] .jp-OverlaysPanel-member`
+      )
+    ).toHaveCount(2);
+  });
 });

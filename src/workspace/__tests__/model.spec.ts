@@ -293,6 +293,61 @@ describe('OverlaysWorkspace', () => {
     ).rejects.toThrow('There is already an overlay named "Train".');
   });
 
+  it('plans a create and an add with the files they write, writing nothing', async () => {
+    const files = demoFiles();
+    files.files.set(
+      '.thoth.yaml',
+      '# ours\nhost: khemenu.thoth-station.ninja\n'
+    );
+    const model = workspace(files);
+    await model.scan();
+    const before = new Map(files.files);
+    const planned = await model.planCreate(
+      'prep',
+      ['notebooks/preprocess_dataset.ipynb'],
+      '3.12'
+    );
+    expect(files.files).toEqual(before);
+    expect(
+      planned.map(change => [change.path, change.before === null])
+    ).toEqual([
+      ['overlays/prep/Pipfile', true],
+      ['.thoth.yaml', false],
+      ['.aicoe-ci.yaml', true]
+    ]);
+    // What the plan shows is what the create writes.
+    await model.createOverlay(
+      'prep',
+      ['notebooks/preprocess_dataset.ipynb'],
+      '3.12'
+    );
+    for (const change of planned) {
+      expect(files.files.get(change.path)).toBe(change.after);
+    }
+    expect(planned[1].before).toBe(
+      '# ours\nhost: khemenu.thoth-station.ninja\n'
+    );
+    // A name the create refuses: the plan says why.
+    await expect(
+      model.planCreate('Prep', ['notebooks/train_model.ipynb'])
+    ).rejects.toThrow(OverlayError);
+
+    const pipfile = files.files.get('overlays/prep/Pipfile')!;
+    const [add] = await model.planAdd('prep', ['notebooks/train_model.ipynb']);
+    expect(files.files.get('overlays/prep/Pipfile')).toBe(pipfile);
+    expect(add).toMatchObject({
+      path: 'overlays/prep/Pipfile',
+      before: pipfile
+    });
+    expect(add.after).toContain('joblib = "*"');
+    await model.addToOverlay('prep', ['notebooks/train_model.ipynb']);
+    expect(files.files.get('overlays/prep/Pipfile')).toBe(add.after);
+    // Adding a notebook that brings no new package writes nothing.
+    expect(
+      await model.planAdd('prep', ['notebooks/preprocess_dataset.ipynb'])
+    ).toEqual([]);
+  });
+
   it('adds notebooks to an overlay, adding packages and keeping user entries', async () => {
     const files = demoFiles();
     const model = workspace(files);
