@@ -3,6 +3,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import { isNotFound, OverlaysClient } from './api';
 import { BuildHistory } from './jobs/history';
+import { RuntimeImageInfo } from './jobs/images';
 import { JobsModel } from './jobs/model';
 import { DEFAULT_SETTINGS, IOverlaysSettings } from './settings';
 import { IOverlays } from './tokens';
@@ -28,6 +29,11 @@ export class OverlaysModel implements IOverlays, IDisposable {
     this.indexChecks.changed.connect(this._forward, this);
     this.history = new BuildHistory({ client: this.client, jobs: this.jobs });
     this.history.changed.connect(this._forward, this);
+    this.images = new RuntimeImageInfo({
+      client: this.client,
+      jobs: this.jobs
+    });
+    this.images.changed.connect(this._forward, this);
     // After the workspace is read and drawn: the index is asked in the background.
     this.workspace.changed.connect(
       () => this.indexChecks.request(this.workspace.overlays),
@@ -44,6 +50,11 @@ export class OverlaysModel implements IOverlays, IDisposable {
    * The overlays' build histories, read when the user opens them.
    */
   readonly history: BuildHistory;
+
+  /**
+   * Whether each runtime image is still there, and its size.
+   */
+  readonly images: RuntimeImageInfo;
 
   /**
    * The REST client of the server extension.
@@ -147,6 +158,7 @@ export class OverlaysModel implements IOverlays, IDisposable {
     this.jobs.changed.disconnect(this._forward, this);
     this.indexChecks.dispose();
     this.history.dispose();
+    this.images.dispose();
     Signal.clearData(this);
   }
 

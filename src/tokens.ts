@@ -9,6 +9,7 @@ import type { OverlaysClient } from './api';
 import type { JobsModel } from './jobs/model';
 import type { IOverlaysSettings } from './settings';
 import type { BuildHistory } from './jobs/history';
+import type { RuntimeImageInfo } from './jobs/images';
 import type { IndexChecks } from './workspace/indexChecks';
 import type { OverlaysWorkspace } from './workspace/model';
 
@@ -37,6 +38,8 @@ export interface IOverlays {
   readonly indexChecks: IndexChecks;
   /** The overlays' build histories, read when the user opens them. */
   readonly history: BuildHistory;
+  /** Whether each runtime image is still there, and its size. */
+  readonly images: RuntimeImageInfo;
   /** The overlays the sidebar shows expanded. */
   readonly expanded: ReadonlySet<string>;
   /** The frontend's version, compared with the server's. */

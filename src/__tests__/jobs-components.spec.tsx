@@ -336,6 +336,46 @@ describe('the Elyra runtime image flag', () => {
     ).toBe('Elyra: overlay-train');
   });
 
+  it("gives the image's size, and warns when the image is gone", () => {
+    const registered = {
+      overlay: 'train',
+      name: 'overlay-train',
+      image: 'localhost/demo-train:abc',
+      outcome: 'updated' as const,
+      store: 'elyra' as const,
+      job_id: 'b1',
+      error: null,
+      source_hash: HASH
+    };
+    render({
+      runtimeImage: registered,
+      runtimeImageInfo: { exists: true, size: '412 MB' }
+    });
+    let flag = container.querySelector('[data-flag="runtime-image"]')!;
+    expect(flag.textContent).toBe('Elyra: overlay-train');
+    expect(flag.getAttribute('title')).toBe(
+      'Elyra runtime image overlay-train: localhost/demo-train:abc (412 MB) (open it in Elyra)'
+    );
+    render({
+      runtimeImage: registered,
+      runtimeImageInfo: { exists: false, size: null }
+    });
+    flag = container.querySelector('[data-flag="runtime-image-removed"]')!;
+    expect(flag.textContent).toBe('Elyra: overlay-train (image removed)');
+    expect(flag.getAttribute('title')).toContain(
+      'The image is no longer on this server'
+    );
+    // Not known (a cluster image): the flag as before.
+    render({ runtimeImage: registered, runtimeImageInfo: null });
+    expect(
+      container
+        .querySelector('[data-flag="runtime-image"]')!
+        .getAttribute('title')
+    ).toBe(
+      'Elyra runtime image overlay-train: localhost/demo-train:abc (open it in Elyra)'
+    );
+  });
+
   it("opens an entry Elyra keeps in Elyra's editor", () => {
     render({
       runtimeImage: {

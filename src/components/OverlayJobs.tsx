@@ -2,6 +2,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { copyIcon, listIcon, stopIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
+import type { ImageInfo } from '../jobs/images';
 import type { JobsModel } from '../jobs/model';
 import { CommandIDs, isActive, OverlaysAPI, RunCommand } from '../tokens';
 import { IconButton } from './IconButton';
@@ -170,6 +171,7 @@ export function OverlayJobs(props: IOverlayJobsProps): JSX.Element {
         <RuntimeImageFlag
           state={jobs.runtimeImage}
           currentHash={jobs.status?.source_hash ?? null}
+          info={jobs.runtimeImageInfo}
           run={run}
           trans={trans}
         />
@@ -296,6 +298,8 @@ export function RuntimeImageFlag(props: {
   state: OverlaysAPI.IRegistration;
   /** The source hash a build of the overlay's files would record now. */
   currentHash?: string | null;
+  /** Whether the image is still there and its size, when known. */
+  info?: ImageInfo | null;
   /** Given, an entry Elyra keeps is a link to Elyra's editor of it. */
   run?: RunCommand;
   trans: TranslationBundle;
@@ -324,19 +328,35 @@ export function RuntimeImageFlag(props: {
     !!state.source_hash &&
     !!props.currentHash &&
     state.source_hash !== props.currentHash;
-  const title = stale
+  const removed = props.info?.exists === false;
+  const sized = props.info?.size
+    ? trans.__('%1 (%2)', where, props.info.size)
+    : where;
+  const title = removed
     ? trans.__(
-        '%1. It was built from earlier files: pipelines run without the changes since. Build again, or pick another image in the build history.',
+        '%1. The image is no longer on this server: pipelines that run here cannot start. Build again, or pick another image in the build history.',
         where
       )
-    : where;
-  const label = stale
-    ? trans.__('Elyra: %1 (earlier files)', state.name)
-    : trans.__('Elyra: %1', state.name);
-  const className = stale
-    ? 'jp-OverlaysPanel-badge jp-mod-warning'
-    : 'jp-OverlaysPanel-flag';
-  const flag = stale ? 'runtime-image-stale' : 'runtime-image';
+    : stale
+      ? trans.__(
+          '%1. It was built from earlier files: pipelines run without the changes since. Build again, or pick another image in the build history.',
+          sized
+        )
+      : sized;
+  const label = removed
+    ? trans.__('Elyra: %1 (image removed)', state.name)
+    : stale
+      ? trans.__('Elyra: %1 (earlier files)', state.name)
+      : trans.__('Elyra: %1', state.name);
+  const className =
+    stale || removed
+      ? 'jp-OverlaysPanel-badge jp-mod-warning'
+      : 'jp-OverlaysPanel-flag';
+  const flag = removed
+    ? 'runtime-image-removed'
+    : stale
+      ? 'runtime-image-stale'
+      : 'runtime-image';
   const run = props.run;
   if (run && state.store === 'elyra') {
     return (

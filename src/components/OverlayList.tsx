@@ -150,6 +150,7 @@ export function sameOverlayItem(
     x.lastBuilt === y.lastBuilt &&
     x.status === y.status &&
     x.runtimeImage === y.runtimeImage &&
+    x.runtimeImageInfo === y.runtimeImageInfo &&
     x.cancelling === y.cancelling &&
     (!ticking || x.now === y.now)
   );

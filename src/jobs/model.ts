@@ -6,6 +6,7 @@ import type { Event } from '@jupyterlab/services';
 
 import { isNotFound, OverlaysClient } from '../api';
 import { isActive, JOB_EVENT, OverlaysAPI } from '../tokens';
+import type { ImageInfo } from './images';
 
 /**
  * The lock and build jobs of the workspace's overlays, and each overlay's
@@ -502,6 +503,8 @@ export namespace JobsModel {
     now: number;
     /** Its Elyra runtime image, as the server last registered it. */
     runtimeImage?: OverlaysAPI.IRegistration | null;
+    /** Whether that image is still there and its size (undefined: not known yet). */
+    runtimeImageInfo?: ImageInfo | null;
     /** The jobs being cancelled (of every overlay). */
     cancelling?: ReadonlySet<string>;
   }

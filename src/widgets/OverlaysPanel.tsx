@@ -88,7 +88,13 @@ export class OverlaysPanel extends ReactWidget {
 
   // Stable callbacks, so memoised overlay rows are not re-rendered for nothing.
   private _onToggle = (name: string): void => this.model.toggle(name);
-  private _jobsOf = (name: string) => this.model.jobs.summary(name);
+  private _jobsOf = (name: string) => {
+    const summary = this.model.jobs.summary(name);
+    const image = summary.runtimeImage?.image;
+    return image
+      ? { ...summary, runtimeImageInfo: this.model.images.get(image) }
+      : summary;
+  };
   private _checksOf = (overlay: IOverlay) =>
     this.model.indexChecks.forOverlay(overlay);
   private _historyOf = (name: string) => this.model.history.get(name);

@@ -271,6 +271,11 @@ test("go back to an earlier build's image from the build history", async ({
   await expect(overlay.locator('[data-flag="runtime-image"]')).toHaveText(
     `Elyra: overlay-${name}`
   );
+  // Its image and that image's size, as buildah prints it.
+  await expect(overlay.locator('[data-flag="runtime-image"]')).toHaveAttribute(
+    'title',
+    new RegExp(`: ${second.replace(/[.:/]/g, '\\$&')} \\([\\d.]+ ?[kMG]?B\\)`)
+  );
   // The history lists both; Elyra uses the newest.
   if (
     (await overlay
