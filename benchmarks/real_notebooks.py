@@ -19,7 +19,8 @@ table per tool — restored, install failures, import failures by cause — and,
 notebooks ours does not restore, how many the sidebar flags before any build (the
 server's index checks, ``jupyterlab_overlays/index_check.py``, on the same names).
 *ours, fixed* is ours after a user takes every one-click fix those flags offer
-(remove, use the new name, hold back dependencies), installed and imported again.
+(remove, use the new name, any version for a pin without a wheel, hold back
+dependencies), installed and imported again.
 Never fails.
 
     .venv/bin/python benchmarks/real_notebooks.py [CORPUS] [--limit N] [--jobs 2]
@@ -52,7 +53,7 @@ sys.path.insert(0, str(ROOT))
 
 from packaging.utils import canonicalize_name  # noqa: E402
 
-from jupyterlab_overlays.index_check import IndexChecks, Verdict  # noqa: E402
+from jupyterlab_overlays.index_check import IndexChecks, Verdict, parse_query  # noqa: E402
 
 CLI = ROOT / "scripts" / "overlays-cli.mjs"
 TOOLS = Path.home() / ".cache/jupyterlab-overlays/bench-tools"
@@ -241,28 +242,48 @@ def flags(requirements: list[str] | None) -> list[Verdict]:
     """What the sidebar would flag (index checks for Python 3.11)."""
     if not requirements:
         return []
-    names = [requirement_name(line) for line in requirements]
+    # As the sidebar asks: a name, with its version specifier when it has one.
+    names = [line if parse_query(line) else requirement_name(line) for line in requirements]
     verdicts = asyncio.run(IndexChecks().check(names, "3.11"))
     return [v for v in verdicts if v.status not in ("ok", "unknown")]
 
 
 def fixed(requirements: list[str], verdicts: list[Verdict]) -> list[str]:
     """The requirements after every one-click fix the sidebar offers: *Remove* (not
-    on the index), *Use* (renamed), *Hold back* (a cap joins the package's
-    specifier, or adds it), as ``IndexFlag.tsx`` and ``packageEdits.ts`` do."""
+    on the index), *Use* (renamed), *Any version* (a pin without a wheel), *Hold
+    back* (a cap joins the package's specifier, or adds it), as ``IndexFlag.tsx``
+    and ``packageEdits.ts`` do."""
     lines = {canonicalize_name(requirement_name(line)): line for line in requirements}
     for verdict in verdicts:
-        key = canonicalize_name(verdict.name)
+        key = canonicalize_name(requirement_name(verdict.name))
+        if verdict.status == "pinned" and key in lines:
+            lines[key] = requirement_name(lines[key])
         if verdict.status == "missing":
             lines.pop(key, None)
         elif verdict.status == "renamed" and verdict.use and key in lines:
-            lines[canonicalize_name(verdict.use)] = lines.pop(key).replace(
-                requirement_name(lines[key]), verdict.use, 1
+            line = lines.pop(key)
+            lines[canonicalize_name(verdict.use)] = line.replace(
+                requirement_name(line), verdict.use, 1
             )
         for name, cap in (verdict.pins or {}).items() if verdict.status == "held-back" else ():
             line = lines.get(canonicalize_name(name), name)
             lines[canonicalize_name(name)] = f"{line},{cap}" if line != name else f"{name}{cap}"
     return list(lines.values())
+
+
+def scored(notebook: Path, uv: Path, pipreqs: Path) -> dict:
+    """A notebook's row; a scorer error (not the tools') fails that row, not the run."""
+    try:
+        return score(notebook, uv, pipreqs)
+    except Exception as error:  # any bug of ours: reported in the row
+        failed = {"requirements": None, "install": f"scorer: {error!r}", "imports": {}}
+        failed.update(cause="scorer error", flagged=[])
+        return {
+            "notebook": str(notebook),
+            "modules": [],
+            **{tool: dict(failed) for tool in ("ours", "pipreqs")},
+            "fixed": {**failed, "changed": False},
+        }
 
 
 def score(notebook: Path, uv: Path, pipreqs: Path) -> dict:
@@ -308,7 +329,7 @@ def main() -> None:
     start = time.monotonic()
     rows = []
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-        for row in pool.map(lambda n: score(n, uv, pipreqs), notebooks):
+        for row in pool.map(lambda n: scored(n, uv, pipreqs), notebooks):
             rows.append(row)
             print(f"{row['ours']['cause']:>16} | {row['pipreqs']['cause']:<16} {row['notebook']}",
                   flush=True)  # fmt: skip
@@ -317,7 +338,8 @@ def main() -> None:
     print(f"\n{len(rows)} notebooks from {len(projects)} projects, "
           f"{time.monotonic() - start:.0f} s, Python {sys.version.split()[0]}")  # fmt: skip
     print(f"{'':<18}{'ours':>8}{'ours, fixed':>13}{'pipreqs':>10}")
-    for kind in ("restored", "install failed", "missing module", "import error", "no requirements"):
+    kinds = ("restored", "install failed", "missing module", "import error", "no requirements")
+    for kind in (*kinds, "scorer error"):
         counts = [sum(r[t]["cause"] == kind for r in rows) for t in ("ours", "fixed", "pipreqs")]
         print(f"{kind:<18}{counts[0]:>8}{counts[1]:>13}{counts[2]:>10}")
     failed = [r for r in rows if r["ours"]["cause"] != "restored"]

@@ -27,7 +27,7 @@ from .config_files import (
 )
 from .environment import EnvironmentService
 from .errors import RequestError
-from .index_check import MAX_NAMES, PACKAGE_NAME_RE, PYTHON_RE, IndexChecks
+from .index_check import MAX_NAMES, PYTHON_RE, IndexChecks, parse_query
 from .info import server_info
 from .jobs.service import JobService
 from .jobs.store import MAX_PAGE
@@ -319,8 +319,9 @@ class RuntimeImagesHandler(OverlaysHandler):
 
 
 class IndexCheckHandler(OverlaysHandler):
-    """``GET overlays/index-check?name=<n>[&name=…]&python=3.11``: whether each name can
-    be installed from the package index for that Python (``index_check.py``):
+    """``GET overlays/index-check?name=<n>[&name=…]&python=3.11``: whether each name (or
+    name with a version specifier, ``scikit-learn==0.20.3``) can be installed from the
+    package index for that Python (``index_check.py``):
     ``{"index": <url>, "results": [{"name", "status", "use", "detail"}, …]}``."""
 
     checks: IndexChecks | None = None
@@ -333,9 +334,11 @@ class IndexCheckHandler(OverlaysHandler):
             raise RequestError(400, "Name at least one package: ?name=<package>.")
         if len(names) > MAX_NAMES:
             raise RequestError(400, f"At most {MAX_NAMES} names at a time.")
-        bad = [name for name in names if not PACKAGE_NAME_RE.fullmatch(name)]
+        bad = [name for name in names if parse_query(name) is None]
         if bad:
-            raise RequestError(400, f"Not a package name: {bad[0][:100]!r}.")
+            raise RequestError(
+                400, f"Not a package name (with a version specifier or not): {bad[0][:100]!r}."
+            )
         python = self.get_argument("python", "3.11")
         if not PYTHON_RE.fullmatch(python):
             raise RequestError(400, f"python must be like 3.11, not {python[:20]!r}.")

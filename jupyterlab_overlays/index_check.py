@@ -25,12 +25,13 @@ from urllib.parse import urljoin
 
 from packaging.markers import UndefinedEnvironmentName
 from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name, parse_wheel_filename
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 
 from .held_back import cap, held_back, releases
 from .remote_zip import RangeFile
-from .wheels import file_fits, wheel_fits
+from .wheels import file_fits, file_version, wheel_fits
 
 DEFAULT_INDEX = "https://pypi.org/simple/"
 JSON_TYPE = "application/vnd.pypi.simple.v1+json"
@@ -65,13 +66,57 @@ class Verdict:
     #: ``use``); ``dependency`` (it installs, but its newest wheel requires a project
     #: that no longer does: ``detail`` names it); ``held-back`` (newer releases need a
     #: newer Python, and dependencies released since may break the one this Python
-    #: gets: ``pins`` holds them back); ``unknown`` (the index could not be asked:
-    #: ``detail`` says why).
+    #: gets: ``pins`` holds them back); ``pinned`` (the version asked for has no wheel
+    #: for this Python, or no release matches it: ``use`` is the specifier to use
+    #: instead, ``*``); ``unknown`` (the index could not be asked: ``detail`` says why).
     status: str
     use: str | None = None
     detail: str | None = None
     #: For ``held-back``: the specifiers to add, by package (``{"matplotlib": "<3.11"}``).
     pins: dict[str, str] | None = None
+
+
+def parse_query(text: str) -> tuple[str, SpecifierSet] | None:
+    """A package name and its version specifier (``scikit-learn==0.20.3``); None for
+    anything else (URLs, markers, extras)."""
+    try:
+        requirement = Requirement(text)
+    except InvalidRequirement:
+        return None
+    if requirement.url or requirement.marker or requirement.extras:
+        return None
+    if not PACKAGE_NAME_RE.fullmatch(requirement.name):
+        return None
+    return requirement.name, requirement.specifier
+
+
+def judge_pin(text: str, name: str, spec: SpecifierSet, files: list[dict], python: str) -> Verdict:
+    """The verdict of a version specifier, for a project that has wheels: ``pinned``
+    when no release matches it, or none that matches has a wheel for this Python (a
+    pin older than the Python: its sdist needs the compilers and libraries of its
+    day, ``scikit-learn==0.20.3`` on 3.11)."""
+    minor = python_minor(python)
+    usable = [f for f in files if not f.get("yanked")]
+    matching = [
+        f
+        for f in usable
+        if (version := file_version(f["filename"])) is not None
+        and spec.contains(version, prereleases=True)
+    ]
+    if not matching:
+        return Verdict(text, "pinned", use="*", detail=f"no release of {name} matches {spec}")
+    if any(f["filename"].endswith(".whl") and file_fits(f, minor) for f in matching):
+        return Verdict(text, "ok")
+    wheel = newest_wheel(usable, minor)
+    newest = f"; {name} {parse_wheel_filename(wheel['filename'])[1]} has one" if wheel else ""
+    if any(file_fits(f, minor) for f in matching):
+        detail = (
+            f"no wheel of {name}{spec} for Python 3.{minor}: it would be built from "
+            f"source, which for a release older than the Python often fails{newest}"
+        )
+    else:
+        detail = f"{name}{spec} does not install on Python 3.{minor}{newest}"
+    return Verdict(text, "pinned", use="*", detail=detail)
 
 
 def python_minor(python: str) -> int:
@@ -181,17 +226,22 @@ class IndexChecks:
     async def check(self, names: list[str], python: str) -> list[Verdict]:
         return list(await asyncio.gather(*(self._one(name, python) for name in names)))
 
-    async def _one(self, name: str, python: str) -> Verdict:
-        key = (canonicalize_name(name), python)
+    async def _one(self, text: str, python: str) -> Verdict:
+        """The verdict of a name, or of a name with a version specifier."""
+        name, spec = parse_query(text) or (text, SpecifierSet())
+        key = (canonicalize_name(name) + str(spec), python)
         cached = self._cache.get(key)
         if cached and cached[0] > time.monotonic():
-            return Verdict(**{**asdict(cached[1]), "name": name})
+            return Verdict(**{**asdict(cached[1]), "name": text})
         try:
-            files = await self._files_cached(key[0])
+            files = await self._files_cached(canonicalize_name(name))
         except (OSError, HTTPClientError, ValueError) as error:
-            return Verdict(name, "unknown", detail=f"the package index is not reachable ({error})")
+            return Verdict(text, "unknown", detail=f"the package index is not reachable ({error})")
         verdict = judge(name, files, python)
-        if verdict.status == "ok":
+        verdict.name = text
+        if verdict.status == "ok" and spec:
+            verdict = judge_pin(text, name, spec, files, python)
+        elif verdict.status == "ok":
             verdict = await self._dependencies(verdict, files, python)
         ttl = MISS_CACHE_SECONDS if verdict.status == "missing" else CACHE_SECONDS
         self._cache[key] = (time.monotonic() + ttl, verdict)

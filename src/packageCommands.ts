@@ -39,23 +39,41 @@ export function addPackageCommands(context: {
   app.commands.addCommand(CommandIDs.editPackage, {
     label: trans.__('Edit Package Version…'),
     caption: trans.__('Set the version specifier of a package'),
-    describedBy: PACKAGE_ARGS,
+    describedBy: {
+      args: {
+        type: 'object',
+        properties: {
+          ...PACKAGE_ARGS.args.properties,
+          specifier: {
+            type: 'string',
+            description: 'The specifier to set, without asking (as "*")'
+          }
+        },
+        required: PACKAGE_ARGS.args.required
+      }
+    },
     execute: args =>
       run(async () => {
         const name = String(args['name']);
         const pkg = String(args['package']);
-        const current = workspace
-          .overlay(name)
-          ?.packages.find(p => p.key === pkg);
-        const result = await InputDialog.getText({
-          title: trans.__('Version of %1', pkg),
-          label: trans.__('Specifier, e.g. ==2.2.3, >=2,<3 or * for any'),
-          text: current?.specifier ?? '*',
-          okLabel: trans.__('Save'),
-          cancelLabel: trans.__('Cancel')
-        });
-        if (result.button.accept && result.value !== null) {
-          const specifier = result.value.trim() || '*';
+        let value: string | null = null;
+        if (typeof args['specifier'] === 'string') {
+          value = args['specifier'];
+        } else {
+          const current = workspace
+            .overlay(name)
+            ?.packages.find(p => p.key === pkg);
+          const result = await InputDialog.getText({
+            title: trans.__('Version of %1', pkg),
+            label: trans.__('Specifier, e.g. ==2.2.3, >=2,<3 or * for any'),
+            text: current?.specifier ?? '*',
+            okLabel: trans.__('Save'),
+            cancelLabel: trans.__('Cancel')
+          });
+          value = result.button.accept ? result.value : null;
+        }
+        if (value !== null) {
+          const specifier = value.trim() || '*';
           if (specifier !== '*' && !parseRequirement(`x${specifier}`)) {
             throw new Error(
               trans.__('"%1" is not a version specifier.', specifier)

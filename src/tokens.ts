@@ -219,8 +219,12 @@ export namespace OverlaysAPI {
       | 'renamed'
       | 'dependency'
       | 'held-back'
+      | 'pinned'
       | 'unknown';
-    /** For `renamed`: the package to use instead. */
+    /**
+     * For `renamed`: the package to use instead; for `pinned`: the version
+     * specifier to use instead (`*`).
+     */
     use: string | null;
     detail: string | null;
     /** For `held-back`: the caps to add, by package (`{ matplotlib: '<3.11' }`). */

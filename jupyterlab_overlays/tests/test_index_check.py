@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
+from packaging.specifiers import SpecifierSet
 from tornado.httpclient import HTTPClientError
 
 from jupyterlab_overlays.handlers import IndexCheckHandler
@@ -218,3 +220,77 @@ def test_a_wheel_url_of_another_scheme_is_never_opened(tmp_path):
     for url in (secret.as_uri(), "ftp://example.org/x.whl", "data:,x"):
         with pytest.raises(ValueError, match="not an http"):
             RangeFile(url, 10)
+
+
+def test_a_query_is_a_name_with_a_version_specifier_or_not():
+    from jupyterlab_overlays.index_check import parse_query
+
+    assert parse_query("six") == ("six", SpecifierSet())
+    assert parse_query("scikit-learn==0.20.3") == ("scikit-learn", SpecifierSet("==0.20.3"))
+    assert parse_query("numpy>=1.0,<2") == ("numpy", SpecifierSet(">=1.0,<2"))
+    for bad in ("a b", "x @ https://example.org/x.whl", 'x; python_version<"3"', "x[extra]", ""):
+        assert parse_query(bad) is None
+
+
+PINNED = [
+    {"filename": "tool-0.20.3.tar.gz", "requires-python": ">=3.5"},
+    {"filename": "tool-0.20.3-cp37-cp37m-manylinux1_x86_64.whl"},
+    {"filename": "tool-1.0-py3-none-any.whl", "requires-python": ">=3.12"},
+    {"filename": "tool-1.1-cp311-cp311-manylinux_2_17_x86_64.whl"},
+    {"filename": "tool-1.2-cp311-cp311-manylinux_2_17_x86_64.whl", "yanked": True},
+]
+
+
+def test_a_pin_without_a_wheel_for_this_python_is_flagged_with_any_version():
+    from jupyterlab_overlays.index_check import judge_pin
+
+    old = judge_pin("tool==0.20.3", "tool", SpecifierSet("==0.20.3"), PINNED, "3.11")
+    assert (old.status, old.use) == ("pinned", "*")
+    assert old.detail == (
+        "no wheel of tool==0.20.3 for Python 3.11: it would be built from source, which "
+        "for a release older than the Python often fails; tool 1.1 has one"
+    )
+    assert judge_pin("tool==1.1", "tool", SpecifierSet("==1.1"), PINNED, "3.11").status == "ok"
+    # 1.0's only wheel needs 3.12; 1.2 is yanked.
+    assert judge_pin("tool==1.0", "tool", SpecifierSet("==1.0"), PINNED, "3.11").detail == (
+        "tool==1.0 does not install on Python 3.11; tool 1.1 has one"
+    )
+    assert judge_pin("tool==1.2", "tool", SpecifierSet("==1.2"), PINNED, "3.11").detail == (
+        "no release of tool matches ==1.2"
+    )
+    assert judge_pin("tool>=1.0", "tool", SpecifierSet(">=1.0"), PINNED, "3.11").status == "ok"
+
+
+async def test_pins_are_checked_and_cached_apart_from_the_name(monkeypatch):
+    asked = []
+
+    async def fake_files(self, normalized):
+        asked.append(normalized)
+        return PINNED
+
+    monkeypatch.setattr(IndexChecks, "_files", fake_files)
+    monkeypatch.setattr(IndexChecks, "_metadata", lambda *args: asyncio.sleep(0, None))
+    checks = IndexChecks("http://index.invalid/simple/")
+    verdicts = await checks.check(["tool==0.20.3", "tool", "Tool==0.20.3"], "3.11")
+    assert [(v.name, v.status) for v in verdicts] == [
+        ("tool==0.20.3", "pinned"),
+        ("tool", "ok"),
+        ("Tool==0.20.3", "pinned"),
+    ]
+    assert asked == ["tool"]
+
+
+async def test_rest_endpoint_takes_a_version_specifier(jp_fetch, monkeypatch):
+    async def fake_files(self, normalized):
+        return PINNED
+
+    monkeypatch.setattr(IndexChecks, "_files", fake_files)
+    monkeypatch.setattr(IndexCheckHandler, "checks", IndexChecks("http://index.invalid/simple/"))
+    response = await jp_fetch(
+        "overlays", "index-check", params=[("name", "tool==0.20.3"), ("python", "3.11")]
+    )
+    (result,) = json.loads(response.body)["results"]
+    assert (result["name"], result["status"], result["use"]) == ("tool==0.20.3", "pinned", "*")
+    with pytest.raises(HTTPClientError) as error:
+        await jp_fetch("overlays", "index-check", params={"name": "tool @ file:///etc/passwd"})
+    assert error.value.code == 400

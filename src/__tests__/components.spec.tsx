@@ -785,6 +785,25 @@ describe('IndexFlag', () => {
     ]);
   });
 
+  it('lets a pinned version without a wheel be any version', () => {
+    const calls = show({
+      name: 'scikit-learn==0.20.3',
+      status: 'pinned',
+      use: '*',
+      detail: 'no wheel of scikit-learn==0.20.3 for Python 3.11: …'
+    });
+    const flag = container.querySelector('[data-index-status="pinned"]')!;
+    expect(flag.textContent).toBe('no wheel for this versionAny version');
+    expect(flag.getAttribute('title')).toContain('no wheel of scikit-learn');
+    act(() => flag.querySelector('button')!.click());
+    expect(calls).toEqual([
+      [
+        CommandIDs.editPackage,
+        { name: 'train', package: 'fbprophet', specifier: '*' }
+      ]
+    ]);
+  });
+
   it('says why a package has no wheel, and nothing when all is well', () => {
     show(verdict('no-wheel'));
     const flag = container.querySelector('[data-index-status="no-wheel"]')!;

@@ -6,7 +6,8 @@ import { CommandIDs, OverlaysAPI, RunCommand } from '../tokens';
 /**
  * What the package index says of a package that will not install as written,
  * beside its name, with the fix when there is one: remove a name the index
- * does not have, use the new name of a renamed package, hold back the
+ * does not have, use the new name of a renamed package, drop a pin that has
+ * no wheel for the overlay's Python, hold back the
  * dependencies released after the last release this Python gets. Which
  * dependency will not install, or why they are held back, is in the tooltip.
  */
@@ -27,7 +28,8 @@ export function IndexFlag(props: {
     yanked: trans.__('yanked'),
     renamed: trans.__('renamed: use %1', verdict.use ?? ''),
     dependency: trans.__('a dependency will not install'),
-    'held-back': trans.__('last release for this Python')
+    'held-back': trans.__('last release for this Python'),
+    pinned: trans.__('no wheel for this version')
   }[verdict.status];
   const pins = Object.entries(verdict.pins ?? {});
   return (
@@ -63,6 +65,21 @@ export function IndexFlag(props: {
           )}
         >
           {trans.__('Hold back %1', pins.map(([name]) => name).join(', '))}
+        </button>
+      )}
+      {verdict.status === 'pinned' && verdict.use && (
+        <button
+          className="jp-OverlaysPanel-link jp-OverlaysPanel-indexFix"
+          onClick={() =>
+            run(CommandIDs.editPackage, {
+              name: overlay,
+              package: pkg,
+              specifier: verdict.use
+            })
+          }
+          title={trans.__('Let %1 be any version that installs', pkg)}
+        >
+          {trans.__('Any version')}
         </button>
       )}
       {verdict.status === 'renamed' && verdict.use && (

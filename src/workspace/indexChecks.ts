@@ -5,14 +5,32 @@
  */
 import { ISignal, Signal } from '@lumino/signaling';
 
+import { parseRequirement } from '../imports/magics';
 import { DEFAULT_PYTHON_VERSION } from '../overlay/names';
 import type { OverlaysAPI } from '../tokens';
-import type { IOverlay } from './types';
+import type { IOverlay, IOverlayPackage } from './types';
 
 /** The Python version asked for when an overlay names none: new overlays' default. */
 export const DEFAULT_CHECK_PYTHON = DEFAULT_PYTHON_VERSION;
 /** Names per request (the server takes at most 200). */
 const BATCH = 100;
+
+/**
+ * What is asked of a package: its name, with its version specifier when the
+ * Pipfile gives one (`scikit-learn==0.20.3`: has that version a wheel?).
+ */
+export function checkQuery(
+  pkg: Pick<IOverlayPackage, 'name' | 'specifier'>
+): string {
+  const specifier = pkg.specifier.trim();
+  if (!specifier || specifier === '*') {
+    return pkg.name;
+  }
+  const parsed = parseRequirement(`${pkg.name}${specifier}`);
+  return parsed && !parsed.marker && !parsed.extras.length
+    ? `${pkg.name}${parsed.specifier}`
+    : pkg.name;
+}
 
 /**
  * The verdicts of one overlay's packages, by package key; `unreachable` when
@@ -54,11 +72,12 @@ export class IndexChecks {
     for (const overlay of this._overlays) {
       const python = overlay.pythonVersion || DEFAULT_CHECK_PYTHON;
       for (const pkg of overlay.packages) {
-        const key = `${python}|${pkg.name}`;
+        const query = checkQuery(pkg);
+        const key = `${python}|${query}`;
         if (!this._verdicts.has(key) && !this._asked.has(key)) {
           this._asked.add(key);
           const names = wanted.get(python) ?? new Set<string>();
-          names.add(pkg.name);
+          names.add(query);
           wanted.set(python, names);
         }
       }
@@ -84,7 +103,7 @@ export class IndexChecks {
     const python = overlay.pythonVersion || DEFAULT_CHECK_PYTHON;
     const verdicts: Record<string, OverlaysAPI.IIndexVerdict> = {};
     for (const pkg of overlay.packages) {
-      const verdict = this._verdicts.get(`${python}|${pkg.name}`);
+      const verdict = this._verdicts.get(`${python}|${checkQuery(pkg)}`);
       if (verdict && verdict.status !== 'ok') {
         verdicts[pkg.key] = verdict;
       }

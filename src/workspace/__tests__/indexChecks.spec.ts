@@ -1,4 +1,4 @@
-import { IndexChecks } from '../indexChecks';
+import { checkQuery, IndexChecks } from '../indexChecks';
 import type { IOverlay } from '../types';
 
 function overlay(
@@ -79,6 +79,29 @@ describe('IndexChecks', () => {
     expect(checks.forOverlay(b).verdicts.fbprophet.use).toBe('prophet');
     await checks.flush();
     expect(client.calls).toHaveLength(2); // nothing new to ask
+  });
+
+  it('asks about a pinned version with its specifier, and flags it by package', async () => {
+    const client = fakeClient({ 'scikit-learn==0.20.3': 'pinned' });
+    const checks = new IndexChecks({ client, delay: 0 });
+    const a = overlay('a', ['scikit-learn', 'pandas']);
+    a.packages[0].specifier = '== 0.20.3';
+    a.packages[1].specifier = '>=2 ; python_version > "3"';
+    checks.request([a]);
+    await checks.flush();
+    expect(client.calls).toEqual([
+      [['scikit-learn==0.20.3', 'pandas'], '3.11']
+    ]);
+    expect(checks.forOverlay(a).verdicts['scikit-learn'].status).toBe('pinned');
+  });
+
+  it('writes the query of a package as the server reads it', () => {
+    const query = (name: string, specifier: string) =>
+      checkQuery({ name, specifier });
+    expect(query('six', '*')).toBe('six');
+    expect(query('six', '')).toBe('six');
+    expect(query('numpy', '>=1.0, <2')).toBe('numpy>=1.0,<2');
+    expect(query('numpy', 'not a version')).toBe('numpy');
   });
 
   it('flags nothing when the index cannot be reached, and says so', async () => {
