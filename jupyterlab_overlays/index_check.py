@@ -14,9 +14,11 @@ nothing else changes.
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import os
 import re
+import tarfile
 import time
 import zipfile
 from dataclasses import asdict, dataclass
@@ -31,7 +33,7 @@ from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 
 from .held_back import cap, held_back, releases
 from .remote_zip import RangeFile
-from .wheels import file_fits, file_version, wheel_fits
+from .wheels import compiles, file_fits, file_version, wheel_fits
 
 DEFAULT_INDEX = "https://pypi.org/simple/"
 JSON_TYPE = "application/vnd.pypi.simple.v1+json"
@@ -39,6 +41,8 @@ JSON_TYPE = "application/vnd.pypi.simple.v1+json"
 CACHE_SECONDS = 24 * 3600
 MISS_CACHE_SECONDS = 600
 MAX_NAMES = 200
+#: The largest sdist read to see whether it compiles anything.
+SDIST_MAX_BYTES = 20 * 1024 * 1024
 
 #: Projects whose import name or old name people still write, and what to use instead.
 RENAMED = {
@@ -66,7 +70,9 @@ class Verdict:
     #: ``use``); ``dependency`` (it installs, but its newest wheel requires a project
     #: that no longer does: ``detail`` names it); ``held-back`` (newer releases need a
     #: newer Python, and dependencies released since may break the one this Python
-    #: gets: ``pins`` holds them back); ``pinned`` (the version asked for has no wheel
+    #: gets: ``pins`` holds them back); ``dependency-no-wheel`` (a requirement of its
+    #: wheel, or of an extra that requirement names, has no wheel for this Python: it
+    #: is built from source: ``detail`` names it); ``pinned`` (the version asked for has no wheel
     #: for this Python, or no release matches it: ``use`` is the specifier to use
     #: instead, ``*``); ``unknown`` (the index could not be asked: ``detail`` says why).
     status: str
@@ -167,10 +173,19 @@ def newest_wheel(files: list[dict], minor: int) -> dict | None:
     return best[1] if best else None
 
 
-def requirements(metadata: str, python: str) -> list[Requirement]:
+def requirements(
+    metadata: str, python: str, extras: frozenset[str] = frozenset()
+) -> list[Requirement]:
     """The requirements of a wheel's core metadata (``Requires-Dist``) that install on
-    this Python: extras and requirements whose marker excludes it are left out."""
-    environment = {"python_version": python, "python_full_version": f"{python}.0"}
+    this Python (Linux), with those of ``extras``: other extras and requirements whose
+    marker excludes this Python are left out."""
+    environment = {
+        "python_version": python,
+        "python_full_version": f"{python}.0",
+        "sys_platform": "linux",
+        "platform_system": "Linux",
+        "os_name": "posix",
+    }
     wanted = []
     for line in Parser().parsestr(metadata, headersonly=True).get_all("Requires-Dist") or []:
         try:
@@ -179,7 +194,10 @@ def requirements(metadata: str, python: str) -> list[Requirement]:
             continue
         if requirement.marker is not None:
             try:
-                if not requirement.marker.evaluate({**environment, "extra": ""}):
+                if not any(
+                    requirement.marker.evaluate({**environment, "extra": extra})
+                    for extra in ("", *sorted(extras))
+                ):
                     continue
             except UndefinedEnvironmentName:
                 continue
@@ -222,6 +240,8 @@ class IndexChecks:
         self.timeout = timeout
         self._cache: dict[tuple[str, str], tuple[float, Verdict]] = {}
         self._files_cache: dict[str, tuple[float, list[dict] | None]] = {}
+        #: Whether an sdist (by URL: a release's files do not change) compiles.
+        self._compiles: dict[str, bool] = {}
 
     async def check(self, names: list[str], python: str) -> list[Verdict]:
         return list(await asyncio.gather(*(self._one(name, python) for name in names)))
@@ -271,14 +291,20 @@ class IndexChecks:
                 detail=f"{verdict.name} {version} requires {requirement}, which no longer "
                 f"installs (it became {use}): the build will fail",
             )
+        wanted = requirements(metadata, python)
+        tables = await self._tables(wanted)
+        unbuilt = await self._without_wheel(wanted, tables, minor)
+        if unbuilt:
+            return Verdict(
+                verdict.name,
+                "dependency-no-wheel",
+                detail=f"{verdict.name} {version} requires {unbuilt}, which has no wheel "
+                f"for Python 3.{minor} on Linux: it is built from source, which needs a "
+                "compiler and system packages (the build may fail)",
+            )
         moved_on = held_back(releases(files, minor))
         if moved_on is None or moved_on.last != version:
             return verdict
-        wanted = requirements(metadata, python)
-        tables = await asyncio.gather(
-            *(self._files_cached(canonicalize_name(r.name)) for r in wanted),
-            return_exceptions=True,
-        )
         caps = [
             found
             for requirement, table in zip(wanted, tables, strict=True)
@@ -299,6 +325,92 @@ class IndexChecks:
             + ".",
             pins={c.name: c.specifier for c in caps},
         )
+
+    async def _tables(self, wanted: list[Requirement]) -> list[list[dict] | None]:
+        """The files of each requirement's project (None where they cannot be read)."""
+        tables = await asyncio.gather(
+            *(self._files_cached(canonicalize_name(r.name)) for r in wanted),
+            return_exceptions=True,
+        )
+        return [table if isinstance(table, list) else None for table in tables]
+
+    async def _without_wheel(
+        self, wanted: list[Requirement], tables: list[list[dict] | None], minor: int, depth: int = 0
+    ) -> str | None:
+        """The first requirement with no wheel for this Python among its matching
+        releases (``gssapi``), following the extras a requirement names one level down
+        (``pyspnego[kerberos]`` → ``gssapi``): ``"pyspnego[kerberos] → gssapi"``."""
+        for requirement, table in zip(wanted, tables, strict=True):
+            if not table:
+                continue
+            matching = [
+                f
+                for f in table
+                if not f.get("yanked")
+                and (v := file_version(f["filename"])) is not None
+                and requirement.specifier.contains(v, prereleases=True)
+            ]
+            if (
+                matching
+                and not any(
+                    f["filename"].endswith(".whl") and file_fits(f, minor) for f in matching
+                )
+                and await self._sdist_compiles(requirement.name, matching, minor)
+            ):
+                return requirement.name
+            if requirement.extras and depth == 0:
+                wheel = newest_wheel(matching, minor)
+                metadata = await self._metadata(requirement.name, wheel) if wheel else None
+                if metadata is None:
+                    continue
+                python = f"3.{minor}"
+                plain = {str(r) for r in requirements(metadata, python)}
+                extra = [
+                    r
+                    for r in requirements(metadata, python, frozenset(requirement.extras))
+                    if str(r) not in plain
+                ]
+                below = await self._without_wheel(extra, await self._tables(extra), minor, 1)
+                if below:
+                    return f"{requirement.name}[{','.join(sorted(requirement.extras))}] → {below}"
+        return None
+
+    async def _sdist_compiles(self, name: str, files: list[dict], minor: int) -> bool:
+        """Whether the newest sdist of ``files`` for this Python compiles sources (read
+        whole, up to ``SDIST_MAX_BYTES``; member names only, nothing is extracted);
+        True when it cannot be read: the flag stays."""
+        sdists = [
+            (version, f)
+            for f in files
+            if f["filename"].endswith((".tar.gz", ".zip"))
+            and file_fits(f, minor)
+            and (version := file_version(f["filename"])) is not None
+        ]
+        if not sdists:
+            return True
+        item = max(sdists, key=lambda pair: pair[0])[1]
+        if not item.get("url") or int(item.get("size") or 0) > SDIST_MAX_BYTES:
+            return True
+        url = urljoin(f"{self.url}{canonicalize_name(name)}/", item["url"])
+        if not url.startswith(("https://", "http://")):
+            return True
+        if url in self._compiles:
+            return self._compiles[url]
+        try:
+            response = await AsyncHTTPClient().fetch(
+                url, request_timeout=self.timeout, follow_redirects=True
+            )
+            data = io.BytesIO(response.body[: SDIST_MAX_BYTES + 1])
+            if item["filename"].endswith(".zip"):
+                with zipfile.ZipFile(data) as archive:
+                    names = archive.namelist()
+            else:
+                with tarfile.open(fileobj=data, mode="r:gz") as archive:
+                    names = archive.getnames()
+        except (OSError, HTTPClientError, ValueError, zipfile.BadZipFile, tarfile.TarError):
+            return True
+        self._compiles[url] = compiles(names)
+        return self._compiles[url]
 
     async def _metadata(self, name: str, wheel: dict) -> str | None:
         """A wheel's core metadata: the index's PEP 658 file, else read from the wheel

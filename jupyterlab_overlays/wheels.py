@@ -87,3 +87,13 @@ def file_version(name: str) -> Version | None:
     except (InvalidWheelFilename, InvalidSdistFilename):
         return None
     return None
+
+
+#: Source files that a build compiles (C, C++, Cython, Rust, Fortran, CUDA).
+COMPILED_SUFFIXES = (".c", ".cc", ".cpp", ".cxx", ".pyx", ".rs", ".f", ".f90", ".cu")
+
+
+def compiles(names: list[str]) -> bool:
+    """Whether an sdist (its member names) holds sources a build compiles: without
+    them it builds with no compiler or system packages (a pure-Python package)."""
+    return any(name.lower().endswith(COMPILED_SUFFIXES) for name in names)

@@ -218,6 +218,7 @@ export namespace OverlaysAPI {
       | 'yanked'
       | 'renamed'
       | 'dependency'
+      | 'dependency-no-wheel'
       | 'held-back'
       | 'pinned'
       | 'unknown';

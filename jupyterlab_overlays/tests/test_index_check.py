@@ -294,3 +294,98 @@ async def test_rest_endpoint_takes_a_version_specifier(jp_fetch, monkeypatch):
     with pytest.raises(HTTPClientError) as error:
         await jp_fetch("overlays", "index-check", params={"name": "tool @ file:///etc/passwd"})
     assert error.value.code == 400
+
+
+def test_requirements_with_extras_on_linux():
+    from jupyterlab_overlays.index_check import requirements
+
+    metadata = (
+        "Metadata-Version: 2.1\nName: spn\nRequires-Dist: cryptography\n"
+        'Requires-Dist: gss ; extra == "kerberos" and sys_platform != "win32"\n'
+        'Requires-Dist: sspi ; extra == "kerberos" and sys_platform == "win32"\n'
+        'Requires-Dist: yaml ; extra == "yaml"\n'
+    )
+    names = lambda found: [r.name for r in found]  # noqa: E731
+    assert names(requirements(metadata, "3.11")) == ["cryptography"]
+    assert names(requirements(metadata, "3.11", frozenset({"kerberos"}))) == [
+        "cryptography",
+        "gss",
+    ]
+
+
+def test_an_sdist_compiles_when_it_holds_sources_a_build_compiles():
+    from jupyterlab_overlays.wheels import compiles
+
+    assert compiles(["gss-1.0/setup.py", "gss-1.0/gss/raw.pyx"])
+    assert compiles(["x-1/src/lib.RS"])
+    assert not compiles(["kfp_server_api-2.5.0/setup.py", "kfp_server_api-2.5.0/api.py"])
+
+
+async def test_a_dependency_built_from_source_is_flagged_when_it_compiles(tmp_path):
+    """A local index (http.server) serving two real sdists: one with a Cython source
+    (flagged), one pure Python (not), reached through an extra (``spn[kerberos]``)."""
+    import io
+    import tarfile
+    import threading
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    folder = tmp_path / "files"
+    folder.mkdir()
+
+    def sdist(name: str, members: list[str]) -> dict:
+        path = folder / f"{name}-1.0.tar.gz"
+        with tarfile.open(path, "w:gz") as archive:
+            for member in members:
+                data = b"# source\n"
+                info = tarfile.TarInfo(f"{name}-1.0/{member}")
+                info.size = len(data)
+                archive.addfile(info, io.BytesIO(data))
+        return {
+            "filename": path.name,
+            "url": f"../../files/{path.name}",
+            "size": path.stat().st_size,
+        }
+
+    def wheel(name: str) -> dict:
+        return {"filename": f"{name}-1.0-py3-none-any.whl", "url": "unused", "core-metadata": True}
+
+    files = {
+        "tool": [wheel("tool")],
+        "spn": [wheel("spn")],
+        "gss": [sdist("gss", ["setup.py", "gss/raw.pyx"])],
+        "pure": [sdist("pure", ["setup.py", "pure/__init__.py"])],
+    }
+    metadata = {
+        "tool": "Name: tool\nRequires-Dist: pure\nRequires-Dist: spn[kerberos]>=1\n",
+        "spn": 'Name: spn\nRequires-Dist: gss ; extra == "kerberos"\n',
+    }
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        checks = IndexChecks(f"http://127.0.0.1:{server.server_port}/simple/")
+
+        async def fake_files(normalized):
+            return files.get(normalized)
+
+        async def fake_metadata(name, wheel):
+            return metadata.get(name)
+
+        checks._files = fake_files
+        checks._metadata = fake_metadata
+        (verdict,) = await checks.check(["tool"], "3.11")
+        assert verdict.status == "dependency-no-wheel"
+        assert verdict.detail.startswith(
+            "tool 1.0 requires spn[kerberos] → gss, which has no wheel for Python 3.11"
+        )
+        # Without the extra, only the pure-Python sdist is left: nothing to flag.
+        metadata["tool"] = "Name: tool\nRequires-Dist: pure\nRequires-Dist: spn\n"
+        again = IndexChecks(checks.url)
+        again._files = fake_files
+        again._metadata = fake_metadata
+        (verdict,) = await again.check(["tool"], "3.11")
+        assert (verdict.status, verdict.detail) == ("ok", None)
+    finally:
+        server.shutdown()

@@ -785,6 +785,22 @@ describe('IndexFlag', () => {
     ]);
   });
 
+  it('names the dependency built from source in its tooltip', () => {
+    show({
+      name: 'requests-kerberos',
+      status: 'dependency-no-wheel',
+      use: null,
+      detail:
+        'requests-kerberos 0.15.0 requires pyspnego[kerberos] → gssapi, which has no wheel …'
+    });
+    const flag = container.querySelector(
+      '[data-index-status="dependency-no-wheel"]'
+    )!;
+    expect(flag.textContent).toBe('a dependency has no wheel');
+    expect(flag.getAttribute('title')).toContain('→ gssapi');
+    expect(flag.querySelector('button')).toBeNull();
+  });
+
   it('lets a pinned version without a wheel be any version', () => {
     const calls = show({
       name: 'scikit-learn==0.20.3',

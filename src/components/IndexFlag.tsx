@@ -28,6 +28,7 @@ export function IndexFlag(props: {
     yanked: trans.__('yanked'),
     renamed: trans.__('renamed: use %1', verdict.use ?? ''),
     dependency: trans.__('a dependency will not install'),
+    'dependency-no-wheel': trans.__('a dependency has no wheel'),
     'held-back': trans.__('last release for this Python'),
     pinned: trans.__('no wheel for this version')
   }[verdict.status];
