@@ -373,6 +373,50 @@ test.describe('Overlays panel', () => {
     expect(pipfile).not.toContain('fbprophet');
   });
 
+  test('flags a pin with no wheel and a release its Python holds back, with their fix', async ({
+    page
+  }) => {
+    const name = `pins-${Date.now() % 100000}`;
+    await page.contents.uploadContent(
+      '[packages]\narviz = "*"\nscikit-learn = "==0.20.3"\n\n[requires]\npython_version = "3.11"\n',
+      'text',
+      `overlays/${name}/Pipfile`
+    );
+    await page.sidebar.openTab(PANEL);
+    const panel = page.locator(`#${PANEL}`);
+    await panel.getByTitle('Refresh overlays and build tools').click();
+    const overlay = panel.locator(`[data-overlay="${name}"]`);
+    await overlay.locator('.jp-OverlaysPanel-toggle').click();
+    // Asked of the real package index (PyPI): scikit-learn 0.20.3 has no wheel
+    // for Python 3.11; arviz 0.23.4 is its last release for 3.11 (1.0 needs
+    // 3.12), and matplotlib 3.11 came after, dropping Python 3.10.
+    const pinned = overlay.locator(
+      '[data-package="scikit-learn"] [data-index-status="pinned"]'
+    );
+    await expect(pinned).toContainText('no wheel for this version', {
+      timeout: 60000
+    });
+    await expect(pinned).toHaveAttribute(
+      'title',
+      /no wheel of scikit-learn==0\.20\.3 for Python 3\.11/
+    );
+    const held = overlay.locator(
+      '[data-package="arviz"] [data-index-status="held-back"]'
+    );
+    await expect(held).toContainText('last release for this Python', {
+      timeout: 60000
+    });
+    await pinned.getByRole('button', { name: 'Any version' }).click();
+    await expect(pinned).toHaveCount(0);
+    await held.getByRole('button', { name: /^Hold back .*matplotlib/ }).click();
+    await expect(overlay.locator('[data-package="matplotlib"]')).toContainText(
+      '<3.11'
+    );
+    const pipfile = (await readFile(page, `overlays/${name}/Pipfile`))!;
+    expect(pipfile).toContain('scikit-learn = "*"');
+    expect(pipfile).toContain('matplotlib = "<3.11"');
+  });
+
   test('says what to do with an overlay that has no packages', async ({
     page
   }) => {
