@@ -7,8 +7,8 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { overlaysIcon } from './icons';
 import { DEFAULT_PYTHON_VERSION, proposeName } from './overlay/names';
 import { CommandIDs, IOverlays, PANEL_ID } from './tokens';
+import { askCreateOverlay } from './widgets/createDialog';
 import {
-  askCreateOverlay,
   askRenameOverlay,
   askMoveNotebooks,
   askPreview,
