@@ -299,8 +299,8 @@ class IndexChecks:
                 verdict.name,
                 "dependency-no-wheel",
                 detail=f"{verdict.name} {version} requires {unbuilt}, which has no wheel "
-                f"for Python 3.{minor} on Linux: it is built from source, which needs a "
-                "compiler and system packages (the build may fail)",
+                f"for Python 3.{minor} on Linux: it is built from source where it can be, "
+                "which needs a compiler and system packages (the build may fail)",
             )
         moved_on = held_back(releases(files, minor))
         if moved_on is None or moved_on.last != version:

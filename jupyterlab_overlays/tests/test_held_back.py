@@ -36,6 +36,7 @@ PLOT = [
     file("plot-3.10.9-cp311-cp311-manylinux_2_17_x86_64.whl", "2026-04-24T00:00:00Z", ">=3.10"),
     file("plot-3.11.0-cp311-cp311-manylinux_2_17_x86_64.whl", "2026-06-12T00:00:00Z", ">=3.11"),
     file("plot-3.11.0-cp310-cp310-manylinux_2_17_x86_64.whl", "2026-06-12T00:00:00Z", ">=3.11"),
+    file("plot-3.11.0-cp312-cp312-manylinux_2_17_x86_64.whl", "2026-06-12T00:00:00Z", ">=3.11"),
 ]
 SINCE = datetime(2026, 3, 2, tzinfo=timezone.utc)
 
