@@ -220,10 +220,10 @@ export function addCommands(context: ICommandContext): void {
     execute: args =>
       run(async () => {
         const name = String(args['name']);
-        const diff = await workspace.preview(name);
+        const diff = await workspace.packages.preview(name);
         const accepted = await askPreview(name, diff, trans);
         if (accepted) {
-          await workspace.apply(name, accepted);
+          await workspace.packages.apply(name, accepted);
         }
       })
   });
@@ -242,7 +242,10 @@ export function addCommands(context: ICommandContext): void {
         }
         // No file to overwrite: the notebooks' requirements, as a re-extract
         // would propose them.
-        await workspace.apply(name, await workspace.preview(name));
+        await workspace.packages.apply(
+          name,
+          await workspace.packages.preview(name)
+        );
       })
   });
 

@@ -79,7 +79,7 @@ export function addPackageCommands(context: {
               trans.__('"%1" is not a version specifier.', specifier)
             );
           }
-          await workspace.setPackage(name, pkg, specifier);
+          await workspace.packages.set(name, pkg, specifier);
         }
       })
   });
@@ -107,7 +107,7 @@ export function addPackageCommands(context: {
             trans.__('"%1" is not a package requirement.', result.value)
           );
         }
-        await workspace.setPackage(
+        await workspace.packages.set(
           name,
           requirement.name,
           requirement.specifier
@@ -121,7 +121,7 @@ export function addPackageCommands(context: {
     describedBy: PACKAGE_ARGS,
     execute: args =>
       run(() =>
-        workspace.removePackage(String(args['name']), String(args['package']))
+        workspace.packages.remove(String(args['name']), String(args['package']))
       )
   });
 
@@ -143,7 +143,7 @@ export function addPackageCommands(context: {
     },
     execute: args =>
       run(() =>
-        workspace.replacePackage(
+        workspace.packages.replace(
           String(args['name']),
           String(args['package']),
           String(args['replacement'])
@@ -172,7 +172,7 @@ export function addPackageCommands(context: {
     },
     execute: args =>
       run(() =>
-        workspace.holdBackPackages(
+        workspace.packages.holdBack(
           String(args['name']),
           Object.fromEntries(
             Object.entries((args['pins'] ?? {}) as Record<string, unknown>).map(
@@ -210,7 +210,7 @@ export function addPackageCommands(context: {
           cancelLabel: trans.__('Cancel')
         });
         if (result.button.accept && result.value) {
-          await workspace.pickDistribution(name, module, result.value);
+          await workspace.packages.pick(name, module, result.value);
         }
       })
   });

@@ -238,8 +238,9 @@ export function isPythonVersion(value: unknown): value is string {
   return typeof value === 'string' && /^3\.\d+(\.\d+)?/.test(value);
 }
 
-function majorMinor(version: string): string {
-  return version.split('.').slice(0, 2).join('.');
+/** `3.11` of `3.11.7` ('' for none). */
+export function majorMinor(version: string | undefined): string {
+  return version ? version.split('.').slice(0, 2).join('.') : '';
 }
 
 function minor(version: string): number {

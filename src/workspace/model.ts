@@ -3,43 +3,34 @@
  * packages, whether they are out of date; and the actions that change them.
  * State and signals only; no React.
  */
-import type * as nbformat from '@jupyterlab/nbformat';
 import { nullTranslator, TranslationBundle } from '@jupyterlab/translation';
 import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { IImportEnvironment } from '../imports';
+import { IImportEnvironment, majorMinor } from '../imports';
 import type { IFileChange } from './fileChanges';
 import type { ProviderLookup } from './providers';
 import {
   AICOE_FILE,
   aicoeFindings,
-  DEFAULT_PYTHON_VERSION,
   IConfigFinding,
   nameProblem,
-  newPipfile,
   overlayOfMetadata,
-  PackageValue,
   removeAicoeOverlay,
   removeThothOverlay,
   renameAicoeOverlay,
   renameThothOverlay,
-  requirementsMetadataPackages,
-  requirementValue,
   THOTH_FILE,
   thothFindings
 } from '../overlay';
-import {
-  ConfigEdit,
-  IPlannedEdit,
-  newOverlayEdits,
-  planEdits
-} from './configEdits';
+import { ConfigEdit, IPlannedEdit, planEdits } from './configEdits';
 import { IPackageDiff } from './diff';
+import { editChanges, ICreatePlan, planCreate } from './createPlan';
 import { IWorkspaceFiles } from './files';
 import { nameProblemMessage } from './messages';
 import { PackageEdits } from './packageEdits';
 import { WorkspaceScan } from './scan';
+import { NotebookTags } from './tags';
 import { filesToRestore, IActionRecord, IUndoPlan, planUndo } from './undo';
 import {
   INotebookAccess,
@@ -55,11 +46,16 @@ import {
 export class OverlaysWorkspace implements IDisposable {
   constructor(options: OverlaysWorkspace.IOptions) {
     this._files = options.files;
-    this._access = options.access;
     this._settings = options.settings;
     this._trans = options.trans ?? nullTranslator.load('jupyterlab_overlays');
     this._state = new WorkspaceScan({ ...options, trans: this._trans });
-    this._packages = new PackageEdits({
+    this._tags = new NotebookTags({
+      files: this._files,
+      access: options.access,
+      state: this._state,
+      trans: this._trans
+    });
+    this._packages = this.packages = new PackageEdits({
       files: this._files,
       state: this._state,
       trans: this._trans,
@@ -69,6 +65,12 @@ export class OverlaysWorkspace implements IDisposable {
       warn: message => this._warned.emit(message)
     });
   }
+
+  /**
+   * The edits of overlays' Pipfiles: re-extract (`preview`, `apply`), one
+   * package set, replaced, held back, removed, or an ambiguous import picked.
+   */
+  readonly packages: PackageEdits;
 
   get changed(): ISignal<this, void> {
     return this._changed;
@@ -249,11 +251,11 @@ export class OverlaysWorkspace implements IDisposable {
     pythonVersion?: string
   ): Promise<IOverlay> {
     const plan = await this._planCreate(name, paths, pythonVersion);
-    const before = this._tagsOf(paths);
+    const before = this._tags.of(paths);
     await this._files.write(plan.pipfile.path, plan.pipfile.after!);
     await this._writeEdits(plan.edits);
     for (const path of paths) {
-      await this._tag(path, name);
+      await this._tags.set(path, name);
     }
     await this._rebuild();
     this._lastAction = {
@@ -265,7 +267,7 @@ export class OverlaysWorkspace implements IDisposable {
         after: name
       })),
       files: [],
-      unsaved: this._unsaved(paths)
+      unsaved: this._tags.unsaved(paths)
     };
     return this.overlay(name)!;
   }
@@ -280,7 +282,7 @@ export class OverlaysWorkspace implements IDisposable {
     pythonVersion?: string
   ): Promise<IFileChange[]> {
     const plan = await this._planCreate(name, paths, pythonVersion);
-    return [plan.pipfile, ...Private.changes(plan.edits)];
+    return [plan.pipfile, ...editChanges(plan.edits)];
   }
 
   /**
@@ -296,56 +298,19 @@ export class OverlaysWorkspace implements IDisposable {
     name: string,
     paths: string[],
     pythonVersion?: string
-  ): Promise<{ pipfile: IFileChange; edits: IPlannedEdit[] }> {
+  ): Promise<ICreatePlan> {
     await this._ready();
-    const problem = nameProblem(
+    return planCreate(
+      {
+        files: this._files,
+        state: this._state,
+        settings: this._settings(),
+        trans: this._trans
+      },
       name,
-      this._state.overlays.map(overlay => overlay.name)
+      paths,
+      pythonVersion
     );
-    if (problem) {
-      throw new OverlayError(nameProblemMessage(this._trans, name, problem));
-    }
-    const notebooks = await this._state.notebookContents(paths);
-    const environment = await this._state.environmentFor(notebooks);
-    const version =
-      pythonVersion ||
-      this._settings().pythonVersion ||
-      Private.majorMinor(environment?.pythonVersion) ||
-      DEFAULT_PYTHON_VERSION;
-
-    const requirements = await this._state.requirements(
-      notebooks,
-      {},
-      environment,
-      version
-    );
-    const packages: Record<string, PackageValue> = {};
-    for (const notebook of notebooks) {
-      Object.assign(
-        packages,
-        requirementsMetadataPackages(notebook.content.metadata)
-      );
-    }
-    for (const requirement of requirements) {
-      packages[requirement.name] = requirementValue(requirement);
-    }
-    // Plan every edit first: a configuration file that cannot be read stops
-    // the action before anything is written.
-    const edits = await this._planEdits(
-      newOverlayEdits(
-        name,
-        version,
-        this._settings(),
-        this._state.overlaysFolder
-      ),
-      true
-    );
-    const pipfile = {
-      path: `${this._folder(name)}/${PIPFILE}`,
-      before: null,
-      after: newPipfile(packages, version)
-    };
-    return { pipfile, edits };
   }
 
   /**
@@ -356,7 +321,7 @@ export class OverlaysWorkspace implements IDisposable {
     const environment = await this._state.environmentFor(
       await this._state.notebookContents(paths)
     );
-    return Private.majorMinor(environment?.pythonVersion) || null;
+    return majorMinor(environment?.pythonVersion) || null;
   }
 
   /**
@@ -366,16 +331,16 @@ export class OverlaysWorkspace implements IDisposable {
   async addToOverlay(name: string, paths: string[]): Promise<IPackageDiff> {
     await this._ready();
     const overlay = this._existing(name);
-    const before = this._tagsOf(paths);
+    const before = this._tags.of(paths);
     const pipfile = `${overlay.folder}/${PIPFILE}`;
     const pipfileBefore = await this._files.read(pipfile);
     for (const path of paths) {
-      await this._tag(path, name);
+      await this._tags.set(path, name);
     }
     await this._rebuild();
-    const diff = await this.preview(overlay.name);
+    const diff = await this._packages.preview(overlay.name);
     if (diff.added.length) {
-      await this.apply(name, { ...diff, removed: [], changed: [] });
+      await this._packages.apply(name, { ...diff, removed: [], changed: [] });
     }
     const pipfileAfter = await this._files.read(pipfile);
     this._lastAction = {
@@ -390,7 +355,7 @@ export class OverlaysWorkspace implements IDisposable {
         pipfileAfter === pipfileBefore
           ? []
           : [{ path: pipfile, before: pipfileBefore, after: pipfileAfter }],
-      unsaved: this._unsaved(paths)
+      unsaved: this._tags.unsaved(paths)
     };
     return diff;
   }
@@ -400,9 +365,9 @@ export class OverlaysWorkspace implements IDisposable {
    * proposes their removal.
    */
   async removeFromOverlay(paths: string[]): Promise<void> {
-    const before = this._tagsOf(paths);
+    const before = this._tags.of(paths);
     for (const path of paths) {
-      await this._tag(path, null);
+      await this._tags.set(path, null);
     }
     await this._rebuild();
     this._lastAction = {
@@ -414,7 +379,7 @@ export class OverlaysWorkspace implements IDisposable {
         after: null
       })),
       files: [],
-      unsaved: this._unsaved(paths)
+      unsaved: this._tags.unsaved(paths)
     };
   }
 
@@ -460,70 +425,11 @@ export class OverlaysWorkspace implements IDisposable {
       }
     }
     for (const { path, tag } of plan.tags) {
-      await this._tag(path, tag);
+      await this._tags.set(path, tag);
     }
     await this._rebuild();
     this._lastAction = null;
     return plan;
-  }
-
-  /**
-   * What re-extracting an overlay would change in its Pipfile.
-   */
-  preview(name: string): Promise<IPackageDiff> {
-    return this._packages.preview(name);
-  }
-
-  /**
-   * Write the chosen part of a diff to the overlay's Pipfile.
-   */
-  apply(name: string, diff: IPackageDiff): Promise<void> {
-    return this._packages.apply(name, diff);
-  }
-
-  /**
-   * Set one package's specifier, or add the package.
-   */
-  setPackage(name: string, pkg: string, specifier: string): Promise<void> {
-    return this._packages.set(name, pkg, specifier);
-  }
-
-  /**
-   * Replace a package by another (a renamed project), keeping its specifier.
-   */
-  replacePackage(
-    name: string,
-    pkg: string,
-    replacement: string
-  ): Promise<void> {
-    return this._packages.replace(name, pkg, replacement);
-  }
-
-  /**
-   * Hold packages back with a project the overlay's Python holds back
-   * (`{ matplotlib: '<3.11' }`, an index check's `pins`).
-   */
-  holdBackPackages(name: string, pins: Record<string, string>): Promise<void> {
-    return this._packages.holdBack(name, pins);
-  }
-
-  /**
-   * Remove one package from the Pipfile.
-   */
-  removePackage(name: string, pkg: string): Promise<void> {
-    return this._packages.remove(name, pkg);
-  }
-
-  /**
-   * Pick the distribution of an ambiguous import: the pick becomes an
-   * override, and the Pipfile swaps the packages.
-   */
-  pickDistribution(
-    name: string,
-    module: string,
-    distribution: string
-  ): Promise<void> {
-    return this._packages.pick(name, module, distribution);
   }
 
   /**
@@ -549,7 +455,7 @@ export class OverlaysWorkspace implements IDisposable {
       [THOTH_FILE, text => renameThothOverlay(text, name, newName)],
       [AICOE_FILE, text => renameAicoeOverlay(text, name, newName)]
     ]);
-    if (review && !(await review(Private.changes(edits)))) {
+    if (review && !(await review(editChanges(edits)))) {
       return false;
     }
     for (const file of (await this._files.list(overlay.folder)) ?? []) {
@@ -563,7 +469,7 @@ export class OverlaysWorkspace implements IDisposable {
     await this._files.remove(overlay.folder);
     await this._writeEdits(edits);
     for (const path of overlay.members) {
-      await this._tag(path, newName);
+      await this._tags.set(path, newName);
     }
     await this._rebuild();
     this._lastAction = {
@@ -591,7 +497,7 @@ export class OverlaysWorkspace implements IDisposable {
     if (review) {
       const pipfile = `${overlay.folder}/${PIPFILE}`;
       const text = overlay.hasPipfile ? await this._files.read(pipfile) : null;
-      const changes = Private.changes(edits);
+      const changes = editChanges(edits);
       if (text !== null) {
         changes.push({ path: pipfile, before: text, after: null });
       }
@@ -604,7 +510,7 @@ export class OverlaysWorkspace implements IDisposable {
     }
     await this._writeEdits(edits);
     for (const path of overlay.members) {
-      await this._tag(path, null);
+      await this._tags.set(path, null);
     }
     await this._rebuild();
     this._overlayRenamed.emit({ name, newName: null });
@@ -651,62 +557,6 @@ export class OverlaysWorkspace implements IDisposable {
     }
   }
 
-  /** The overlay each notebook is tagged to now (null: none). */
-  private _tagsOf(paths: string[]): Map<string, string | null> {
-    return new Map(
-      paths.map(path => [
-        path,
-        this._state.notebooks.get(path)?.overlay ?? null
-      ])
-    );
-  }
-
-  /** Open notebooks among `paths` whose new tag is not saved yet. */
-  private _unsaved(paths: string[]): string[] {
-    return paths.filter(path => this._access?.isDirty?.(path) ?? false);
-  }
-
-  private async _tag(path: string, name: string | null): Promise<void> {
-    const viaModel = (await this._access?.tagOpen(path, name)) ?? false;
-    const record = this._state.notebooks.get(path);
-    if (!viaModel) {
-      const content = await this._files.readNotebook(path);
-      if (!content) {
-        throw new OverlayError(
-          this._trans.__('Cannot read the notebook "%1".', path)
-        );
-      }
-      const metadata = {
-        ...(content.metadata ?? {})
-      } as nbformat.INotebookMetadata;
-      if (name) {
-        metadata.overlay = { ...((metadata.overlay as object) ?? {}), name };
-      } else {
-        delete metadata.overlay;
-      }
-      content.metadata = metadata;
-      await this._files.writeNotebook(path, content);
-      this._state.notebooks.set(path, {
-        path,
-        lastModified: '',
-        overlay: name,
-        content
-      });
-    } else if (record) {
-      record.overlay = name;
-    } else {
-      const content = this._access!.openContent(path);
-      if (content) {
-        this._state.notebooks.set(path, {
-          path,
-          lastModified: '',
-          overlay: name,
-          content
-        });
-      }
-    }
-  }
-
   /**
    * The new texts of configuration files (see `planEdits`).
    */
@@ -726,7 +576,7 @@ export class OverlaysWorkspace implements IDisposable {
 
   private _files: IWorkspaceFiles;
   private _packages: PackageEdits;
-  private _access: INotebookAccess | null;
+  private _tags: NotebookTags;
   private _settings: () => IWorkspaceSettings;
   private _trans: TranslationBundle;
   private _state: WorkspaceScan;
@@ -780,20 +630,5 @@ export namespace OverlaysWorkspace {
   export interface IRenamed {
     name: string;
     newName: string | null;
-  }
-}
-
-namespace Private {
-  /** Planned configuration edits as file changes. */
-  export function changes(edits: IPlannedEdit[]): IFileChange[] {
-    return edits.map(edit => ({
-      path: edit.path,
-      before: edit.before,
-      after: edit.text
-    }));
-  }
-
-  export function majorMinor(version: string | undefined): string {
-    return version ? version.split('.').slice(0, 2).join('.') : '';
   }
 }

@@ -352,7 +352,7 @@ describe('OverlaysWorkspace', () => {
     const files = demoFiles();
     const model = workspace(files);
     await model.createOverlay('prep', ['notebooks/preprocess_dataset.ipynb']);
-    await model.setPackage('prep', 'gunicorn', '==23.0.0');
+    await model.packages.set('prep', 'gunicorn', '==23.0.0');
     const diff = await model.addToOverlay('prep', [
       'notebooks/train_model.ipynb'
     ]);
@@ -400,7 +400,7 @@ describe('OverlaysWorkspace', () => {
     expect(
       notebookJSON(files, 'notebooks/train_model.ipynb').metadata.overlay
     ).toBeUndefined();
-    const diff = await model.preview('steps');
+    const diff = await model.packages.preview('steps');
     expect(diff.removed.map(e => e.name)).toContain('scikit-learn');
   });
 
@@ -416,10 +416,10 @@ describe('OverlaysWorkspace', () => {
     await model.notebookSaved('notebooks/train_model.ipynb');
     expect(model.overlay('train')!.outOfDate).toBe(true);
 
-    const diff = await model.preview('train');
+    const diff = await model.packages.preview('train');
     expect(diff.added.map(r => r.name)).toEqual(['pillow', 'seaborn']);
     expect(diff.removed).toEqual([]);
-    await model.apply('train', diff);
+    await model.packages.apply('train', diff);
     expect(model.overlay('train')!.outOfDate).toBe(false);
     expect(files.files.get('overlays/train/Pipfile')).toContain(
       'pillow = "*"\nseaborn = "*"\n'
@@ -440,11 +440,11 @@ describe('OverlaysWorkspace', () => {
     );
     await model.notebookSaved('notebooks/download_dataset.ipynb');
 
-    const diff = await model.preview('dl');
+    const diff = await model.packages.preview('dl');
     expect(diff.removed.map(e => e.name)).toEqual(['python-dotenv', 'tqdm']);
-    await model.apply('dl', { ...diff, removed: [] });
+    await model.packages.apply('dl', { ...diff, removed: [] });
     expect(model.overlay('dl')!.packages.map(p => p.name)).toContain('tqdm');
-    await model.apply('dl', {
+    await model.packages.apply('dl', {
       added: [],
       changed: [],
       removed: diff.removed.slice(1)
@@ -462,8 +462,10 @@ describe('OverlaysWorkspace', () => {
     await model.scan();
     expect(model.overlay('dl')!.pipfileError).toMatch(/line|Invalid|expected/i);
     const before = files.writes.length;
-    await expect(model.preview('dl')).rejects.toBeInstanceOf(PipfileError);
-    await expect(model.setPackage('dl', 'numpy', '*')).rejects.toBeInstanceOf(
+    await expect(model.packages.preview('dl')).rejects.toBeInstanceOf(
+      PipfileError
+    );
+    await expect(model.packages.set('dl', 'numpy', '*')).rejects.toBeInstanceOf(
       PipfileError
     );
     expect(files.writes.length).toBe(before);
@@ -478,14 +480,14 @@ describe('OverlaysWorkspace', () => {
     await model.createOverlay('dl', ['notebooks/download_dataset.ipynb']);
     const warnings: string[] = [];
     model.warned.connect((_, message) => warnings.push(message));
-    await model.setPackage('dl', 'numpy', '==2.0');
+    await model.packages.set('dl', 'numpy', '==2.0');
     expect(warnings).toEqual([]);
     files.files.set(
       'overlays/dl/Pipfile',
       '# mine\n[packages.requests]\nversion = "*"\n'
     );
     await model.scan();
-    await model.setPackage('dl', 'numpy', '==2.0');
+    await model.packages.set('dl', 'numpy', '==2.0');
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('could not be kept');
     expect(files.files.get('overlays/dl/Pipfile')).toContain('numpy');
@@ -694,7 +696,7 @@ describe('OverlaysWorkspace', () => {
     );
     const model = workspace(files);
     await model.scan();
-    await model.replacePackage('ts', 'fbprophet', 'prophet');
+    await model.packages.replace('ts', 'fbprophet', 'prophet');
     expect(files.files.get('overlays/ts/Pipfile')).toBe(
       '[packages]\npandas = "*"\nprophet = ">=0.7"\n'
     );
@@ -708,7 +710,7 @@ describe('OverlaysWorkspace', () => {
     );
     const model = workspace(files);
     await model.scan();
-    await model.holdBackPackages('ts', {
+    await model.packages.holdBack('ts', {
       matplotlib: '<3.11',
       xarray: '<2026.3',
       platformdirs: '<4.10'
@@ -718,7 +720,7 @@ describe('OverlaysWorkspace', () => {
         'xarray = "<2026.3"\nplatformdirs = "<4.10"\n'
     );
     // Asked again (the same flag on another package): nothing changes.
-    await model.holdBackPackages('ts', { matplotlib: '< 3.11' });
+    await model.packages.holdBack('ts', { matplotlib: '< 3.11' });
     expect(files.files.get('overlays/ts/Pipfile')).toContain(
       'Matplotlib = ">=3.8,<3.11"\n'
     );
@@ -733,7 +735,7 @@ describe('OverlaysWorkspace', () => {
       .overlay('train')!
       .packages.find(p => p.modules.includes('cv2'))!;
     expect(cv).toMatchObject({ name: 'opencv-python', ambiguous: true });
-    await model.pickDistribution('train', 'cv2', 'opencv-python-headless');
+    await model.packages.pick('train', 'cv2', 'opencv-python-headless');
     expect(JSON.parse(files.files.get('overlays/train/overlay.json')!)).toEqual(
       {
         overrides: { cv2: 'opencv-python-headless' }
