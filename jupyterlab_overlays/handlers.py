@@ -16,7 +16,7 @@ from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 from tornado import web
 
-from . import providers
+from . import import_providers, providers
 from .config import OverlaysConfig
 from .config_files import (
     check_name,
@@ -319,10 +319,12 @@ class RuntimeImagesHandler(OverlaysHandler):
 
 
 class IndexCheckHandler(OverlaysHandler):
-    """``GET overlays/index-check?name=<n>[&name=…]&python=3.11``: whether each name (or
-    name with a version specifier, ``scikit-learn==0.20.3``) can be installed from the
-    package index for that Python (``index_check.py``):
-    ``{"index": <url>, "results": [{"name", "status", "use", "detail"}, …]}``."""
+    """``GET overlays/index-check?name=<n>[&name=…][&import=<a.b>…]&python=3.11``: whether
+    each name (or name with a version specifier, ``scikit-learn==0.20.3``) can be
+    installed from the package index for that Python (``index_check.py``), and which
+    project provides each dotted import path (``import_providers.py``):
+    ``{"index": <url>, "results": [{"name", "status", "use", "detail", "pins"}, …],
+    "imports": [{"module", "provider", "detail"}, …]}``."""
 
     checks: IndexChecks | None = None
 
@@ -330,23 +332,35 @@ class IndexCheckHandler(OverlaysHandler):
     @authorized
     async def get(self) -> None:
         names = [name.strip() for name in self.get_arguments("name") if name.strip()]
-        if not names:
+        modules = [name.strip() for name in self.get_arguments("import") if name.strip()]
+        if not names and not modules:
             raise RequestError(400, "Name at least one package: ?name=<package>.")
-        if len(names) > MAX_NAMES:
+        if len(names) + len(modules) > MAX_NAMES:
             raise RequestError(400, f"At most {MAX_NAMES} names at a time.")
         bad = [name for name in names if parse_query(name) is None]
         if bad:
             raise RequestError(
                 400, f"Not a package name (with a version specifier or not): {bad[0][:100]!r}."
             )
+        bad = [module for module in modules if not import_providers.IMPORT_RE.fullmatch(module)]
+        if bad:
+            raise RequestError(400, f"Not a dotted import path: {bad[0][:100]!r}.")
         python = self.get_argument("python", "3.11")
         if not PYTHON_RE.fullmatch(python):
             raise RequestError(400, f"python must be like 3.11, not {python[:20]!r}.")
         if IndexCheckHandler.checks is None:
             IndexCheckHandler.checks = IndexChecks()
         checks = IndexCheckHandler.checks
-        verdicts = await checks.check(names, python)
-        self.finish({"index": checks.url, "results": [asdict(v) for v in verdicts]})
+        verdicts, imports = await asyncio.gather(
+            checks.check(names, python), import_providers.providers(checks, modules, python)
+        )
+        self.finish(
+            {
+                "index": checks.url,
+                "results": [asdict(v) for v in verdicts],
+                "imports": [asdict(i) for i in imports],
+            }
+        )
 
 
 class ProvidersHandler(OverlaysHandler):

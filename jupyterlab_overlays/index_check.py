@@ -232,6 +232,21 @@ def wheel_metadata(url: str, size: int, timeout: float) -> str:
         return archive.read(name).decode("utf-8", "replace")
 
 
+def wheel_names(url: str, size: int, timeout: float) -> list[str]:
+    """A wheel's member names, from its central directory read by range requests."""
+    with zipfile.ZipFile(RangeFile(url, size, timeout)) as archive:
+        return archive.namelist()
+
+
+def sdist_names(filename: str, data: bytes) -> list[str]:
+    """An sdist's member names (``.zip`` or ``.tar.gz``)."""
+    if filename.endswith(".zip"):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return archive.namelist()
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
+        return archive.getnames()
+
+
 class IndexChecks:
     """Verdicts for names, from the index, cached per name and Python."""
 
@@ -240,8 +255,8 @@ class IndexChecks:
         self.timeout = timeout
         self._cache: dict[tuple[str, str], tuple[float, Verdict]] = {}
         self._files_cache: dict[str, tuple[float, list[dict] | None]] = {}
-        #: Whether an sdist (by URL: a release's files do not change) compiles.
-        self._compiles: dict[str, bool] = {}
+        #: The member names of files read (by URL: a release's files do not change).
+        self._names: dict[str, list[str]] = {}
 
     async def check(self, names: list[str], python: str) -> list[Verdict]:
         return list(await asyncio.gather(*(self._one(name, python) for name in names)))
@@ -389,28 +404,36 @@ class IndexChecks:
         if not sdists:
             return True
         item = max(sdists, key=lambda pair: pair[0])[1]
-        if not item.get("url") or int(item.get("size") or 0) > SDIST_MAX_BYTES:
-            return True
+        names = await self.archive_names(name, item)
+        return True if names is None else compiles(names)
+
+    async def archive_names(self, name: str, item: dict) -> list[str] | None:
+        """The member names of one of a project's files on the index: a wheel's read
+        by range requests (its central directory), an sdist's by reading it whole, up
+        to ``SDIST_MAX_BYTES``; nothing is extracted. None when it cannot be read.
+        Kept per URL: a release's files do not change."""
+        wheel = item["filename"].endswith(".whl")
+        if not item.get("url") or not item.get("size"):
+            return None
+        if not wheel and int(item["size"]) > SDIST_MAX_BYTES:
+            return None
         url = urljoin(f"{self.url}{canonicalize_name(name)}/", item["url"])
         if not url.startswith(("https://", "http://")):
-            return True
-        if url in self._compiles:
-            return self._compiles[url]
+            return None
+        if url in self._names:
+            return self._names[url]
         try:
-            response = await AsyncHTTPClient().fetch(
-                url, request_timeout=self.timeout, follow_redirects=True
-            )
-            data = io.BytesIO(response.body[: SDIST_MAX_BYTES + 1])
-            if item["filename"].endswith(".zip"):
-                with zipfile.ZipFile(data) as archive:
-                    names = archive.namelist()
+            if wheel:
+                names = await asyncio.to_thread(wheel_names, url, int(item["size"]), self.timeout)
             else:
-                with tarfile.open(fileobj=data, mode="r:gz") as archive:
-                    names = archive.getnames()
+                response = await AsyncHTTPClient().fetch(
+                    url, request_timeout=self.timeout, follow_redirects=True
+                )
+                names = sdist_names(item["filename"], response.body[: SDIST_MAX_BYTES + 1])
         except (OSError, HTTPClientError, ValueError, zipfile.BadZipFile, tarfile.TarError):
-            return True
-        self._compiles[url] = compiles(names)
-        return self._compiles[url]
+            return None
+        self._names[url] = names
+        return names
 
     async def _metadata(self, name: str, wheel: dict) -> str | None:
         """A wheel's core metadata: the index's PEP 658 file, else read from the wheel
@@ -427,6 +450,11 @@ class IndexChecks:
         except (OSError, HTTPClientError, ValueError, KeyError, zipfile.BadZipFile):
             return None
         return None
+
+    async def project_files(self, name: str) -> list[dict] | None:
+        """A project's files on the index (None: no such project); raises when the
+        index cannot be asked."""
+        return await self._files_cached(canonicalize_name(name))
 
     async def _files_cached(self, normalized: str) -> list[dict] | None:
         """A project's files, kept as long as a verdict (dependencies are shared)."""
