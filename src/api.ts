@@ -100,14 +100,17 @@ export class OverlaysClient {
 
   /**
    * `GET overlays/index-check`: whether each package can be installed from
-   * the package index for that Python.
+   * the package index for that Python, and which project provides each
+   * dotted import path of `imports`.
    */
   indexCheck(
     names: string[],
-    python: string
+    python: string,
+    imports: string[] = []
   ): Promise<OverlaysAPI.IIndexCheck> {
     const query = [
       ...names.map(name => `name=${encodeURIComponent(name)}`),
+      ...imports.map(module => `import=${encodeURIComponent(module)}`),
       `python=${encodeURIComponent(python)}`
     ].join('&');
     return this._request<OverlaysAPI.IIndexCheck>(`index-check?${query}`);

@@ -183,6 +183,40 @@ export function addPackageCommands(context: {
       )
   });
 
+  app.commands.addCommand(CommandIDs.useProviders, {
+    label: trans.__('Use the Packages Imports Are In'),
+    caption: trans.__(
+      'Replace a package by the packages the index says its imports are in'
+    ),
+    describedBy: {
+      args: {
+        type: 'object',
+        properties: {
+          name: { type: 'string', description: 'The overlay name' },
+          package: { type: 'string', description: 'The package to replace' },
+          providers: {
+            type: 'object',
+            description: 'The package of each import path, as "zc-lockfile"',
+            additionalProperties: { type: 'string' }
+          }
+        },
+        required: ['name', 'package', 'providers']
+      }
+    },
+    execute: args =>
+      run(() =>
+        workspace.packages.provide(
+          String(args['name']),
+          String(args['package']),
+          Object.fromEntries(
+            Object.entries(
+              (args['providers'] ?? {}) as Record<string, unknown>
+            ).map(([module, provider]) => [module, String(provider)])
+          )
+        )
+      )
+  });
+
   app.commands.addCommand(CommandIDs.pickDistribution, {
     label: trans.__('Pick Package for Import…'),
     caption: trans.__('Choose which package provides an ambiguous import'),

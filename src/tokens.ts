@@ -119,6 +119,7 @@ export namespace CommandIDs {
   export const removePackage = 'jupyterlab-overlays:remove-package';
   export const replacePackage = 'jupyterlab-overlays:replace-package';
   export const holdBackPackages = 'jupyterlab-overlays:hold-back-packages';
+  export const useProviders = 'jupyterlab-overlays:use-providers';
   export const pickDistribution = 'jupyterlab-overlays:pick-distribution';
   export const build = 'jupyterlab-overlays:build-overlay';
   export const lock = 'jupyterlab-overlays:lock-overlay';
@@ -221,15 +222,32 @@ export namespace OverlaysAPI {
       | 'dependency-no-wheel'
       | 'held-back'
       | 'pinned'
+      | 'provided'
       | 'unknown';
     /**
      * For `renamed`: the package to use instead; for `pinned`: the version
-     * specifier to use instead (`*`).
+     * specifier to use instead (`*`); for `provided`: the packages to use.
      */
     use: string | null;
     detail: string | null;
     /** For `held-back`: the caps to add, by package (`{ matplotlib: '<3.11' }`). */
     pins?: Record<string, string> | null;
+    /**
+     * For `provided` (the sidebar's, from `imports`): the package each import
+     * path is in (`{ 'zc.lockfile': 'zc-lockfile' }`).
+     */
+    providers?: Record<string, string> | null;
+  }
+
+  /**
+   * Which project on the index provides a dotted import path (null: none of
+   * the candidates does, or the index could not be asked: `unknown`).
+   */
+  export interface IImportProvider {
+    module: string;
+    provider: string | null;
+    detail: string | null;
+    unknown: boolean;
   }
 
   /**
@@ -238,6 +256,7 @@ export namespace OverlaysAPI {
   export interface IIndexCheck {
     index: string;
     results: IIndexVerdict[];
+    imports?: IImportProvider[];
   }
 
   /**

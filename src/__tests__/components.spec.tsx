@@ -785,6 +785,33 @@ describe('IndexFlag', () => {
     ]);
   });
 
+  it('offers the packages dotted imports are in, naming each in its tooltip', () => {
+    const calls = show({
+      name: 'zc',
+      status: 'provided',
+      use: 'zc-lockfile',
+      detail: null,
+      providers: { 'zc.lockfile': 'zc-lockfile' }
+    });
+    const flag = container.querySelector('[data-index-status="provided"]')!;
+    expect(flag.getAttribute('title')).toBe(
+      'zc.lockfile is in the package zc-lockfile, not in fbprophet'
+    );
+    const button = flag.querySelector('button')!;
+    expect(button.textContent).toBe('Use zc-lockfile');
+    act(() => button.click());
+    expect(calls).toEqual([
+      [
+        CommandIDs.useProviders,
+        {
+          name: 'train',
+          package: 'fbprophet',
+          providers: { 'zc.lockfile': 'zc-lockfile' }
+        }
+      ]
+    ]);
+  });
+
   it('names the dependency built from source in its tooltip', () => {
     show({
       name: 'requests-kerberos',

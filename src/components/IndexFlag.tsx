@@ -8,7 +8,8 @@ import { CommandIDs, OverlaysAPI, RunCommand } from '../tokens';
  * beside its name, with the fix when there is one: remove a name the index
  * does not have, use the new name of a renamed package, drop a pin that has
  * no wheel for the overlay's Python, hold back the
- * dependencies released after the last release this Python gets. Which
+ * dependencies released after the last release this Python gets, use the
+ * packages its dotted imports are in (`zc.lockfile`: zc-lockfile, not zc). Which
  * dependency will not install, or why they are held back, is in the tooltip.
  */
 export function IndexFlag(props: {
@@ -30,14 +31,29 @@ export function IndexFlag(props: {
     dependency: trans.__('a dependency will not install'),
     'dependency-no-wheel': trans.__('a dependency has no wheel'),
     'held-back': trans.__('last release for this Python'),
-    pinned: trans.__('no wheel for this version')
+    pinned: trans.__('no wheel for this version'),
+    provided: trans.__('import is in %1', verdict.use ?? '')
   }[verdict.status];
   const pins = Object.entries(verdict.pins ?? {});
+  const providers = Object.entries(verdict.providers ?? {});
+  const title =
+    verdict.status === 'provided'
+      ? providers
+          .map(([module, provider]) =>
+            trans.__(
+              '%1 is in the package %2, not in %3',
+              module,
+              provider,
+              pkg
+            )
+          )
+          .join('\n')
+      : (verdict.detail ?? label);
   return (
     <span
       className="jp-OverlaysPanel-indexFlag"
       data-index-status={verdict.status}
-      title={verdict.detail ?? label}
+      title={title}
     >
       {label}
       {verdict.status === 'missing' && (
@@ -81,6 +97,24 @@ export function IndexFlag(props: {
           title={trans.__('Let %1 be any version that installs', pkg)}
         >
           {trans.__('Any version')}
+        </button>
+      )}
+      {verdict.status === 'provided' && providers.length > 0 && (
+        <button
+          className="jp-OverlaysPanel-link jp-OverlaysPanel-indexFix"
+          onClick={() =>
+            run(CommandIDs.useProviders, {
+              name: overlay,
+              package: pkg,
+              providers: verdict.providers ?? {}
+            })
+          }
+          title={trans.__(
+            'Use %1 in the Pipfile for these imports',
+            verdict.use ?? ''
+          )}
+        >
+          {trans.__('Use %1', verdict.use ?? '')}
         </button>
       )}
       {verdict.status === 'renamed' && verdict.use && (

@@ -311,7 +311,14 @@ namespace Private {
       if (!found) {
         return; // dropped by an override
       }
-      const module = NAMESPACES.has(top) ? path : top;
+      // A namespace package's submodule, and a name nothing resolved (it may
+      // be a namespace nobody listed: `oslo.config`), keep their path (at
+      // most three parts) for the index to tell who provides them.
+      const module = NAMESPACES.has(top)
+        ? path
+        : found.source === 'identity'
+          ? path.split('.').slice(0, 3).join('.')
+          : top;
       const key = normalizeName(found.name);
       const existing = this._requirements.get(key);
       if (existing) {

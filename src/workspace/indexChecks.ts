@@ -6,6 +6,7 @@
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { parseRequirement } from '../imports/magics';
+import { normalizeName } from '../imports/resolve';
 import { DEFAULT_PYTHON_VERSION } from '../overlay/names';
 import type { OverlaysAPI } from '../tokens';
 import type { IOverlay, IOverlayPackage } from './types';
@@ -14,6 +15,8 @@ import type { IOverlay, IOverlayPackage } from './types';
 export const DEFAULT_CHECK_PYTHON = DEFAULT_PYTHON_VERSION;
 /** Names per request (the server takes at most 200). */
 const BATCH = 100;
+/** How an import path is told from a name among the keys asked. */
+const IMPORT = 'import:';
 
 /**
  * What is asked of a package: its name, with its version specifier when the
@@ -30,6 +33,19 @@ export function checkQuery(
   return parsed && !parsed.marker && !parsed.extras.length
     ? `${pkg.name}${parsed.specifier}`
     : pkg.name;
+}
+
+/**
+ * The dotted import paths to ask the index about for a package: those of a
+ * package nothing resolved but the import name itself (`zc` of
+ * `zc.lockfile`), which may be a namespace whose family nobody listed.
+ */
+export function importQueries(
+  pkg: Pick<IOverlayPackage, 'name' | 'source' | 'modules'>
+): string[] {
+  return pkg.source === 'identity'
+    ? pkg.modules.filter(module => module.includes('.'))
+    : [];
 }
 
 /**
@@ -68,23 +84,30 @@ export class IndexChecks {
 
   /** Ask now for every name not asked yet (tests call it directly). */
   async flush(): Promise<void> {
+    // Per Python: names (`six`, `six==1.0`) and import paths (`import:a.b`).
     const wanted = new Map<string, Set<string>>();
+    const want = (python: string, key: string, known: boolean) => {
+      if (!known && !this._asked.has(`${python}|${key}`)) {
+        this._asked.add(`${python}|${key}`);
+        const keys = wanted.get(python) ?? new Set<string>();
+        keys.add(key);
+        wanted.set(python, keys);
+      }
+    };
     for (const overlay of this._overlays) {
       const python = overlay.pythonVersion || DEFAULT_CHECK_PYTHON;
       for (const pkg of overlay.packages) {
         const query = checkQuery(pkg);
-        const key = `${python}|${query}`;
-        if (!this._verdicts.has(key) && !this._asked.has(key)) {
-          this._asked.add(key);
-          const names = wanted.get(python) ?? new Set<string>();
-          names.add(query);
-          wanted.set(python, names);
+        want(python, query, this._verdicts.has(`${python}|${query}`));
+        for (const module of importQueries(pkg)) {
+          const key = `${IMPORT}${module}`;
+          want(python, key, this._providers.has(`${python}|${module}`));
         }
       }
     }
     const requests: Promise<void>[] = [];
-    for (const [python, names] of wanted) {
-      const list = [...names];
+    for (const [python, keys] of wanted) {
+      const list = [...keys];
       for (let start = 0; start < list.length; start += BATCH) {
         requests.push(this._ask(list.slice(start, start + BATCH), python));
       }
@@ -103,7 +126,9 @@ export class IndexChecks {
     const python = overlay.pythonVersion || DEFAULT_CHECK_PYTHON;
     const verdicts: Record<string, OverlaysAPI.IIndexVerdict> = {};
     for (const pkg of overlay.packages) {
-      const verdict = this._verdicts.get(`${python}|${checkQuery(pkg)}`);
+      const verdict =
+        this._provided(pkg, python) ??
+        this._verdicts.get(`${python}|${checkQuery(pkg)}`);
       if (verdict && verdict.status !== 'ok') {
         verdicts[pkg.key] = verdict;
       }
@@ -120,13 +145,44 @@ export class IndexChecks {
     Signal.clearData(this);
   }
 
-  private async _ask(names: string[], python: string): Promise<void> {
+  /**
+   * A `provided` verdict when the index says the package's dotted imports are
+   * in other projects (`zc.lockfile` in zc-lockfile, not in zc).
+   */
+  private _provided(
+    pkg: IOverlayPackage,
+    python: string
+  ): OverlaysAPI.IIndexVerdict | undefined {
+    const providers: Record<string, string> = {};
+    for (const module of importQueries(pkg)) {
+      const provider = this._providers.get(`${python}|${module}`);
+      if (provider && provider !== pkg.name) {
+        providers[module] = provider;
+      }
+    }
+    const use = [...new Set(Object.values(providers))];
+    return use.length
+      ? {
+          name: pkg.name,
+          status: 'provided',
+          use: use.join(', '),
+          detail: null,
+          providers
+        }
+      : undefined;
+  }
+
+  private async _ask(keys: string[], python: string): Promise<void> {
+    const names = keys.filter(key => !key.startsWith(IMPORT));
+    const imports = keys
+      .filter(key => key.startsWith(IMPORT))
+      .map(key => key.slice(IMPORT.length));
     let answer: OverlaysAPI.IIndexCheck;
     try {
-      answer = await this._client.indexCheck(names, python);
+      answer = await this._client.indexCheck(names, python, imports);
     } catch {
       // No server check: nothing is flagged; asked again at the next request.
-      names.forEach(name => this._asked.delete(`${python}|${name}`));
+      keys.forEach(key => this._asked.delete(`${python}|${key}`));
       return;
     }
     let unreachable: string | null = null;
@@ -139,6 +195,16 @@ export class IndexChecks {
         this._verdicts.set(key, verdict);
       }
     }
+    for (const found of answer.imports ?? []) {
+      this._asked.delete(`${python}|${IMPORT}${found.module}`);
+      // Unreachable: asked again next time; else the answer, found or not.
+      if (!found.unknown) {
+        this._providers.set(
+          `${python}|${found.module}`,
+          found.provider ? normalizeName(found.provider) : null
+        );
+      }
+    }
     this._unreachable = unreachable;
     this._version += 1;
     this._changed.emit();
@@ -148,6 +214,8 @@ export class IndexChecks {
   private _delay: number;
   private _overlays: readonly IOverlay[] = [];
   private _verdicts = new Map<string, OverlaysAPI.IIndexVerdict>();
+  /** The project each import path is in, by `python|module` (null: none). */
+  private _providers = new Map<string, string | null>();
   private _asked = new Set<string>();
   private _unreachable: string | null = null;
   private _version = 0;
@@ -163,7 +231,8 @@ export namespace IndexChecks {
   export interface IClient {
     indexCheck(
       names: string[],
-      python: string
+      python: string,
+      imports?: string[]
     ): Promise<OverlaysAPI.IIndexCheck>;
   }
 

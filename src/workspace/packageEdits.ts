@@ -126,17 +126,36 @@ export class PackageEdits {
   ): Promise<void> {
     const overlay = this._context.existing(name);
     const previous = overlay.packages.find(pkg => pkg.modules.includes(module));
-    const overrides = { ...overlay.overrides, [module]: distribution };
-    await this._context.files.write(
-      `${overlay.folder}/${OVERLAY_FILE}`,
-      JSON.stringify({ overrides }, null, 2) + '\n'
-    );
+    await this._override(overlay, { [module]: distribution });
     const remove =
       previous && previous.name !== distribution ? [previous.key] : [];
     await this._edit(overlay, {
       set: { [distribution]: previous?.specifier ?? '*' },
       remove
     });
+  }
+
+  /**
+   * Use the packages the index says a package's dotted imports are in
+   * (`{ 'zc.lockfile': 'zc-lockfile' }`): each becomes an override, so a
+   * re-extract keeps it, and joins the Pipfile; the package goes when every
+   * import behind it moved.
+   */
+  async provide(
+    name: string,
+    pkg: string,
+    providers: Record<string, string>
+  ): Promise<void> {
+    const overlay = this._context.existing(name);
+    const previous = overlay.packages.find(item => item.key === pkg);
+    await this._override(overlay, providers);
+    const set: Record<string, string> = {};
+    for (const provider of Object.values(providers)) {
+      set[provider] = '*';
+    }
+    const moved =
+      !previous || previous.modules.every(module => module in providers);
+    await this._edit(overlay, { set, remove: moved ? [pkg] : [] });
   }
 
   /**
@@ -164,6 +183,18 @@ export class PackageEdits {
     }
     const { change } = await this._plan(overlay, { set });
     return change.before === change.after ? [] : [change];
+  }
+
+  /** Add import → distribution picks to the overlay's `overlay.json`. */
+  private async _override(
+    overlay: IOverlay,
+    picks: Record<string, string>
+  ): Promise<void> {
+    const overrides = { ...overlay.overrides, ...picks };
+    await this._context.files.write(
+      `${overlay.folder}/${OVERLAY_FILE}`,
+      JSON.stringify({ overrides }, null, 2) + '\n'
+    );
   }
 
   private async _edit(

@@ -445,7 +445,8 @@ export class WorkspaceScan {
     // distribution metadata may know who provides them (sksurv → scikit-survival).
     const unknown = requirements
       .filter(requirement => requirement.source === 'identity')
-      .flatMap(requirement => requirement.modules);
+      .flatMap(requirement => requirement.modules)
+      .map(module => module.split('.')[0]);
     if (!unknown.length || !this._providers) {
       return requirements;
     }

@@ -142,12 +142,15 @@ describe('the bundled table', () => {
     );
   });
 
-  it('falls back to the module name itself', () => {
-    const [requirement] = resolveRequirements([imp('pandas.io.json')], []);
+  it('falls back to the module name itself, keeping the path for the index', () => {
+    const [requirement] = resolveRequirements(
+      [imp('pandas.io.json'), imp('pandas.io.formats.style'), imp('pandas')],
+      []
+    );
     expect(requirement).toMatchObject({
       name: 'pandas',
       source: 'identity',
-      modules: ['pandas']
+      modules: ['pandas.io.json', 'pandas.io.formats', 'pandas']
     });
   });
 });

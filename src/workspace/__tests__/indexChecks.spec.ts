@@ -1,4 +1,4 @@
-import { checkQuery, IndexChecks } from '../indexChecks';
+import { checkQuery, importQueries, IndexChecks } from '../indexChecks';
 import type { IOverlay } from '../types';
 
 function overlay(
@@ -126,5 +126,81 @@ describe('IndexChecks', () => {
     await checks.flush();
     expect(checks.forOverlay(a)).toEqual({ verdicts: {}, unreachable: null });
     checks.dispose();
+  });
+
+  it('asks which package dotted imports of a name nothing resolved are in', async () => {
+    const asked: [string[], string, string[]][] = [];
+    let reachable = false;
+    const client = {
+      indexCheck: jest.fn(
+        async (names: string[], python: string, imports: string[] = []) => {
+          asked.push([names, python, imports]);
+          return {
+            index: 'https://pypi.org/simple/',
+            results: names.map(name => ({
+              name,
+              status: 'ok' as const,
+              use: null,
+              detail: null
+            })),
+            imports: imports.map(module => ({
+              module,
+              provider: !reachable
+                ? null
+                : module === 'zc.lockfile'
+                  ? 'zc.lockfile'
+                  : module === 'pandas.io.json'
+                    ? 'pandas'
+                    : null,
+              detail: reachable ? null : 'the package index is not reachable',
+              unknown: !reachable
+            }))
+          };
+        }
+      )
+    };
+    const checks = new IndexChecks({ client, delay: 0 });
+    const a = overlay('a', ['zc', 'pandas', 'six']);
+    a.packages[0].modules = ['zc.lockfile', 'zc.buildout'];
+    a.packages[1].modules = ['pandas.io.json'];
+    a.packages[2].modules = ['six.moves'];
+    a.packages[2].source = 'table'; // resolved: nothing to ask
+    checks.request([a]);
+    await checks.flush();
+    expect(asked).toEqual([
+      [
+        ['zc', 'pandas', 'six'],
+        '3.11',
+        ['zc.lockfile', 'zc.buildout', 'pandas.io.json']
+      ]
+    ]);
+    expect(checks.forOverlay(a).verdicts).toEqual({});
+    // The index was not reachable: asked again, and answered this time.
+    reachable = true;
+    await checks.flush();
+    expect(asked[1]).toEqual([
+      [],
+      '3.11',
+      ['zc.lockfile', 'zc.buildout', 'pandas.io.json']
+    ]);
+    expect(checks.forOverlay(a).verdicts).toEqual({
+      zc: {
+        name: 'zc',
+        status: 'provided',
+        use: 'zc-lockfile',
+        detail: null,
+        providers: { 'zc.lockfile': 'zc-lockfile' }
+      }
+    });
+    await checks.flush();
+    expect(asked).toHaveLength(2); // answers are kept, found or not
+  });
+
+  it('asks about the dotted imports of an unresolved name only', () => {
+    const pkg = (source: any, modules: string[]) =>
+      importQueries({ name: 'x', source, modules });
+    expect(pkg('identity', ['x', 'x.a', 'x.b.c'])).toEqual(['x.a', 'x.b.c']);
+    expect(pkg('table', ['x.a'])).toEqual([]);
+    expect(pkg('pipfile', [])).toEqual([]);
   });
 });

@@ -752,6 +752,48 @@ describe('OverlaysWorkspace', () => {
     });
   });
 
+  it('moves dotted imports to the packages the index says they are in, for good', async () => {
+    const files = demoFiles();
+    addCell(
+      files,
+      'notebooks/train_model.ipynb',
+      'import zc.lockfile\nfrom zc.buildout import easy_install'
+    );
+    const model = workspace(files);
+    await model.createOverlay('train', ['notebooks/train_model.ipynb']);
+    const zc = model.overlay('train')!.packages.find(p => p.name === 'zc')!;
+    expect(zc).toMatchObject({
+      source: 'identity',
+      modules: ['zc.lockfile', 'zc.buildout']
+    });
+    // One import moved: zc stays for the other.
+    await model.packages.provide('train', 'zc', {
+      'zc.lockfile': 'zc-lockfile'
+    });
+    let names = model.overlay('train')!.packages.map(p => p.name);
+    expect(names).toEqual(expect.arrayContaining(['zc', 'zc-lockfile']));
+    await model.packages.provide('train', 'zc', {
+      'zc.buildout': 'zc-buildout'
+    });
+    expect(JSON.parse(files.files.get('overlays/train/overlay.json')!)).toEqual(
+      {
+        overrides: {
+          'zc.lockfile': 'zc-lockfile',
+          'zc.buildout': 'zc-buildout'
+        }
+      }
+    );
+    names = model.overlay('train')!.packages.map(p => p.name);
+    expect(names).toEqual(
+      expect.arrayContaining(['zc-lockfile', 'zc-buildout'])
+    );
+    expect(names).not.toContain('zc');
+    // A re-extract keeps them: the overrides resolve the imports.
+    const diff = await model.packages.preview('train');
+    expect(diff.added.map(r => r.name)).toEqual([]);
+    expect(diff.removed.map(e => e.key)).toEqual([]);
+  });
+
   it('tags open notebooks through their model, not their file', async () => {
     const files = demoFiles();
     const tagged: [string, string | null][] = [];
