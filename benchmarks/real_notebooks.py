@@ -9,18 +9,19 @@ one; nothing of it is in the repository), alone in a scratch folder:
    and the import names), read back as requirement lines;
 2. requirements from pipreqs (``--scan-notebooks --mode no-pin``), the baseline;
 3. for each: a fresh venv (uv, the machine's Python), install the requirements, then
-   import every module the notebook imports that is not in the standard library, not
-   a file beside it and not guarded by ``except ImportError`` (the notebook runs
-   without it: ``try: from StringIO import …``) (found with CPython's ``ast`` on the
-   code cells, IPython lines blanked), each in a fresh interpreter.
+   import every module the notebook imports, as written (``from a.b import c``:
+   ``a.b``), that is not in the standard library, not a file beside it and not
+   guarded by ``except ImportError`` (the notebook runs without it: ``try: from
+   StringIO import …``) (found with CPython's ``ast`` on the code cells, IPython lines
+   blanked), a fresh interpreter per top-level name.
 
 A notebook is *restored* when the install succeeds and every import does. Prints a
 table per tool — restored, install failures, import failures by cause — and, of the
 notebooks ours does not restore, how many the sidebar flags before any build (the
 server's index checks, ``jupyterlab_overlays/index_check.py``, on the same names).
 *ours, fixed* is ours after a user takes every one-click fix those flags offer
-(remove, use the new name, any version for a pin without a wheel, hold back
-dependencies), installed and imported again.
+(remove, use the new name or the packages dotted imports are in, any version for a
+pin without a wheel, hold back dependencies), installed and imported again.
 Never fails.
 
     .venv/bin/python benchmarks/real_notebooks.py [CORPUS] [--limit N] [--jobs 2]
@@ -44,6 +45,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import tomllib
@@ -53,7 +55,8 @@ sys.path.insert(0, str(ROOT))
 
 from packaging.utils import canonicalize_name  # noqa: E402
 
-from jupyterlab_overlays.index_check import IndexChecks, Verdict, parse_query  # noqa: E402
+from jupyterlab_overlays.import_providers import providers  # noqa: E402
+from jupyterlab_overlays.index_check import IndexChecks  # noqa: E402
 
 CLI = ROOT / "scripts" / "overlays-cli.mjs"
 TOOLS = Path.home() / ".cache/jupyterlab-overlays/bench-tools"
@@ -89,7 +92,9 @@ _MAGIC = re.compile(r"^\s*[%!]")
 
 
 def notebook_modules(path: Path) -> set[str]:
-    """Top-level modules the code cells import (absolute imports only)."""
+    """The modules the code cells import, as written (absolute imports only):
+    ``import a.b`` and ``from a.b import c`` give ``a.b`` (a namespace package's
+    submodule is not there when only ``a`` is)."""
     try:
         notebook = json.loads(path.read_text())
     except (OSError, ValueError):
@@ -115,10 +120,14 @@ def notebook_modules(path: Path) -> set[str]:
             if node in guarded:
                 continue
             if isinstance(node, ast.Import):
-                found.update(alias.name.split(".")[0] for alias in node.names)
+                found.update(alias.name for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                found.add(node.module.split(".")[0])
-    return {m for m in found if m not in sys.stdlib_module_names and m != "__future__"}
+                found.add(node.module)
+    return {m for m in found if top(m) not in sys.stdlib_module_names and m != "__future__"}
+
+
+def top(module: str) -> str:
+    return module.split(".")[0]
 
 
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
@@ -155,12 +164,14 @@ def _guarded_imports(tree: ast.AST) -> set[ast.AST]:
 # --- the two tools ---------------------------------------------------------------------
 
 
-def ours(notebook: Path, scratch: Path) -> list[str] | str:
-    """Requirement lines from the extension's Pipfile, or why there are none."""
+def ours(notebook: Path, scratch: Path) -> tuple[list[str], list[dict]] | str:
+    """Requirement lines from the extension's Pipfile, and its packages with what the
+    sidebar asks the index about each (``--json``); or why there are none."""
     workspace = scratch / "ours"
     workspace.mkdir()
     shutil.copy(notebook, workspace / notebook.name)
-    result = run(["node", str(CLI), "create", str(workspace), "nb", notebook.name], 300)
+    argv = ["node", str(CLI), "create", str(workspace), "nb", notebook.name, "--json"]
+    result = run(argv, 300)
     pipfile = workspace / "overlays" / "nb" / "Pipfile"
     if result.returncode != 0 or not pipfile.exists():
         return f"no Pipfile: {(result.stderr or result.stdout).strip()[-300:]}"
@@ -169,7 +180,7 @@ def ours(notebook: Path, scratch: Path) -> list[str] | str:
     for name, value in packages.items():
         spec = value if isinstance(value, str) else value.get("version", "*")
         lines.append(name if spec in ("*", "") else f"{name}{spec}")
-    return lines
+    return lines, json.loads(result.stdout.strip().splitlines()[-1])["packages"]
 
 
 def baseline(notebook: Path, scratch: Path, pipreqs: Path) -> list[str] | str:
@@ -211,11 +222,16 @@ def restore(requirements: list[str], modules: set[str], scratch: Path, uv: Path)
             reason = (installed.stderr or installed.stdout).strip().splitlines()
             return {"install": " ".join(reason[-3:])[-400:], "imports": {}}
     failures = {}
+    # One interpreter per top-level name, importing every path under it.
+    by_top: dict[str, list[str]] = {}
     for module in sorted(modules):
-        imported = run([str(venv / "bin" / "python"), "-c", f"import {module}"], IMPORT_TIMEOUT)
+        by_top.setdefault(top(module), []).append(module)
+    for name, paths in by_top.items():
+        code = "; ".join(f"import {path}" for path in paths)
+        imported = run([str(venv / "bin" / "python"), "-c", code], IMPORT_TIMEOUT)
         if imported.returncode != 0:
             last = (imported.stderr.strip().splitlines() or ["?"])[-1]
-            failures[module] = last[:200]
+            failures[name] = last[:200]
     shutil.rmtree(venv, ignore_errors=True)
     return {"install": None, "imports": failures}
 
@@ -238,24 +254,57 @@ def requirement_name(line: str) -> str:
     return re.split(r"[<>=!~ ;\[]", line, maxsplit=1)[0]
 
 
-def flags(requirements: list[str] | None) -> list[Verdict]:
-    """What the sidebar would flag (index checks for Python 3.11)."""
-    if not requirements:
+@dataclass
+class Flag:
+    """A flag the sidebar shows beside a package (``IndexChecks.forOverlay``)."""
+
+    key: str
+    status: str
+    use: str | None = None
+    pins: dict[str, str] | None = None
+    #: For ``provided``: the package each dotted import is in.
+    providers: dict[str, str] = field(default_factory=dict)
+    #: For ``provided``: every import behind the package moved (it goes).
+    moved: bool = False
+
+
+def flags(packages: list[dict] | None) -> list[Flag]:
+    """What the sidebar would flag (index checks for Python 3.11), asked with the
+    queries the sidebar's own code made (``query``, ``imports`` of the CLI's JSON)."""
+    if not packages:
         return []
-    # As the sidebar asks: a name, with its version specifier when it has one.
-    names = [line if parse_query(line) else requirement_name(line) for line in requirements]
-    verdicts = asyncio.run(IndexChecks().check(names, "3.11"))
-    return [v for v in verdicts if v.status not in ("ok", "unknown")]
+    checks = IndexChecks()
+    imports = sorted({module for package in packages for module in package["imports"]})
+
+    async def ask():
+        return await asyncio.gather(
+            checks.check([package["query"] for package in packages], "3.11"),
+            providers(checks, imports, "3.11"),
+        )
+
+    verdicts, found = asyncio.run(ask())
+    where = {f.module: canonicalize_name(f.provider) for f in found if f.provider}
+    result = []
+    for package, verdict in zip(packages, verdicts, strict=True):
+        name = canonicalize_name(package["key"])
+        moved = {m: where[m] for m in package["imports"] if where.get(m, name) != name}
+        if moved:  # as the sidebar: this flag before the name's own
+            use = ", ".join(dict.fromkeys(moved.values()))
+            every = all(module in moved for module in package["modules"])
+            result.append(Flag(package["key"], "provided", use, providers=moved, moved=every))
+        elif verdict.status not in ("ok", "unknown"):
+            result.append(Flag(package["key"], verdict.status, verdict.use, verdict.pins))
+    return result
 
 
-def fixed(requirements: list[str], verdicts: list[Verdict]) -> list[str]:
+def fixed(requirements: list[str], verdicts: list[Flag]) -> list[str]:
     """The requirements after every one-click fix the sidebar offers: *Remove* (not
-    on the index), *Use* (renamed), *Any version* (a pin without a wheel), *Hold
-    back* (a cap joins the package's specifier, or adds it), as ``IndexFlag.tsx``
-    and ``packageEdits.ts`` do."""
+    on the index), *Use* (renamed; or the packages dotted imports are in), *Any
+    version* (a pin without a wheel), *Hold back* (a cap joins the package's
+    specifier, or adds it), as ``IndexFlag.tsx`` and ``packageEdits.ts`` do."""
     lines = {canonicalize_name(requirement_name(line)): line for line in requirements}
     for verdict in verdicts:
-        key = canonicalize_name(requirement_name(verdict.name))
+        key = canonicalize_name(verdict.key)
         if verdict.status == "pinned" and key in lines:
             lines[key] = requirement_name(lines[key])
         if verdict.status == "missing":
@@ -265,6 +314,11 @@ def fixed(requirements: list[str], verdicts: list[Verdict]) -> list[str]:
             lines[canonicalize_name(verdict.use)] = line.replace(
                 requirement_name(line), verdict.use, 1
             )
+        elif verdict.status == "provided":
+            for provider in verdict.providers.values():
+                lines[canonicalize_name(provider)] = provider
+            if verdict.moved:
+                lines.pop(key, None)
         for name, cap in (verdict.pins or {}).items() if verdict.status == "held-back" else ():
             line = lines.get(canonicalize_name(name), name)
             lines[canonicalize_name(name)] = f"{line},{cap}" if line != name else f"{name}{cap}"
@@ -288,21 +342,25 @@ def scored(notebook: Path, uv: Path, pipreqs: Path) -> dict:
 
 def score(notebook: Path, uv: Path, pipreqs: Path) -> dict:
     modules = notebook_modules(notebook)
-    modules -= {p.stem for p in notebook.parent.glob("*.py")}
+    local = {p.stem for p in notebook.parent.glob("*.py")}
+    modules = {m for m in modules if top(m) not in local}
     row = {"notebook": str(notebook), "modules": sorted(modules)}
+    packages: list[dict] = []
     for tool in ("ours", "pipreqs"):
         with tempfile.TemporaryDirectory(prefix="real-nb-") as tmp:
             scratch = Path(tmp)
             made = (
                 ours(notebook, scratch) if tool == "ours" else baseline(notebook, scratch, pipreqs)
             )
+            if isinstance(made, tuple):
+                made, packages = made
             if isinstance(made, str):
                 row[tool] = {"requirements": None, "install": made, "imports": {}}
             else:
                 row[tool] = {"requirements": made, **restore(made, modules, scratch, uv)}
         row[tool]["cause"] = cause(row[tool])
-    verdicts = flags(row["ours"]["requirements"])
-    row["ours"]["flagged"] = [f"{v.name}: {v.status}" for v in verdicts]
+    verdicts = flags(packages if row["ours"]["requirements"] is not None else None)
+    row["ours"]["flagged"] = [f"{v.key}: {v.status}" for v in verdicts]
     after = fixed(row["ours"]["requirements"] or [], verdicts)
     if row["ours"]["requirements"] is None or after == row["ours"]["requirements"]:
         row["fixed"] = {**row["ours"], "changed": False}

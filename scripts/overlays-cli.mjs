@@ -3,10 +3,12 @@
 // over a real folder: the same code the JupyterLab extension runs, with the
 // notebooks, Pipfiles and configuration files read and written by node:fs.
 //
-//   node scripts/overlays-cli.mjs create <workspace-dir> <overlay-name> <notebook-path>... [--python 3.11]
+//   node scripts/overlays-cli.mjs create <workspace-dir> <overlay-name> <notebook-path>... [--python 3.11] [--json]
 //
 // Notebook paths are relative to <workspace-dir> (absolute paths inside it
-// are accepted too). It prints every file it wrote, then the overlay.
+// are accepted too). It prints every file it wrote, then the overlay; with
+// --json, one line: the overlay's packages with what the sidebar asks the
+// package index about each (src/workspace/indexChecks.ts).
 //
 // Elyra pipelines, with src/elyra/pipeline.ts: a new pipeline of tagged
 // notebooks in the order given, or the overlay images applied to the
@@ -28,7 +30,7 @@ import zlib from 'node:zlib';
 
 import { loadSource } from './compile-src.mjs';
 
-const USAGE = `usage: node scripts/overlays-cli.mjs create <workspace-dir> <overlay-name> <notebook-path>... [--python X.Y]
+const USAGE = `usage: node scripts/overlays-cli.mjs create <workspace-dir> <overlay-name> <notebook-path>... [--python X.Y] [--json]
        node scripts/overlays-cli.mjs create-pipeline <workspace-dir> <pipeline-path> <notebook-path>... [--image overlay=image]...
        node scripts/overlays-cli.mjs apply-images <workspace-dir> <pipeline-path> [--image overlay=image]...`;
 
@@ -177,9 +179,12 @@ function parseArguments(argv) {
   }
   const positional = [];
   let python = '';
+  let json = false;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
-    if (arg === '--python') {
+    if (arg === '--json') {
+      json = true;
+    } else if (arg === '--python') {
       python = rest[++i] ?? '';
       if (!/^\d+\.\d+$/.test(python)) {
         throw new UsageError(`--python wants a version like 3.11`);
@@ -211,11 +216,12 @@ function parseArguments(argv) {
     }
     return relative.split(path.sep).join('/');
   });
-  return { root, name, paths, python };
+  return { root, name, paths, python, json };
 }
 
-async function create({ root, name, paths, python }) {
+async function create({ root, name, paths, python, json }) {
   const { OverlaysWorkspace } = loadSource('workspace/model');
+  const { checkQuery, importQueries } = loadSource('workspace/indexChecks');
   const { OverlayError } = loadSource('workspace/types');
   const files = new FolderFiles(root);
   const settings = {
@@ -242,6 +248,18 @@ async function create({ root, name, paths, python }) {
       paths,
       python || undefined
     );
+    if (json) {
+      // What the sidebar asks the index about each package (the scorer's flags).
+      const packages = overlay.packages.map(pkg => ({
+        key: pkg.key,
+        specifier: pkg.specifier,
+        modules: pkg.modules,
+        query: checkQuery(pkg),
+        imports: importQueries(pkg)
+      }));
+      console.log(JSON.stringify({ overlay: overlay.name, packages }));
+      return 0;
+    }
     for (const change of files.changes) {
       console.log(change);
     }
