@@ -417,6 +417,50 @@ test.describe('Overlays panel', () => {
     expect(pipfile).toContain('matplotlib = "<3.11"');
   });
 
+  test('flags a namespace import the index places in another package, with its fix', async ({
+    page,
+    tmpPath
+  }) => {
+    const name = `ns-${Date.now() % 100000}`;
+    const path = `${tmpPath}/lock.ipynb`;
+    const content = JSON.parse(notebook(name));
+    content.cells[0].source = ['import six\n', 'import zc.lockfile\n'];
+    await page.contents.uploadContent(JSON.stringify(content), 'text', path);
+    await page.contents.uploadContent(
+      '[packages]\nsix = "*"\nzc = "*"\n\n[requires]\npython_version = "3.11"\n',
+      'text',
+      `overlays/${name}/Pipfile`
+    );
+    await page.sidebar.openTab(PANEL);
+    const panel = page.locator(`#${PANEL}`);
+    await panel.getByTitle('Refresh overlays and build tools').click();
+    const overlay = panel.locator(`[data-overlay="${name}"]`);
+    await overlay.locator('.jp-OverlaysPanel-toggle').click();
+    // Asked of the real package index (PyPI): the project zc exists, but its
+    // files hold no zc/lockfile; zc.lockfile's do.
+    const provided = overlay.locator(
+      '[data-package="zc"] [data-index-status="provided"]'
+    );
+    await expect(provided).toContainText('import is in zc-lockfile', {
+      timeout: 60000
+    });
+    await expect(provided).toHaveAttribute(
+      'title',
+      'zc.lockfile is in the package zc-lockfile, not in zc'
+    );
+    await provided.getByRole('button', { name: 'Use zc-lockfile' }).click();
+    await expect(overlay.locator('[data-package="zc-lockfile"]')).toBeVisible();
+    await expect(overlay.locator('[data-package="zc"]')).toHaveCount(0);
+    const pipfile = (await readFile(page, `overlays/${name}/Pipfile`))!;
+    expect(pipfile).toContain('zc-lockfile = "*"');
+    expect(pipfile).not.toMatch(/^zc = /m);
+    expect(
+      JSON.parse((await readFile(page, `overlays/${name}/overlay.json`))!)
+    ).toEqual({ overrides: { 'zc.lockfile': 'zc-lockfile' } });
+    // Not out of date: the override keeps the import's package.
+    await expect(overlay.getByText('out of date')).toHaveCount(0);
+  });
+
   test('says what to do with an overlay that has no packages', async ({
     page
   }) => {
