@@ -211,6 +211,24 @@ NAMESPACES = {
     "zope": {"groups": [], "exact": {}},
 }
 
+# Submodules that need more than their own distribution at run time: what each
+# package's own error says to install when it is missing (bokeh >= 3.5: "The separate
+# bokeh_sampledata is needed in order to use the sampledata module"; dask: 'Dask
+# dataframe requirements are not installed … pip install "dask[dataframe]"'; ray:
+# 'Run `pip install "ray[tune]"` to fix'; holoviews: "No module named 'datashader'").
+# Each seen in a fresh venv with only the package installed. Requirement strings: an
+# extra of the package itself joins its requirement.
+COMPANIONS = {
+    "bokeh.sampledata": ["bokeh-sampledata"],
+    "dask.array": ["dask[array]"],
+    "dask.dataframe": ["dask[dataframe]"],
+    "dask.distributed": ["dask[distributed]"],
+    "holoviews.operation.datashader": ["datashader"],
+    "ray.data": ["ray[data]"],
+    "ray.serve": ["ray[serve]"],
+    "ray.tune": ["ray[tune]"],
+}
+
 
 def normalize(name: str) -> str:
     """PEP 503 normalisation."""
@@ -327,6 +345,7 @@ def main() -> None:
                 "modules": table,
                 "ambiguous": AMBIGUOUS,
                 "namespaces": NAMESPACES,
+                "companions": COMPANIONS,
             },
             indent=1,
         )

@@ -6,7 +6,7 @@
 import distributionData from './data/distributions.json';
 import stdlibData from './data/stdlib.json';
 import type { IImport } from './extract';
-import type { IPipRequirement } from './magics';
+import { IPipRequirement, parseRequirement } from './magics';
 import { DEFAULT_PYTHON_VERSION } from '../overlay/names';
 
 /**
@@ -102,6 +102,10 @@ const NAMESPACES = new Map<string, INamespaceRule>(
     root,
     { groups: rule.groups, exact: new Map(Object.entries(rule.exact)) }
   ])
+);
+/** Submodules that need more than their own distribution (`bokeh.sampledata`). */
+const COMPANIONS = new Map<string, string[]>(
+  Object.entries(distributionData.companions)
 );
 const STDLIB = new Map<string, string[]>(Object.entries(stdlibData.versions));
 /** Python 2's standard-library names that Python 3 lacks (`StringIO`, `urllib2`). */
@@ -319,6 +323,11 @@ namespace Private {
         : found.source === 'identity'
           ? path.split('.').slice(0, 3).join('.')
           : top;
+      this._add(found, module, optional);
+      this._addCompanions(path, optional);
+    }
+
+    private _add(found: IFound, module: string, optional: boolean): void {
       const key = normalizeName(found.name);
       const existing = this._requirements.get(key);
       if (existing) {
@@ -341,6 +350,38 @@ namespace Private {
         requirement.candidates = found.candidates.map(normalizeName);
       }
       this._requirements.set(key, requirement);
+    }
+
+    /**
+     * What a submodule needs besides its own distribution (the bundled
+     * `companions`): another distribution (`bokeh.sampledata` →
+     * bokeh-sampledata), or an extra of its own (`dask.dataframe` →
+     * `dask[dataframe]`).
+     */
+    private _addCompanions(path: string, optional: boolean): void {
+      const parts = path.split('.');
+      for (let length = parts.length; length > 1; length--) {
+        const prefix = parts.slice(0, length).join('.');
+        for (const text of COMPANIONS.get(prefix) ?? []) {
+          const companion = parseRequirement(text);
+          if (!companion) {
+            continue;
+          }
+          this._add(
+            { name: companion.name, source: 'table' },
+            prefix,
+            optional
+          );
+          if (companion.extras.length) {
+            const requirement = this._requirements.get(
+              normalizeName(companion.name)
+            )!;
+            requirement.extras = [
+              ...new Set([...(requirement.extras ?? []), ...companion.extras])
+            ];
+          }
+        }
+      }
     }
 
     addPip(pip: IPipRequirement): void {

@@ -78,6 +78,37 @@ describe('the standard library', () => {
 });
 
 describe('the bundled table', () => {
+  it('adds what a submodule needs besides its own distribution', () => {
+    const requirements = resolveRequirements(
+      [
+        imp('bokeh.sampledata.autompg', ['autompg']),
+        imp('dask.dataframe', [], true),
+        imp('dask.distributed', ['Client']),
+        imp('ray.tune.schedulers')
+      ],
+      []
+    );
+    const byName = Object.fromEntries(requirements.map(r => [r.name, r]));
+    expect(Object.keys(byName).sort()).toEqual([
+      'bokeh',
+      'bokeh-sampledata',
+      'dask',
+      'ray'
+    ]);
+    expect(byName['bokeh-sampledata']).toMatchObject({
+      source: 'table',
+      modules: ['bokeh.sampledata'],
+      optional: false
+    });
+    expect(byName['dask'].extras).toEqual(['dataframe', 'distributed']);
+    // One import guarded, one not: dask is needed.
+    expect(byName['dask'].optional).toBe(false);
+    expect(byName['ray'].extras).toEqual(['tune']);
+    // A submodule with no companion adds nothing.
+    const [plain] = resolveRequirements([imp('bokeh.plotting')], []);
+    expect(plain.extras).toBeUndefined();
+  });
+
   it.each([
     ['sklearn', 'scikit-learn'],
     ['cv2', 'opencv-python'],
