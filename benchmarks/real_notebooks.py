@@ -179,6 +179,8 @@ def ours(notebook: Path, scratch: Path) -> tuple[list[str], list[dict]] | str:
     lines = []
     for name, value in packages.items():
         spec = value if isinstance(value, str) else value.get("version", "*")
+        extras = [] if isinstance(value, str) else value.get("extras", [])
+        name = f"{name}[{','.join(extras)}]" if extras else name
         lines.append(name if spec in ("*", "") else f"{name}{spec}")
     return lines, json.loads(result.stdout.strip().splitlines()[-1])["packages"]
 
