@@ -551,7 +551,8 @@ test.describe('Overlays panel', () => {
     const panel = page.locator(`#${PANEL}`);
     await panel.getByTitle('Refresh overlays and build tools').click();
     const overlay = panel.locator(`[data-overlay="${name}"]`);
-    await expect(overlay).toContainText('no Pipfile');
+    // The scan reads every overlay the earlier tests left: slow on a busy machine.
+    await expect(overlay).toContainText('no Pipfile', { timeout: 30000 });
     await overlay.getByRole('button', { name: 'Write the Pipfile' }).click();
     await expect(overlay).not.toContainText('no Pipfile');
     await expect(overlay.locator('[data-action="lock"]')).toBeEnabled();
