@@ -5,8 +5,8 @@
 For a dotted import whose top-level name resolved to nothing better than itself, the
 candidates are that name and the family's names built from the path, deepest first
 (``a-b-c``, ``a-b``; PEP 503 makes ``a_b`` and ``a.b`` the same project); the answer is
-the first whose newest file for the Python provides the path (a wheel's file list, read
-by range requests; else an sdist's, read whole), proven by the file names. Nothing is
+the first whose newest wheel for the Python provides the path (its file list, read by
+range requests; else its newest sdist's, read whole), proven by the file names. Nothing is
 installed or run.
 
 ``GET overlays/index-check?import=<a.b>[&import=…]&python=3.11``.
@@ -21,8 +21,7 @@ from dataclasses import dataclass
 from packaging.utils import canonicalize_name
 from tornado.httpclient import HTTPClientError
 
-from .index_check import IndexChecks, python_minor
-from .wheels import file_fits, file_version
+from .index_check import IndexChecks, newest_sdist, newest_wheel, python_minor
 
 #: An import path the checks take: identifiers joined by dots.
 IMPORT_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}(\.[A-Za-z_][A-Za-z0-9_]{0,99}){1,5}")
@@ -70,28 +69,13 @@ def provides(names: list[str], path: str, wheel: bool) -> bool:
     return False
 
 
-def newest_file(files: list[dict], minor: int) -> dict | None:
-    """The newest release's file for CPython 3.<minor>, a wheel before an sdist."""
-    best = None
-    for item in files:
-        filename = item["filename"]
-        if item.get("yanked") or not file_fits(item, minor):
-            continue
-        version = file_version(filename)
-        if version is None:
-            continue
-        rank = (version, filename.endswith(".whl"))
-        if best is None or rank > best[0]:
-            best = (rank, item)
-    return best[1] if best else None
-
-
 async def provider(checks: IndexChecks, module: str, python: str) -> ImportProvider:
     """The project that provides ``module`` for this Python, or None with the reason."""
     minor = python_minor(python)
     for name, path in candidates(module):
-        files = await checks.project_files(name)
-        item = newest_file(files or [], minor)
+        files = await checks.project_files(name) or []
+        # Any wheel for the Python says where its modules are; else the sdist.
+        item = newest_wheel(files, minor) or newest_sdist(files, minor)
         if item is None:
             continue
         names = await checks.archive_names(name, item)

@@ -173,6 +173,18 @@ def newest_wheel(files: list[dict], minor: int) -> dict | None:
     return best[1] if best else None
 
 
+def newest_sdist(files: list[dict], minor: int) -> dict | None:
+    """The newest release's sdist for CPython 3.<minor> (by its ``requires-python``)."""
+    sdists = [
+        (version, f)
+        for f in files
+        if f["filename"].endswith((".tar.gz", ".zip"))
+        and file_fits(f, minor)
+        and (version := file_version(f["filename"])) is not None
+    ]
+    return max(sdists, key=lambda pair: pair[0])[1] if sdists else None
+
+
 def requirements(
     metadata: str, python: str, extras: frozenset[str] = frozenset()
 ) -> list[Requirement]:
@@ -394,16 +406,9 @@ class IndexChecks:
         """Whether the newest sdist of ``files`` for this Python compiles sources (read
         whole, up to ``SDIST_MAX_BYTES``; member names only, nothing is extracted);
         True when it cannot be read: the flag stays."""
-        sdists = [
-            (version, f)
-            for f in files
-            if f["filename"].endswith((".tar.gz", ".zip"))
-            and file_fits(f, minor)
-            and (version := file_version(f["filename"])) is not None
-        ]
-        if not sdists:
+        item = newest_sdist(files, minor)
+        if item is None:
             return True
-        item = max(sdists, key=lambda pair: pair[0])[1]
         names = await self.archive_names(name, item)
         return True if names is None else compiles(names)
 

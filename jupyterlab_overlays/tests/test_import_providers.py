@@ -17,11 +17,10 @@ from jupyterlab_overlays.handlers import IndexCheckHandler
 from jupyterlab_overlays.import_providers import (
     ImportProvider,
     candidates,
-    newest_file,
     providers,
     provides,
 )
-from jupyterlab_overlays.index_check import IndexChecks
+from jupyterlab_overlays.index_check import IndexChecks, newest_sdist, newest_wheel
 
 
 def test_the_top_level_name_is_tried_first_then_the_family_deepest_first():
@@ -45,16 +44,19 @@ def test_a_path_is_provided_by_a_package_a_module_or_an_extension():
     assert not provides(["zc/lockfile/__init__.py"], "zc/lockfile", wheel=False)
 
 
-def test_the_newest_file_for_the_python_is_a_wheel_before_an_sdist():
+def test_the_file_read_is_the_newest_wheel_for_the_python_else_the_newest_sdist():
     files = [
+        {"filename": "x-1.0.tar.gz"},
         {"filename": "x-2.0.tar.gz"},
         {"filename": "x-2.0-py3-none-any.whl"},
         {"filename": "x-3.0-cp312-cp312-manylinux_2_17_x86_64.whl"},
         {"filename": "x-3.0-py3-none-any.whl", "yanked": True},
     ]
-    assert newest_file(files, 11)["filename"] == "x-2.0-py3-none-any.whl"
-    assert newest_file(files, 12)["filename"] == "x-3.0-cp312-cp312-manylinux_2_17_x86_64.whl"
-    assert newest_file([], 11) is None
+    assert newest_wheel(files, 11)["filename"] == "x-2.0-py3-none-any.whl"
+    assert newest_wheel(files, 12)["filename"] == "x-3.0-cp312-cp312-manylinux_2_17_x86_64.whl"
+    assert newest_wheel(files[:2], 11) is None
+    assert newest_sdist(files, 11)["filename"] == "x-2.0.tar.gz"
+    assert newest_sdist([], 11) is None
 
 
 @pytest.fixture
