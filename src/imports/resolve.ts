@@ -104,8 +104,11 @@ const NAMESPACES = new Map<string, INamespaceRule>(
   ])
 );
 /** Submodules that need more than their own distribution (`bokeh.sampledata`). */
-const COMPANIONS = new Map<string, string[]>(
-  Object.entries(distributionData.companions)
+const COMPANIONS = new Map<string, IPipRequirement[]>(
+  Object.entries(distributionData.companions).map(([module, texts]) => [
+    module,
+    texts.map(parseRequirement).filter((r): r is IPipRequirement => r !== null)
+  ])
 );
 const STDLIB = new Map<string, string[]>(Object.entries(stdlibData.versions));
 /** Python 2's standard-library names that Python 3 lacks (`StringIO`, `urllib2`). */
@@ -251,6 +254,15 @@ function minor(version: string): number {
   return Number(version.split('.')[1] ?? 0);
 }
 
+/** Add extras to a requirement's, once each. */
+function addExtras(requirement: IRequirement, extras: string[]): void {
+  if (extras.length) {
+    requirement.extras = [
+      ...new Set([...(requirement.extras ?? []), ...extras])
+    ];
+  }
+}
+
 namespace Private {
   const stdlibSets = new Map<string[], Set<string>>();
 
@@ -362,24 +374,16 @@ namespace Private {
       const parts = path.split('.');
       for (let length = parts.length; length > 1; length--) {
         const prefix = parts.slice(0, length).join('.');
-        for (const text of COMPANIONS.get(prefix) ?? []) {
-          const companion = parseRequirement(text);
-          if (!companion) {
-            continue;
-          }
+        for (const companion of COMPANIONS.get(prefix) ?? []) {
           this._add(
             { name: companion.name, source: 'table' },
             prefix,
             optional
           );
-          if (companion.extras.length) {
-            const requirement = this._requirements.get(
-              normalizeName(companion.name)
-            )!;
-            requirement.extras = [
-              ...new Set([...(requirement.extras ?? []), ...companion.extras])
-            ];
-          }
+          addExtras(
+            this._requirements.get(normalizeName(companion.name))!,
+            companion.extras
+          );
         }
       }
     }
@@ -403,11 +407,7 @@ namespace Private {
       requirement.optional = false;
       requirement.ambiguous = false;
       delete requirement.candidates;
-      if (pip.extras.length) {
-        requirement.extras = [
-          ...new Set([...(requirement.extras ?? []), ...pip.extras])
-        ];
-      }
+      addExtras(requirement, pip.extras);
       if (pip.marker) {
         requirement.marker = pip.marker;
       }
