@@ -9,14 +9,13 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from dataclasses import asdict
 
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 from tornado import web
 
-from . import import_providers, providers
+from . import index_report, providers
 from .config import OverlaysConfig
 from .config_files import (
     check_name,
@@ -27,7 +26,7 @@ from .config_files import (
 )
 from .environment import EnvironmentService
 from .errors import RequestError
-from .index_check import MAX_NAMES, PYTHON_RE, IndexChecks, parse_query
+from .index_check import IndexChecks
 from .info import server_info
 from .jobs.service import JobService
 from .jobs.store import MAX_PAGE
@@ -333,34 +332,13 @@ class IndexCheckHandler(OverlaysHandler):
     async def get(self) -> None:
         names = [name.strip() for name in self.get_arguments("name") if name.strip()]
         modules = [name.strip() for name in self.get_arguments("import") if name.strip()]
-        if not names and not modules:
-            raise RequestError(400, "Name at least one package: ?name=<package>.")
-        if len(names) + len(modules) > MAX_NAMES:
-            raise RequestError(400, f"At most {MAX_NAMES} names at a time.")
-        bad = [name for name in names if parse_query(name) is None]
-        if bad:
-            raise RequestError(
-                400, f"Not a package name (with a version specifier or not): {bad[0][:100]!r}."
-            )
-        bad = [module for module in modules if not import_providers.IMPORT_RE.fullmatch(module)]
-        if bad:
-            raise RequestError(400, f"Not a dotted import path: {bad[0][:100]!r}.")
         python = self.get_argument("python", "3.11")
-        if not PYTHON_RE.fullmatch(python):
-            raise RequestError(400, f"python must be like 3.11, not {python[:20]!r}.")
+        why = index_report.problem(names, modules, python)
+        if why:
+            raise RequestError(400, why)
         if IndexCheckHandler.checks is None:
             IndexCheckHandler.checks = IndexChecks()
-        checks = IndexCheckHandler.checks
-        verdicts, imports = await asyncio.gather(
-            checks.check(names, python), import_providers.providers(checks, modules, python)
-        )
-        self.finish(
-            {
-                "index": checks.url,
-                "results": [asdict(v) for v in verdicts],
-                "imports": [asdict(i) for i in imports],
-            }
-        )
+        self.finish(await index_report.report(IndexCheckHandler.checks, names, modules, python))
 
 
 class ProvidersHandler(OverlaysHandler):
