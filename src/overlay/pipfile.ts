@@ -63,6 +63,11 @@ export interface IPipfileUpdate {
   remove?: string[];
   /** `[requires] python_version`. */
   pythonVersion?: string;
+  /**
+   * A comment for entries `set` writes, by name (`held back: …`), put after
+   * the value on its line; lost when the file must be rewritten whole.
+   */
+  comments?: Record<string, string>;
 }
 
 export const PYPI_SOURCE = {
@@ -162,8 +167,10 @@ export function requirementValue(requirement: IRequirement): PackageValue {
  */
 export function newPipfile(
   packages: Record<string, PackageValue>,
-  pythonVersion: string
+  pythonVersion: string,
+  comments: Record<string, string> = {}
 ): string {
+  const comment = commentOf(comments);
   const lines = [
     '[[source]]',
     `url = ${encodeValue(PYPI_SOURCE.url)}`,
@@ -171,7 +178,9 @@ export function newPipfile(
     `name = ${encodeValue(PYPI_SOURCE.name)}`,
     '',
     '[packages]',
-    ...Object.entries(packages).map(([key, value]) => entryLine(key, value)),
+    ...Object.entries(packages).map(
+      ([key, value]) => entryLine(key, value) + comment(key)
+    ),
     '',
     '[dev-packages]',
     '',
@@ -235,7 +244,11 @@ function expectedData(data: TomlTable, update: IPipfileUpdate): TomlTable {
   return result;
 }
 
-function specifierOf(value: TomlValue): string {
+/**
+ * A package entry's version specifier: the string, a table's `version`, or
+ * `*` when it names none.
+ */
+export function specifierOf(value: TomlValue): string {
   if (typeof value === 'string') {
     return value;
   }
@@ -320,6 +333,23 @@ function entryLine(key: string, value: TomlValue): string {
   return `${encodeKey(key)} = ${encodeValue(value)}`;
 }
 
+/**
+ * The end of an entry's line for its comment (`  # held back: …`), by any
+ * spelling of its name; one line, whatever the text holds.
+ */
+function commentOf(comments: Record<string, string>): (key: string) => string {
+  const byName = new Map(
+    Object.entries(comments).map(([name, text]) => [
+      normalizeName(name),
+      text.replace(/\s+/g, ' ').trim()
+    ])
+  );
+  return key => {
+    const text = byName.get(normalizeName(key));
+    return text ? `  # ${text}` : '';
+  };
+}
+
 namespace Private {
   const HEADER = /^\s*\[\[?\s*([^\]]*?)\s*\]\]?\s*(#.*)?$/;
   const ENTRY =
@@ -386,6 +416,7 @@ namespace Private {
       ])
     );
     const remove = new Set((update.remove ?? []).map(normalizeName));
+    const comment = commentOf(update.comments ?? {});
     lines = editTable(
       lines,
       'packages',
@@ -397,11 +428,14 @@ namespace Private {
         const change = set.get(name);
         if (change) {
           set.delete(name);
-          return `${line.match(/^\s*/)![0]}${encodeKey(key)} = ${encodeValue(change.value)}`;
+          return `${line.match(/^\s*/)![0]}${encodeKey(key)} = ${encodeValue(change.value)}${comment(key)}`;
         }
         return line;
       },
-      () => [...set.values()].map(({ name, value }) => entryLine(name, value))
+      () =>
+        [...set.values()].map(
+          ({ name, value }) => entryLine(name, value) + comment(name)
+        )
     );
     if (!lines) {
       return null;

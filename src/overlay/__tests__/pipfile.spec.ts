@@ -194,6 +194,34 @@ describe('updatePipfile', () => {
   });
 });
 
+describe('Pipfile comments', () => {
+  it('writes a comment after an entry, on one line, by any spelling of its name', () => {
+    const text = newPipfile({ Matplotlib: '<3.11', six: '*' }, '3.11', {
+      matplotlib: 'held back:\n bambi'
+    });
+    expect(text).toContain(
+      '[packages]\nMatplotlib = "<3.11"  # held back: bambi\nsix = "*"\n'
+    );
+    expect(pipfilePackages(parsePipfile(text)).map(e => e.specifier)).toEqual([
+      '<3.11',
+      '*'
+    ]);
+  });
+
+  it('puts comments on the entries an update adds or changes, keeping the others', () => {
+    const before = '[packages]\n# plots\nmatplotlib = "*"\nsix = "*"  # mine\n';
+    const { text, formattingKept } = updatePipfile(before, {
+      set: { matplotlib: '<3.11', sparse: '<0.18' },
+      comments: { matplotlib: 'held back: bambi', sparse: 'held back: bambi' }
+    });
+    expect(formattingKept).toBe(true);
+    expect(text).toBe(
+      '[packages]\n# plots\nmatplotlib = "<3.11"  # held back: bambi\n' +
+        'six = "*"  # mine\nsparse = "<0.18"  # held back: bambi\n'
+    );
+  });
+});
+
 describe('requirementValue', () => {
   const base: IRequirement = {
     name: 'requests',
