@@ -30,6 +30,8 @@ export interface IOverlaysSettings {
   runtimeImagePullPolicy: OverlaysAPI.PullPolicy;
   /** Show the changes to .thoth.yaml and .aicoe-ci.yaml before a rename writes them. */
   reviewFileChanges: boolean;
+  /** Cap the dependencies of held-back packages in new Pipfile entries. */
+  holdBackDependencies: boolean;
 }
 
 export const DEFAULT_SETTINGS: IOverlaysSettings = {
@@ -43,7 +45,8 @@ export const DEFAULT_SETTINGS: IOverlaysSettings = {
   aicoeBaseImage: 'quay.io/thoth-station/s2i-thoth-ubi9-py311:latest',
   registerRuntimeImages: true,
   runtimeImagePullPolicy: 'IfNotPresent',
-  reviewFileChanges: true
+  reviewFileChanges: true,
+  holdBackDependencies: true
 };
 
 const PULL_POLICIES: OverlaysAPI.PullPolicy[] = [
@@ -92,6 +95,7 @@ export function readSettings(
     )
       ? (composite.runtimeImagePullPolicy as OverlaysAPI.PullPolicy)
       : DEFAULT_SETTINGS.runtimeImagePullPolicy,
-    reviewFileChanges: boolean('reviewFileChanges')
+    reviewFileChanges: boolean('reviewFileChanges'),
+    holdBackDependencies: boolean('holdBackDependencies')
   };
 }

@@ -14,7 +14,8 @@ describe('readSettings', () => {
         aicoeBaseImage: 'registry.example/base:1',
         registerRuntimeImages: false,
         runtimeImagePullPolicy: 'Always',
-        reviewFileChanges: false
+        reviewFileChanges: false,
+        holdBackDependencies: false
       })
     ).toEqual({
       pythonVersion: '3.12',
@@ -27,7 +28,8 @@ describe('readSettings', () => {
       aicoeBaseImage: 'registry.example/base:1',
       registerRuntimeImages: false,
       runtimeImagePullPolicy: 'Always',
-      reviewFileChanges: false
+      reviewFileChanges: false,
+      holdBackDependencies: false
     });
   });
 

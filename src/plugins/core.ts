@@ -54,6 +54,11 @@ export const corePlugin: JupyterFrontEndPlugin<IOverlays> = {
           : null,
         environment: Private.environments(client),
         providers: Private.providers(client),
+        // The sidebar's cache of index verdicts, for Create's holds.
+        index: {
+          verdicts: (queries, python) =>
+            model.indexChecks.verdicts(queries, python)
+        },
         settings: () => Private.workspaceSettings(model),
         trans
       }),

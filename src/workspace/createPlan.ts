@@ -17,6 +17,7 @@ import {
 import { IPlannedEdit, newOverlayEdits, planEdits } from './configEdits';
 import type { IFileChange } from './fileChanges';
 import { IWorkspaceFiles } from './files';
+import { IIndexVerdicts, withHolds } from './indexHolds';
 import { nameProblemMessage } from './messages';
 import { WorkspaceScan } from './scan';
 import { IWorkspaceSettings, OverlayError, PIPFILE } from './types';
@@ -33,13 +34,17 @@ export interface ICreatePlanContext {
   state: WorkspaceScan;
   settings: IWorkspaceSettings;
   trans: TranslationBundle;
+  /** The package index's verdicts, for holds; null: none asked. */
+  index: IIndexVerdicts | null;
 }
 
 /**
  * Plan the overlay `name` for notebooks `paths`. The Python version is the one
  * asked for, else the setting's, else the notebooks' kernel's, else the
- * default. A name in use or invalid, or a configuration file that cannot be
- * read, throws before anything is written.
+ * default. Dependencies the index says to hold back are capped (when the
+ * setting lets it and the index answers in time). A name in use or invalid,
+ * or a configuration file that cannot be read, throws before anything is
+ * written.
  */
 export async function planCreate(
   context: ICreatePlanContext,
@@ -87,10 +92,15 @@ export async function planCreate(
     trans,
     true
   );
+  const held = await withHolds(
+    settings.holdBackDependencies ? context.index : null,
+    packages,
+    version
+  );
   const pipfile = {
     path: `${state.folder(name)}/${PIPFILE}`,
     before: null,
-    after: newPipfile(packages, version)
+    after: newPipfile(held.packages, version, held.comments)
   };
   return { pipfile, edits };
 }

@@ -9,12 +9,18 @@ import { parseRequirement } from '../imports/magics';
 import { normalizeName } from '../imports/resolve';
 import { DEFAULT_PYTHON_VERSION } from '../overlay/names';
 import type { OverlaysAPI } from '../tokens';
+import { pendingPins } from './holds';
 import type { IOverlay, IOverlayPackage } from './types';
 
 /** The Python version asked for when an overlay names none: new overlays' default. */
 export const DEFAULT_CHECK_PYTHON = DEFAULT_PYTHON_VERSION;
 /** Names per request (the server takes at most 200). */
 const BATCH = 100;
+/**
+ * How long `verdicts` waits for the index: Create and Add to Overlay write
+ * their packages without holds after that (the sidebar flags them later).
+ */
+export const VERDICT_WAIT = 20000;
 /** How an import path is told from a name among the keys asked. */
 const IMPORT = 'import:';
 
@@ -54,6 +60,11 @@ export function importQueries(
  */
 export interface IPackageChecks {
   verdicts: Record<string, OverlaysAPI.IIndexVerdict>;
+  /**
+   * The packages each held-back dependency is capped for, by its key
+   * (`{ matplotlib: ['bambi'] }`), when the Pipfile has the cap.
+   */
+  heldFor: Record<string, string[]>;
   unreachable: string | null;
 }
 
@@ -87,8 +98,7 @@ export class IndexChecks {
     // Per Python: names (`six`, `six==1.0`) and import paths (`import:a.b`).
     const wanted = new Map<string, Set<string>>();
     const want = (python: string, key: string, known: boolean) => {
-      if (!known && !this._asked.has(`${python}|${key}`)) {
-        this._asked.add(`${python}|${key}`);
+      if (!known && !this._inFlight.has(`${python}|${key}`)) {
         const keys = wanted.get(python) ?? new Set<string>();
         keys.add(key);
         wanted.set(python, keys);
@@ -105,14 +115,42 @@ export class IndexChecks {
         }
       }
     }
-    const requests: Promise<void>[] = [];
-    for (const [python, keys] of wanted) {
-      const list = [...keys];
-      for (let start = 0; start < list.length; start += BATCH) {
-        requests.push(this._ask(list.slice(start, start + BATCH), python));
-      }
-    }
-    await Promise.all(requests);
+    await Promise.all(
+      [...wanted].map(([python, keys]) => this._askAll([...keys], python))
+    );
+  }
+
+  /**
+   * The verdicts of `queries` (`checkQuery`) for a Python: those known, and
+   * those the index answers within `wait` milliseconds (asked now if nobody
+   * has asked yet). An unreachable index, or one slower than that, leaves
+   * them out: the flags come later, as they would have.
+   */
+  async verdicts(
+    queries: readonly string[],
+    python: string,
+    wait = VERDICT_WAIT
+  ): Promise<OverlaysAPI.IIndexVerdict[]> {
+    const key = (query: string) => `${python}|${query}`;
+    const unasked = queries.filter(
+      query =>
+        !this._verdicts.has(key(query)) && !this._inFlight.has(key(query))
+    );
+    void this._askAll([...new Set(unasked)], python);
+    const answers = [
+      ...new Set(queries.map(query => this._inFlight.get(key(query))))
+    ].filter(answer => answer !== undefined);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.all(answers),
+      new Promise<void>(resolve => {
+        timer = setTimeout(resolve, wait);
+      })
+    ]);
+    clearTimeout(timer);
+    return queries
+      .map(query => this._verdicts.get(key(query)))
+      .filter(verdict => verdict !== undefined);
   }
 
   /**
@@ -125,15 +163,31 @@ export class IndexChecks {
     }
     const python = overlay.pythonVersion || DEFAULT_CHECK_PYTHON;
     const verdicts: Record<string, OverlaysAPI.IIndexVerdict> = {};
+    const heldFor: Record<string, string[]> = {};
+    const byName = new Map(overlay.packages.map(pkg => [pkg.name, pkg]));
+    const specifiers = new Map(
+      overlay.packages.map(pkg => [pkg.name, pkg.specifier])
+    );
     for (const pkg of overlay.packages) {
-      const verdict =
+      let verdict =
         this._provided(pkg, python) ??
         this._verdicts.get(`${python}|${checkQuery(pkg)}`);
+      if (verdict?.status === 'held-back' && verdict.pins) {
+        // The flag offers the caps not in the Pipfile yet.
+        const pending = pendingPins(verdict.pins, specifiers);
+        for (const dependency of Object.keys(verdict.pins)) {
+          const held = byName.get(normalizeName(dependency));
+          if (held && !(dependency in pending)) {
+            (heldFor[held.key] ??= []).push(pkg.key);
+          }
+        }
+        verdict = { ...verdict, pins: pending };
+      }
       if (verdict && verdict.status !== 'ok') {
         verdicts[pkg.key] = verdict;
       }
     }
-    const checks = { verdicts, unreachable: this._unreachable };
+    const checks = { verdicts, heldFor, unreachable: this._unreachable };
     this._perOverlay.set(overlay, { version: this._version, checks });
     return checks;
   }
@@ -172,6 +226,24 @@ export class IndexChecks {
       : undefined;
   }
 
+  /** Ask for `keys` in batches the server takes; each in flight until answered. */
+  private _askAll(keys: string[], python: string): Promise<void> {
+    const requests: Promise<void>[] = [];
+    for (let start = 0; start < keys.length; start += BATCH) {
+      const batch = keys.slice(start, start + BATCH);
+      const request = this._ask(batch, python).finally(() => {
+        for (const key of batch) {
+          if (this._inFlight.get(`${python}|${key}`) === request) {
+            this._inFlight.delete(`${python}|${key}`);
+          }
+        }
+      });
+      batch.forEach(key => this._inFlight.set(`${python}|${key}`, request));
+      requests.push(request);
+    }
+    return Promise.all(requests).then(() => undefined);
+  }
+
   private async _ask(keys: string[], python: string): Promise<void> {
     const names = keys.filter(key => !key.startsWith(IMPORT));
     const imports = keys
@@ -182,13 +254,11 @@ export class IndexChecks {
       answer = await this._client.indexCheck(names, python, imports);
     } catch {
       // No server check: nothing is flagged; asked again at the next request.
-      keys.forEach(key => this._asked.delete(`${python}|${key}`));
       return;
     }
     let unreachable: string | null = null;
     for (const verdict of answer.results) {
       const key = `${python}|${verdict.name}`;
-      this._asked.delete(key);
       if (verdict.status === 'unknown') {
         unreachable = verdict.detail;
       } else {
@@ -196,7 +266,6 @@ export class IndexChecks {
       }
     }
     for (const found of answer.imports ?? []) {
-      this._asked.delete(`${python}|${IMPORT}${found.module}`);
       // Unreachable: asked again next time; else the answer, found or not.
       if (!found.unknown) {
         this._providers.set(
@@ -216,7 +285,8 @@ export class IndexChecks {
   private _verdicts = new Map<string, OverlaysAPI.IIndexVerdict>();
   /** The project each import path is in, by `python|module` (null: none). */
   private _providers = new Map<string, string | null>();
-  private _asked = new Set<string>();
+  /** The answer each `python|key` waits for while it is asked. */
+  private _inFlight = new Map<string, Promise<void>>();
   private _unreachable: string | null = null;
   private _version = 0;
   private _perOverlay = new WeakMap<

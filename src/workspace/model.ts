@@ -27,6 +27,7 @@ import { ConfigEdit, IPlannedEdit, planEdits } from './configEdits';
 import { IPackageDiff } from './diff';
 import { editChanges, ICreatePlan, planCreate } from './createPlan';
 import { IWorkspaceFiles } from './files';
+import type { IIndexVerdicts } from './indexHolds';
 import { nameProblemMessage } from './messages';
 import { PackageEdits } from './packageEdits';
 import { WorkspaceScan } from './scan';
@@ -47,6 +48,7 @@ export class OverlaysWorkspace implements IDisposable {
   constructor(options: OverlaysWorkspace.IOptions) {
     this._files = options.files;
     this._settings = options.settings;
+    this._index = options.index ?? null;
     this._trans = options.trans ?? nullTranslator.load('jupyterlab_overlays');
     this._state = new WorkspaceScan({ ...options, trans: this._trans });
     this._tags = new NotebookTags({
@@ -60,6 +62,7 @@ export class OverlaysWorkspace implements IDisposable {
       state: this._state,
       trans: this._trans,
       settings: this._settings,
+      index: this._index,
       existing: name => this._existing(name),
       rebuild: () => this._rebuild(),
       warn: message => this._warned.emit(message)
@@ -305,7 +308,8 @@ export class OverlaysWorkspace implements IDisposable {
         files: this._files,
         state: this._state,
         settings: this._settings(),
-        trans: this._trans
+        trans: this._trans,
+        index: this._index
       },
       name,
       paths,
@@ -340,7 +344,7 @@ export class OverlaysWorkspace implements IDisposable {
     await this._rebuild();
     const diff = await this._packages.preview(overlay.name);
     if (diff.added.length) {
-      await this._packages.apply(name, { ...diff, removed: [], changed: [] });
+      await this._packages.add(name, diff.added);
     }
     const pipfileAfter = await this._files.read(pipfile);
     this._lastAction = {
@@ -578,6 +582,7 @@ export class OverlaysWorkspace implements IDisposable {
   private _packages: PackageEdits;
   private _tags: NotebookTags;
   private _settings: () => IWorkspaceSettings;
+  private _index: IIndexVerdicts | null;
   private _trans: TranslationBundle;
   private _state: WorkspaceScan;
   private _lastAction: IActionRecord | null = null;
@@ -612,6 +617,11 @@ export namespace OverlaysWorkspace {
     /** The server's table of distribution metadata (`GET overlays/providers`). */
     providers?: ProviderLookup | null;
     settings: () => IWorkspaceSettings;
+    /**
+     * The package index's verdicts: Create and Add to Overlay hold back what
+     * they say to (`indexHolds.ts`); none when null or left out.
+     */
+    index?: IIndexVerdicts | null;
     /** Messages of errors the user sees. */
     trans?: TranslationBundle;
   }

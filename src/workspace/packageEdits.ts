@@ -6,8 +6,10 @@
  */
 import { TranslationBundle } from '@jupyterlab/translation';
 
+import type { IRequirement } from '../imports/resolve';
 import {
   DEFAULT_PYTHON_VERSION,
+  IPipfileUpdate,
   newPipfile,
   PackageValue,
   requirementValue,
@@ -15,6 +17,8 @@ import {
 } from '../overlay';
 import { normalizeName } from '../imports/resolve';
 import { diffPackages, IPackageDiff } from './diff';
+import { valueWithCap } from './holds';
+import { IIndexVerdicts, withHolds } from './indexHolds';
 import type { IFileChange } from './fileChanges';
 import { IWorkspaceFiles } from './files';
 import type { WorkspaceScan } from './scan';
@@ -30,6 +34,8 @@ export interface IPackageEditsContext {
   settings: () => IWorkspaceSettings;
   /** The overlay of that name; throws an OverlayError when there is none. */
   existing(name: string): IOverlay;
+  /** The package index's verdicts, for holds; null: none asked. */
+  index: IIndexVerdicts | null;
   /** Read the workspace's state again after a write. */
   rebuild(): Promise<void>;
   /** Tell the user something about an edit that succeeded. */
@@ -98,12 +104,19 @@ export class PackageEdits {
    */
   async holdBack(name: string, pins: Record<string, string>): Promise<void> {
     const overlay = this._context.existing(name);
-    const set: Record<string, string> = {};
+    const entries = new Map(
+      (await this._context.state.pipfileEntries(overlay)).map(entry => [
+        entry.name,
+        entry
+      ])
+    );
+    const set: Record<string, PackageValue> = {};
     for (const [pkg, cap] of Object.entries(pins)) {
-      const current = overlay.packages.find(
-        item => item.name === normalizeName(pkg)
+      const entry = entries.get(normalizeName(pkg));
+      set[entry?.key ?? pkg] = valueWithCap(
+        (entry?.value as PackageValue | undefined) ?? '*',
+        cap
       );
-      set[current?.key ?? pkg] = withCap(current?.specifier ?? '*', cap);
     }
     await this._edit(overlay, { set });
   }
@@ -177,12 +190,46 @@ export class PackageEdits {
     if (!added.length) {
       return [];
     }
+    const { change } = await this._plan(
+      overlay,
+      await this._addition(overlay, added)
+    );
+    return change.before === change.after ? [] : [change];
+  }
+
+  /**
+   * Add packages the overlay's notebooks now import (Add to Overlay), with
+   * the dependencies the index says to hold back.
+   */
+  async add(name: string, added: IRequirement[]): Promise<void> {
+    const overlay = this._context.existing(name);
+    await this._edit(overlay, await this._addition(overlay, added));
+  }
+
+  /** The Pipfile update adding requirements, with their holds. */
+  private async _addition(
+    overlay: IOverlay,
+    added: IRequirement[]
+  ): Promise<IPipfileUpdate> {
     const set: Record<string, PackageValue> = {};
     for (const requirement of added) {
       set[requirement.name] = requirementValue(requirement);
     }
-    const { change } = await this._plan(overlay, { set });
-    return change.before === change.after ? [] : [change];
+    const settings = this._context.settings();
+    const existing = Object.fromEntries(
+      (await this._context.state.pipfileEntries(overlay)).map(entry => [
+        entry.key,
+        entry.value as PackageValue
+      ])
+    );
+    const held = await withHolds(
+      settings.holdBackDependencies ? this._context.index : null,
+      set,
+      overlay.pythonVersion ??
+        (settings.pythonVersion || DEFAULT_PYTHON_VERSION),
+      existing
+    );
+    return { set: held.packages, comments: held.comments };
   }
 
   /** Add import → distribution picks to the overlay's `overlay.json`. */
@@ -199,7 +246,7 @@ export class PackageEdits {
 
   private async _edit(
     overlay: IOverlay,
-    update: Parameters<typeof updatePipfile>[1]
+    update: IPipfileUpdate
   ): Promise<void> {
     const { change, formattingKept } = await this._plan(overlay, update);
     if (!formattingKept) {
@@ -220,7 +267,7 @@ export class PackageEdits {
   /** The Pipfile's text before and after an update. */
   private async _plan(
     overlay: IOverlay,
-    update: Parameters<typeof updatePipfile>[1]
+    update: IPipfileUpdate
   ): Promise<{ change: IFileChange; formattingKept: boolean }> {
     const path = `${overlay.folder}/${PIPFILE}`;
     const text = await this._context.files.read(path);
@@ -232,7 +279,8 @@ export class PackageEdits {
           )
         ),
         overlay.pythonVersion ??
-          (this._context.settings().pythonVersion || DEFAULT_PYTHON_VERSION)
+          (this._context.settings().pythonVersion || DEFAULT_PYTHON_VERSION),
+        update.comments
       );
       return { change: { path, before: null, after }, formattingKept: true };
     }
@@ -244,19 +292,4 @@ export class PackageEdits {
   }
 
   private _context: IPackageEditsContext;
-}
-
-/**
- * A specifier with a cap added: `*` becomes the cap, a specifier that has it
- * stays, any other gets it after a comma (`>=3.8,<3.11`).
- */
-export function withCap(specifier: string, cap: string): string {
-  const current = specifier.trim();
-  if (!current || current === '*') {
-    return cap;
-  }
-  const parts = current.split(',').map(part => part.replace(/\s+/g, ''));
-  return parts.includes(cap.replace(/\s+/g, ''))
-    ? current
-    : `${current},${cap}`;
 }

@@ -112,6 +112,7 @@ describe('IndexChecks', () => {
     await checks.flush();
     expect(checks.forOverlay(a)).toEqual({
       verdicts: {},
+      heldFor: {},
       unreachable: 'the package index is not reachable'
     });
     // Asked again next time.
@@ -124,7 +125,11 @@ describe('IndexChecks', () => {
     const a = overlay('a', ['pandas']);
     checks.request([a]);
     await checks.flush();
-    expect(checks.forOverlay(a)).toEqual({ verdicts: {}, unreachable: null });
+    expect(checks.forOverlay(a)).toEqual({
+      verdicts: {},
+      heldFor: {},
+      unreachable: null
+    });
     checks.dispose();
   });
 
@@ -202,5 +207,85 @@ describe('IndexChecks', () => {
     expect(pkg('identity', ['x', 'x.a', 'x.b.c'])).toEqual(['x.a', 'x.b.c']);
     expect(pkg('table', ['x.a'])).toEqual([]);
     expect(pkg('pipfile', [])).toEqual([]);
+  });
+
+  it('gives the verdicts of queries it is asked for, asking once, within a wait', async () => {
+    const client = fakeClient({ bambi: 'held-back' });
+    const checks = new IndexChecks({ client, delay: 0 });
+    const [first, second] = await Promise.all([
+      checks.verdicts(['bambi', 'numpy'], '3.11', 5000),
+      checks.verdicts(['numpy'], '3.11', 5000)
+    ]);
+    expect(first.map(verdict => verdict.status)).toEqual(['held-back', 'ok']);
+    expect(second.map(verdict => verdict.name)).toEqual(['numpy']);
+    expect(client.calls).toEqual([[['bambi', 'numpy'], '3.11']]);
+    // Known now: nothing is asked again, and the sidebar's flush has nothing to ask.
+    await checks.verdicts(['bambi'], '3.11', 5000);
+    checks.request([overlay('a', ['bambi', 'numpy'])]);
+    await checks.flush();
+    expect(client.calls).toHaveLength(1);
+  });
+
+  it('gives what it has when the index does not answer in time, or at all', async () => {
+    let answer: () => void = () => undefined;
+    const slow = {
+      indexCheck: jest.fn(
+        (names: string[]) =>
+          new Promise<any>(resolve => {
+            answer = () =>
+              resolve({
+                index: 'https://pypi.org/simple/',
+                results: names.map(name => ({
+                  name,
+                  status: 'ok',
+                  use: null,
+                  detail: null
+                }))
+              });
+          })
+      )
+    };
+    const checks = new IndexChecks({ client: slow, delay: 0 });
+    expect(await checks.verdicts(['six'], '3.11', 20)).toEqual([]);
+    answer();
+    await new Promise(resolve => setTimeout(resolve, 0));
+    expect(await checks.verdicts(['six'], '3.11', 20)).toHaveLength(1);
+    expect(slow.indexCheck).toHaveBeenCalledTimes(1);
+    const failing = new IndexChecks({ client: fakeClient({}, true) });
+    expect(await failing.verdicts(['six'], '3.11', 5000)).toEqual([]);
+  });
+
+  it('offers the caps of a held-back package the Pipfile lacks, and names what it holds back', async () => {
+    const pins = { matplotlib: '<3.11', sparse: '<0.18' };
+    const client = {
+      indexCheck: jest.fn(async (names: string[]) => ({
+        index: 'https://pypi.org/simple/',
+        results: names.map(name => ({
+          name,
+          status: (name === 'bambi' ? 'held-back' : 'ok') as any,
+          use: null,
+          detail: null,
+          pins: name === 'bambi' ? pins : null
+        }))
+      }))
+    };
+    const checks = new IndexChecks({ client, delay: 0 });
+    const a = overlay('a', ['bambi', 'Matplotlib', 'sparse']);
+    a.packages[1].specifier = '<3.11';
+    a.packages[2].specifier = '>=0.15';
+    checks.request([a]);
+    await checks.flush();
+    const held = checks.forOverlay(a);
+    expect(held.verdicts.bambi.pins).toEqual({ sparse: '<0.18' });
+    expect(held.heldFor).toEqual({ Matplotlib: ['bambi'] });
+    // Every cap in the Pipfile: nothing left to offer.
+    const b = overlay('b', ['bambi', 'matplotlib', 'sparse']);
+    b.packages[1].specifier = '>=3,<3.11';
+    b.packages[2].specifier = '<0.18';
+    expect(checks.forOverlay(b).verdicts.bambi.pins).toEqual({});
+    expect(checks.forOverlay(b).heldFor).toEqual({
+      matplotlib: ['bambi'],
+      sparse: ['bambi']
+    });
   });
 });

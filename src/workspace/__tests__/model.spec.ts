@@ -42,7 +42,8 @@ const SETTINGS: IWorkspaceSettings = {
   aicoeBaseImage: '',
   registerRuntimeImages: true,
   runtimeImagePullPolicy: 'IfNotPresent',
-  reviewFileChanges: true
+  reviewFileChanges: true,
+  holdBackDependencies: true
 };
 
 function workspace(
@@ -57,6 +58,23 @@ function workspace(
     settings: () => ({ ...SETTINGS, ...settings }),
     ...options
   });
+}
+
+/** An index whose only verdicts are `held-back` ones with these pins. */
+function heldBackIndex(pins: Record<string, Record<string, string>>) {
+  return {
+    verdicts: jest.fn(async (queries: readonly string[], python: string) =>
+      queries
+        .filter(query => query in pins && python)
+        .map(query => ({
+          name: query,
+          status: 'held-back' as const,
+          use: null,
+          detail: null,
+          pins: pins[query]
+        }))
+    )
+  };
 }
 
 function notebookJSON(files: MemoryFiles, path: string) {
@@ -724,6 +742,82 @@ describe('OverlaysWorkspace', () => {
     expect(files.files.get('overlays/ts/Pipfile')).toContain(
       'Matplotlib = ">=3.8,<3.11"\n'
     );
+  });
+
+  it('holds back a dependency written as a table, keeping its extras', async () => {
+    const files = new MemoryFiles();
+    files.files.set(
+      'overlays/ts/Pipfile',
+      '[packages]\ndask = {version = "*", extras = ["dataframe"]}\n'
+    );
+    const model = workspace(files);
+    await model.scan();
+    await model.packages.holdBack('ts', { dask: '<2026' });
+    expect(files.files.get('overlays/ts/Pipfile')).toBe(
+      '[packages]\ndask = {version = "<2026", extras = ["dataframe"]}\n'
+    );
+  });
+
+  it('creates an overlay with the dependencies the index says to hold back, saying why', async () => {
+    const files = demoFiles();
+    addCell(files, 'notebooks/download_dataset.ipynb', 'import bambi');
+    const index = heldBackIndex({
+      bambi: { matplotlib: '<3.11', tqdm: '<4.60', requests: '<2' }
+    });
+    const model = workspace(files, { index });
+    const paths = ['notebooks/download_dataset.ipynb'];
+    const [planned] = await model.planCreate('dl', paths);
+    await model.createOverlay('dl', paths);
+    const pipfile = files.files.get('overlays/dl/Pipfile')!;
+    expect(planned.after).toBe(pipfile);
+    const why = '  # held back: bambi has no newer release for Python 3.11';
+    // requests is written with a version (its %pip line): left as written.
+    expect(pipfile).toContain(
+      '[packages]\nbambi = "*"\npython-dotenv = "*"\nrequests = ">=2.31"\n' +
+        `tqdm = "<4.60"${why}\nmatplotlib = "<3.11"${why}\n`
+    );
+    expect(index.verdicts.mock.calls[0][0]).toEqual([
+      'bambi',
+      'python-dotenv',
+      'requests>=2.31',
+      'tqdm'
+    ]);
+    expect(index.verdicts.mock.calls[0][1]).toBe('3.11');
+
+    // Turned off: the index is not asked, nothing is held back.
+    const off = demoFiles();
+    addCell(off, 'notebooks/download_dataset.ipynb', 'import bambi');
+    const quiet = heldBackIndex({ bambi: { matplotlib: '<3.11' } });
+    await workspace(
+      off,
+      { index: quiet },
+      { holdBackDependencies: false }
+    ).createOverlay('dl', paths);
+    expect(quiet.verdicts).not.toHaveBeenCalled();
+    expect(off.files.get('overlays/dl/Pipfile')).not.toContain('matplotlib');
+  });
+
+  it('adds notebooks with the holds of their packages, never over a version the Pipfile has', async () => {
+    const files = demoFiles();
+    addCell(files, 'notebooks/train_model.ipynb', 'import bambi');
+    const index = heldBackIndex({
+      bambi: { matplotlib: '<3.11', sparse: '<0.18', numpy: '<2' }
+    });
+    const model = workspace(files, { index });
+    await model.createOverlay('prep', ['notebooks/preprocess_dataset.ipynb']);
+    await model.packages.set('prep', 'numpy', '==2.1.0');
+    const add = ['notebooks/train_model.ipynb'];
+    const [planned] = await model.planAdd('prep', add);
+    await model.addToOverlay('prep', add);
+    const pipfile = files.files.get('overlays/prep/Pipfile')!;
+    expect(planned.after).toBe(pipfile);
+    expect(pipfile).toContain('numpy = "==2.1.0"\n');
+    expect(pipfile).toContain(
+      'matplotlib = "<3.11"  # held back: bambi has no newer release for Python 3.11\n'
+    );
+    expect(pipfile).toContain('sparse = "<0.18"  # held back: bambi');
+    const checks = model.overlay('prep')!.packages.map(p => p.name);
+    expect(checks).toEqual(expect.arrayContaining(['bambi', 'sparse']));
   });
 
   it('records the pick for an ambiguous import as an override', async () => {
