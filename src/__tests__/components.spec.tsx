@@ -785,6 +785,21 @@ describe('IndexFlag', () => {
     ]);
   });
 
+  it('tells quietly of a held-back package whose caps the Pipfile has', () => {
+    show({
+      name: 'arviz',
+      status: 'held-back',
+      use: null,
+      detail: 'arviz 0.23.4 is its last release for Python 3.11 (…)',
+      pins: {}
+    });
+    const flag = container.querySelector('[data-index-status="held-back"]')!;
+    expect(flag.textContent).toBe('last release for this Python');
+    expect(flag.getAttribute('data-settled')).toBe('true');
+    expect(flag.classList).toContain('jp-mod-settled');
+    expect(flag.querySelector('button')).toBeNull();
+  });
+
   it('offers the packages dotted imports are in, naming each in its tooltip', () => {
     const calls = show({
       name: 'zc',

@@ -11,6 +11,8 @@ import { CommandIDs, OverlaysAPI, RunCommand } from '../tokens';
  * dependencies released after the last release this Python gets, use the
  * packages its dotted imports are in (`zc.lockfile`: zc-lockfile, not zc). Which
  * dependency will not install, or why they are held back, is in the tooltip.
+ * A held-back package whose dependencies the Pipfile already caps is told of
+ * quietly, without a fix.
  */
 export function IndexFlag(props: {
   overlay: string;
@@ -35,6 +37,7 @@ export function IndexFlag(props: {
     provided: trans.__('import is in %1', verdict.use ?? '')
   }[verdict.status];
   const pins = Object.entries(verdict.pins ?? {});
+  const settled = verdict.status === 'held-back' && pins.length === 0;
   const providers = Object.entries(verdict.providers ?? {});
   const title =
     verdict.status === 'provided'
@@ -51,8 +54,9 @@ export function IndexFlag(props: {
       : (verdict.detail ?? label);
   return (
     <span
-      className="jp-OverlaysPanel-indexFlag"
+      className={`jp-OverlaysPanel-indexFlag${settled ? ' jp-mod-settled' : ''}`}
       data-index-status={verdict.status}
+      data-settled={settled || undefined}
       title={title}
     >
       {label}

@@ -120,6 +120,21 @@ export function PackageTable(props: {
                     run={run}
                     trans={trans}
                   />
+                  {props.checks?.heldFor[pkg.key] && (
+                    <span
+                      className="jp-OverlaysPanel-heldFor"
+                      title={trans.__(
+                        'Capped because the last release of %1 for this Python is older than the newest %2',
+                        props.checks.heldFor[pkg.key].join(', '),
+                        pkg.key
+                      )}
+                    >
+                      {trans.__(
+                        'held back for %1',
+                        props.checks.heldFor[pkg.key].join(', ')
+                      )}
+                    </span>
+                  )}
                   {pkg.optional && (
                     <span
                       className="jp-OverlaysPanel-flag"
