@@ -6,7 +6,9 @@ one; nothing of it is in the repository), alone in a scratch folder:
 1. requirements from this extension: ``scripts/overlays-cli.mjs create`` writes the
    overlay's Pipfile from the notebook (the extension's own code, no kernel: the
    bundled table, the server's table of distribution metadata read from its file,
-   and the import names), read back as requirement lines;
+   the import names, and, as the sidebar's Create does, the dependencies the
+   package index says to hold back, ``--check-index``), read back as requirement
+   lines;
 2. requirements from pipreqs (``--scan-notebooks --mode no-pin``), the baseline;
 3. for each: a fresh venv (uv, the machine's Python), install the requirements, then
    import every module the notebook imports, as written (``from a.b import c``:
@@ -171,6 +173,7 @@ def ours(notebook: Path, scratch: Path) -> tuple[list[str], list[dict]] | str:
     workspace.mkdir()
     shutil.copy(notebook, workspace / notebook.name)
     argv = ["node", str(CLI), "create", str(workspace), "nb", notebook.name, "--json"]
+    argv.append("--check-index")  # as the sidebar's Create: holds what the index says
     result = run(argv, 300)
     pipfile = workspace / "overlays" / "nb" / "Pipfile"
     if result.returncode != 0 or not pipfile.exists():
@@ -295,8 +298,21 @@ def flags(packages: list[dict] | None) -> list[Flag]:
             every = all(module in moved for module in package["modules"])
             result.append(Flag(package["key"], "provided", use, providers=moved, moved=every))
         elif verdict.status not in ("ok", "unknown"):
-            result.append(Flag(package["key"], verdict.status, verdict.use, verdict.pins))
+            pins = pending(verdict.pins, packages) if verdict.pins else verdict.pins
+            result.append(Flag(package["key"], verdict.status, verdict.use, pins))
     return result
+
+
+def pending(pins: dict[str, str], packages: list[dict]) -> dict[str, str]:
+    """The caps the Pipfile does not have yet: those the sidebar's flag offers
+    (``pendingPins`` in ``src/workspace/holds.ts``)."""
+    specifiers = {canonicalize_name(p["key"]): p["specifier"] for p in packages}
+
+    def has(name: str, cap: str) -> bool:
+        parts = specifiers.get(canonicalize_name(name), "").replace(" ", "").split(",")
+        return cap.replace(" ", "") in parts
+
+    return {name: cap for name, cap in pins.items() if not has(name, cap)}
 
 
 def fixed(requirements: list[str], verdicts: list[Flag]) -> list[str]:

@@ -3,7 +3,12 @@
 // over a real folder: the same code the JupyterLab extension runs, with the
 // notebooks, Pipfiles and configuration files read and written by node:fs.
 //
-//   node scripts/overlays-cli.mjs create <workspace-dir> <overlay-name> <notebook-path>... [--python 3.11] [--json]
+//   node scripts/overlays-cli.mjs create <workspace-dir> <overlay-name> <notebook-path>... [--python 3.11] [--json] [--check-index]
+//
+// --check-index asks the package index what the server's check would
+// (jupyterlab_overlays/index_report.py, run with $OVERLAYS_PYTHON, else the
+// repository's .venv/bin/python): the Pipfile then holds back what the
+// sidebar's Create holds back (src/workspace/indexHolds.ts).
 //
 // Notebook paths are relative to <workspace-dir> (absolute paths inside it
 // are accepted too). It prints every file it wrote, then the overlay; with
@@ -23,6 +28,7 @@
 // Exit status: 0 on success, 1 when the overlay cannot be created (e.g. the
 // name is taken), 2 on a usage error.
 
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,7 +36,7 @@ import zlib from 'node:zlib';
 
 import { loadSource } from './compile-src.mjs';
 
-const USAGE = `usage: node scripts/overlays-cli.mjs create <workspace-dir> <overlay-name> <notebook-path>... [--python X.Y] [--json]
+const USAGE = `usage: node scripts/overlays-cli.mjs create <workspace-dir> <overlay-name> <notebook-path>... [--python X.Y] [--json] [--check-index]
        node scripts/overlays-cli.mjs create-pipeline <workspace-dir> <pipeline-path> <notebook-path>... [--image overlay=image]...
        node scripts/overlays-cli.mjs apply-images <workspace-dir> <pipeline-path> [--image overlay=image]...`;
 
@@ -180,10 +186,13 @@ function parseArguments(argv) {
   const positional = [];
   let python = '';
   let json = false;
+  let checkIndex = false;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     if (arg === '--json') {
       json = true;
+    } else if (arg === '--check-index') {
+      checkIndex = true;
     } else if (arg === '--python') {
       python = rest[++i] ?? '';
       if (!/^\d+\.\d+$/.test(python)) {
@@ -216,10 +225,53 @@ function parseArguments(argv) {
     }
     return relative.split(path.sep).join('/');
   });
-  return { root, name, paths, python, json };
+  return { root, name, paths, python, json, checkIndex };
 }
 
-async function create({ root, name, paths, python, json }) {
+/** The repository's virtual environment's Python, where the server's code runs. */
+const VENV_PYTHON = fileURLToPath(
+  new URL('../.venv/bin/python', import.meta.url)
+);
+
+/** How long the command line waits for the index: a batch tool, nobody is typing. */
+const INDEX_WAIT = 10 * 60 * 1000;
+
+/**
+ * src/workspace/indexChecks.ts over the server's own check, run as a
+ * command (`python -m jupyterlab_overlays.index_report`) instead of over HTTP;
+ * its verdicts as the workspace asks for them, waiting for every answer.
+ */
+function indexVerdicts() {
+  const { IndexChecks } = loadSource('workspace/indexChecks');
+  const python =
+    process.env.OVERLAYS_PYTHON ||
+    (fs.existsSync(VENV_PYTHON) ? VENV_PYTHON : 'python3');
+  const checks = new IndexChecks({
+    client: {
+      indexCheck: (names, version, imports = []) =>
+        new Promise((resolve, reject) => {
+          const argv = ['-m', 'jupyterlab_overlays.index_report'];
+          argv.push('--python', version, ...names);
+          imports.forEach(module => argv.push('--import', module));
+          execFile(
+            python,
+            argv,
+            { cwd: fileURLToPath(new URL('..', import.meta.url)) },
+            (error, stdout, stderr) =>
+              error
+                ? reject(new Error(stderr || error.message))
+                : resolve(JSON.parse(stdout))
+          );
+        })
+    }
+  });
+  return {
+    verdicts: (queries, version) =>
+      checks.verdicts(queries, version, INDEX_WAIT)
+  };
+}
+
+async function create({ root, name, paths, python, json, checkIndex }) {
   const { OverlaysWorkspace } = loadSource('workspace/model');
   const { checkQuery, importQueries } = loadSource('workspace/indexChecks');
   const { OverlayError } = loadSource('workspace/types');
@@ -233,13 +285,15 @@ async function create({ root, name, paths, python, json }) {
     registry: 'quay.io',
     registryOrg: '',
     project: path.basename(root),
-    aicoeBaseImage: 'quay.io/thoth-station/s2i-thoth-ubi9-py311:latest'
+    aicoeBaseImage: 'quay.io/thoth-station/s2i-thoth-ubi9-py311:latest',
+    holdBackDependencies: true
   };
   const workspace = new OverlaysWorkspace({
     files,
     access: null,
     environment: null,
     providers: providerLookup(),
+    index: checkIndex ? indexVerdicts() : null,
     settings: () => settings
   });
   try {
