@@ -1,7 +1,7 @@
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import * as path from 'path';
 
-import { PANEL, readFile } from './workspace';
+import { notebook, PANEL, readFile } from './workspace';
 
 const DEMO = path.resolve(__dirname, '..', '..', 'demo');
 
@@ -552,5 +552,54 @@ test.describe('Overlay authoring', () => {
         `#${PANEL} [data-overlay="${name}"] .jp-OverlaysPanel-member`
       )
     ).toHaveCount(2);
+  });
+
+  test('Create holds back what the index says to, shows it first, and the sidebar says why', async ({
+    page,
+    tmpPath
+  }) => {
+    const name = `held-${Date.now() % 100000}`;
+    const folder = `${tmpPath}/notebooks`;
+    test.setTimeout(180000);
+    const content = JSON.parse(notebook(null));
+    content.cells[0].source = ['import arviz\n'];
+    await page.contents.uploadContent(
+      JSON.stringify(content),
+      'text',
+      `${folder}/posterior.ipynb`
+    );
+    await page.filebrowser.openDirectory(folder);
+    await page.click(
+      '.jp-DirListing-item[data-file-type="notebook"] >> text=posterior.ipynb',
+      { button: 'right' }
+    );
+    await page.click('.lm-Menu-item >> text=Create Overlay…');
+    const dialog = page.locator('.jp-Dialog');
+    await dialog.locator('.jp-OverlaysDialog-name').fill(name);
+    await dialog.getByLabel('Python version').selectOption('3.11');
+    // Asked of the real package index (PyPI): arviz 0.23.4 is its last release
+    // for Python 3.11, and matplotlib 3.11 came after, dropping Python 3.10.
+    const files = dialog.locator('[data-dialog="planned-files"]');
+    await files.locator('summary').first().click({ timeout: 60000 });
+    const pipfile = files.locator(`[data-file="overlays/${name}/Pipfile"] pre`);
+    await expect(pipfile).toContainText(
+      '+matplotlib = "<3.11"  # held back: arviz has no newer release for Python 3.11',
+      { timeout: 60000 }
+    );
+    await dialog.locator('.jp-Dialog-button.jp-mod-accept').click();
+    await expect(dialog).toHaveCount(0);
+    await expect
+      .poll(() => readFile(page, `overlays/${name}/Pipfile`))
+      .toContain('matplotlib = "<3.11"  # held back: arviz');
+    const overlay = page.locator(`#${PANEL} [data-overlay="${name}"]`);
+    await expect(
+      overlay.locator('[data-package="matplotlib"] .jp-OverlaysPanel-heldFor')
+    ).toHaveText('held back for arviz', { timeout: 60000 });
+    // arviz is still its last release for this Python, told quietly: nothing to fix.
+    const flag = overlay.locator(
+      '[data-package="arviz"] [data-index-status="held-back"]'
+    );
+    await expect(flag).toHaveAttribute('data-settled', 'true');
+    await expect(flag.getByRole('button')).toHaveCount(0);
   });
 });

@@ -412,6 +412,12 @@ test.describe('Overlays panel', () => {
     await expect(overlay.locator('[data-package="matplotlib"]')).toContainText(
       '<3.11'
     );
+    // Held back now: the flag stays, quietly, with nothing left to click.
+    await expect(held).toHaveAttribute('data-settled', 'true');
+    await expect(held.getByRole('button')).toHaveCount(0);
+    await expect(
+      overlay.locator('[data-package="matplotlib"] .jp-OverlaysPanel-heldFor')
+    ).toHaveText('held back for arviz');
     const pipfile = (await readFile(page, `overlays/${name}/Pipfile`))!;
     expect(pipfile).toContain('scikit-learn = "*"');
     expect(pipfile).toContain('matplotlib = "<3.11"');
