@@ -221,7 +221,13 @@ export function addCommands(context: ICommandContext): void {
       run(async () => {
         const name = String(args['name']);
         const diff = await workspace.packages.preview(name);
-        const accepted = await askPreview(name, diff, trans);
+        const overlay = workspace.overlay(name);
+        const accepted = await askPreview(
+          name,
+          diff,
+          trans,
+          overlay ? model.indexChecks.forOverlay(overlay).heldFor : {}
+        );
         if (accepted) {
           await workspace.packages.apply(name, accepted);
         }

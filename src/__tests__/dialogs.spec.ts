@@ -1,6 +1,15 @@
 import { nullTranslator } from '@jupyterlab/translation';
 
-import { plannedMoves, RenameOverlayBody } from '../widgets/dialogs';
+import { act } from 'react';
+import { createRoot } from 'react-dom/client';
+
+import {
+  plannedMoves,
+  PreviewBody,
+  RenameOverlayBody
+} from '../widgets/dialogs';
+
+(globalThis as any).IS_REACT_ACT_ENVIRONMENT = true;
 
 describe('plannedMoves', () => {
   const tags: Record<string, string> = {
@@ -77,5 +86,37 @@ describe('RenameOverlayBody', () => {
     );
     // Renaming an overlay to its own name in another case is not a clash.
     expect(body('clean', 'Clean').problem).toBeNull();
+  });
+});
+
+describe('PreviewBody', () => {
+  const trans = nullTranslator.load('jupyterlab_overlays');
+  const entry = (key: string, specifier: string) => ({
+    key,
+    name: key.toLowerCase(),
+    specifier,
+    value: specifier
+  });
+
+  it('says which proposed removals are held back, and checks none of them', () => {
+    const body = new PreviewBody(
+      {
+        added: [],
+        changed: [],
+        removed: [entry('Matplotlib', '<3.11'), entry('gunicorn', '*')]
+      },
+      trans,
+      { Matplotlib: ['bambi'] }
+    );
+    const container = document.createElement('div');
+    const root = createRoot(container);
+    act(() => root.render((body as any).render()));
+    const rows = [...container.querySelectorAll('[data-change]')];
+    expect(rows.map(row => row.textContent)).toEqual([
+      'Matplotlib <3.11held back for bambi',
+      'gunicorn *'
+    ]);
+    expect(body.getValue().removed).toEqual([]);
+    act(() => root.unmount());
   });
 });

@@ -202,7 +202,8 @@ export class PreviewBody
 {
   constructor(
     private readonly _diff: IPackageDiff,
-    private readonly _trans: TranslationBundle
+    private readonly _trans: TranslationBundle,
+    private readonly _heldFor: Record<string, string[]> = {}
   ) {
     super();
     this.addClass('jp-OverlaysDialog');
@@ -303,6 +304,14 @@ export class PreviewBody
                   `-${e.name}`,
                   <>
                     <code>{e.key}</code> <span>{e.specifier}</span>
+                    {this._heldFor[e.key] && (
+                      <span className="jp-OverlaysDialog-why">
+                        {trans.__(
+                          'held back for %1',
+                          this._heldFor[e.key].join(', ')
+                        )}
+                      </span>
+                    )}
                   </>,
                   'jp-mod-removed'
                 )
@@ -328,16 +337,19 @@ export class PreviewBody
 
 /**
  * Show what a re-extract would change; the accepted part, or null.
+ * `heldFor` names the packages a dependency no notebook imports is held
+ * back for (`IPackageChecks.heldFor`): removing it undoes the hold.
  */
 export async function askPreview(
   overlay: string,
   diff: IPackageDiff,
-  trans: TranslationBundle
+  trans: TranslationBundle,
+  heldFor: Record<string, string[]> = {}
 ): Promise<IPackageDiff | null> {
   const empty = isEmptyDiff(diff);
   const result = await showDialog({
     title: trans.__('Re-extract "%1"', overlay),
-    body: new PreviewBody(diff, trans),
+    body: new PreviewBody(diff, trans, heldFor),
     buttons: empty
       ? [Dialog.okButton({ label: trans.__('Close') })]
       : [
