@@ -119,4 +119,47 @@ describe('PreviewBody', () => {
     expect(body.getValue().removed).toEqual([]);
     act(() => root.unmount());
   });
+
+  it('proposes the extras an import needs, checked when the pin stays', () => {
+    const requirement = (specifier: string, extras: string[]) => ({
+      name: 'dask',
+      specifier,
+      source: 'table' as const,
+      modules: ['dask.dataframe'],
+      optional: false,
+      ambiguous: false,
+      extras
+    });
+    const body = new PreviewBody(
+      {
+        added: [],
+        removed: [],
+        changed: [
+          {
+            entry: entry('dask', '>=2024.1'),
+            requirement: requirement('*', ['dataframe']),
+            extras: ['dataframe']
+          },
+          {
+            entry: entry('requests', '>=2'),
+            requirement: { ...requirement('==2.31', []), name: 'requests' },
+            extras: []
+          }
+        ]
+      },
+      trans
+    );
+    const container = document.createElement('div');
+    const root = createRoot(container);
+    act(() => root.render((body as any).render()));
+    const rows = [...container.querySelectorAll('[data-change]')];
+    expect(rows.map(row => row.textContent)).toEqual([
+      'dask >=2024.1 → >=2024.1with extras dataframe (import dask.dataframe)',
+      'requests >=2 → ==2.31'
+    ]);
+    expect(body.getValue().changed.map(change => change.entry.key)).toEqual([
+      'dask'
+    ]);
+    act(() => root.unmount());
+  });
 });

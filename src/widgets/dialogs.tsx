@@ -3,7 +3,8 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
 import { nameProblem } from '../overlay/names';
-import { IPackageDiff, isEmptyDiff } from '../workspace/diff';
+import { specifierOf } from '../overlay/pipfile';
+import { changedValue, IPackageDiff, isEmptyDiff } from '../workspace/diff';
 import { nameProblemMessage } from '../workspace/messages';
 
 /**
@@ -210,9 +211,13 @@ export class PreviewBody
     for (const requirement of _diff.added) {
       this._checked.add(`+${requirement.name}`);
     }
-    for (const { entry } of _diff.changed) {
-      if (entry.specifier === '*') {
-        this._checked.add(`~${entry.name}`);
+    for (const change of _diff.changed) {
+      // Checked when it keeps the Pipfile's pin: only extras, or a first pin.
+      if (
+        change.entry.specifier === '*' ||
+        specifierOf(changedValue(change)) === change.entry.specifier
+      ) {
+        this._checked.add(`~${change.entry.name}`);
       }
     }
   }
@@ -282,12 +287,22 @@ export class PreviewBody
           <section>
             <h3>{trans.__('Change')}</h3>
             <ul>
-              {diff.changed.map(({ entry, requirement }) =>
+              {diff.changed.map(change =>
                 row(
-                  `~${entry.name}`,
+                  `~${change.entry.name}`,
                   <>
-                    <code>{entry.key}</code> <span>{entry.specifier}</span> →{' '}
-                    <span>{requirement.specifier}</span>
+                    <code>{change.entry.key}</code>{' '}
+                    <span>{change.entry.specifier}</span> →{' '}
+                    <span>{specifierOf(changedValue(change))}</span>
+                    {change.extras.length > 0 && (
+                      <span className="jp-OverlaysDialog-why">
+                        {trans.__(
+                          'with extras %1 (import %2)',
+                          change.extras.join(', '),
+                          change.requirement.modules.join(', ')
+                        )}
+                      </span>
+                    )}
                   </>,
                   'jp-mod-changed'
                 )

@@ -1,15 +1,21 @@
 /**
  * What re-extracting an overlay would change in its Pipfile.
  */
+import type { TomlValue } from 'smol-toml';
+
 import type { IRequirement } from '../imports/resolve';
+import type { PackageValue } from '../overlay/pipfile';
 import type { IPipfileEntry } from '../overlay/pipfile';
 
 /**
- * One change of a package's specifier.
+ * One change of a package: another pin, or extras the notebooks now need
+ * (`import dask.dataframe`: `dask[dataframe]`).
  */
 export interface IPackageChange {
   entry: IPipfileEntry;
   requirement: IRequirement;
+  /** The extras the requirement asks for that the entry lacks. */
+  extras: string[];
 }
 
 /**
@@ -38,11 +44,18 @@ export function diffPackages(
     const entry = byName.get(requirement.name);
     if (!entry) {
       diff.added.push(requirement);
-    } else if (
-      requirement.specifier !== '*' &&
-      requirement.specifier !== entry.specifier
+      continue;
+    }
+    const had = extrasOf(entry.value);
+    const extras = (requirement.extras ?? []).filter(
+      extra => !had.includes(extra)
+    );
+    if (
+      (requirement.specifier !== '*' &&
+        requirement.specifier !== entry.specifier) ||
+      extras.length
     ) {
-      diff.changed.push({ entry, requirement });
+      diff.changed.push({ entry, requirement, extras });
     }
   }
   for (const entry of entries) {
@@ -51,6 +64,57 @@ export function diffPackages(
     }
   }
   return diff;
+}
+
+/**
+ * Whether the Pipfile lacks something the notebooks import: a package, or
+ * extras of one it has.
+ */
+export function lacksImports(diff: IPackageDiff): boolean {
+  return (
+    diff.added.length > 0 || diff.changed.some(change => change.extras.length)
+  );
+}
+
+/**
+ * A Pipfile entry after a change: the requirement's pin when it has one,
+ * else the entry's; the extras of both; the entry's other keys kept.
+ */
+export function changedValue(change: IPackageChange): PackageValue {
+  const { entry, requirement } = change;
+  const version =
+    requirement.specifier !== '*' ? requirement.specifier : entry.specifier;
+  const extras = [...extrasOf(entry.value), ...change.extras];
+  const table =
+    entry.value &&
+    typeof entry.value === 'object' &&
+    !Array.isArray(entry.value)
+      ? (entry.value as Record<string, TomlValue>)
+      : {};
+  if (!extras.length && !Object.keys(table).length && !requirement.marker) {
+    return version;
+  }
+  return {
+    ...table,
+    version,
+    ...(extras.length ? { extras } : {}),
+    ...(requirement.marker && !('markers' in table)
+      ? { markers: requirement.marker }
+      : {})
+  };
+}
+
+/** The extras a Pipfile entry names. */
+function extrasOf(value: TomlValue): string[] {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const extras = (value as Record<string, TomlValue>)['extras'];
+    if (Array.isArray(extras)) {
+      return extras.filter(
+        (extra): extra is string => typeof extra === 'string'
+      );
+    }
+  }
+  return [];
 }
 
 /**

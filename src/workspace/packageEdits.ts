@@ -16,7 +16,7 @@ import {
   updatePipfile
 } from '../overlay';
 import { normalizeName } from '../imports/resolve';
-import { diffPackages, IPackageDiff } from './diff';
+import { changedValue, diffPackages, IPackageDiff } from './diff';
 import { valueWithCap } from './holds';
 import { IIndexVerdicts, withHolds } from './indexHolds';
 import type { IFileChange } from './fileChanges';
@@ -66,8 +66,8 @@ export class PackageEdits {
     for (const requirement of diff.added) {
       set[requirement.name] = requirementValue(requirement);
     }
-    for (const { entry, requirement } of diff.changed) {
-      set[entry.key] = requirementValue(requirement);
+    for (const change of diff.changed) {
+      set[change.entry.key] = changedValue(change);
     }
     await this._edit(overlay, {
       set,

@@ -39,7 +39,7 @@ import {
   thothOverlayNames,
   thothOverlaysDir
 } from '../overlay';
-import { diffPackages } from './diff';
+import { diffPackages, lacksImports } from './diff';
 import { IFileEntry, IWorkspaceFiles, parentOf } from './files';
 import type { ProviderLookup } from './providers';
 import {
@@ -334,7 +334,7 @@ export class WorkspaceScan {
     overlay.outOfDate =
       overlay.hasPipfile &&
       !overlay.pipfileError &&
-      diffPackages(entries, requirements).added.length > 0;
+      lacksImports(diffPackages(entries, requirements));
     return overlay;
   }
 

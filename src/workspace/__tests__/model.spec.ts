@@ -444,6 +444,32 @@ describe('OverlaysWorkspace', () => {
     );
   });
 
+  it('re-extracts the extras a new submodule import needs, keeping the pin and the table', async () => {
+    const files = demoFiles();
+    const model = workspace(files);
+    await model.createOverlay('train', ['notebooks/train_model.ipynb']);
+    await model.packages.set('train', 'dask', '>=2024.1');
+    addCell(
+      files,
+      'notebooks/train_model.ipynb',
+      'import dask.dataframe as dd'
+    );
+    await model.notebookSaved('notebooks/train_model.ipynb');
+    // The Pipfile has dask, not what dask.dataframe needs: out of date.
+    expect(model.overlay('train')!.outOfDate).toBe(true);
+    const diff = await model.packages.preview('train');
+    expect(diff.added).toEqual([]);
+    expect(
+      diff.changed.map(change => [change.entry.key, change.extras])
+    ).toEqual([['dask', ['dataframe']]]);
+    await model.packages.apply('train', diff);
+    expect(files.files.get('overlays/train/Pipfile')).toContain(
+      'dask = {version = ">=2024.1", extras = ["dataframe"]}\n'
+    );
+    expect(model.overlay('train')!.outOfDate).toBe(false);
+    expect((await model.packages.preview('train')).changed).toEqual([]);
+  });
+
   it('proposes removals without applying them unless asked', async () => {
     const files = demoFiles();
     const model = workspace(files);
