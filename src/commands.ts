@@ -18,7 +18,7 @@ import type { OverlaysWorkspace } from './workspace/model';
 import { askAddToOverlay } from './widgets/addDialog';
 import { askWriteChanges } from './widgets/changesDialog';
 import type { IFileChange } from './workspace/fileChanges';
-import { notifyAction } from './workspace/notifyAction';
+import { noticeWhileSlow, notifyAction } from './workspace/notifyAction';
 import { PIPFILE } from './workspace/types';
 
 const NO_ARGS = { args: { type: 'object' as const, properties: {} } };
@@ -141,10 +141,9 @@ export function addCommands(context: ICommandContext): void {
         ) {
           return;
         }
-        const overlay = await workspace.createOverlay(
-          value.name,
-          paths,
-          value.pythonVersion
+        const overlay = await noticeWhileSlow(
+          workspace.createOverlay(value.name, paths, value.pythonVersion),
+          trans.__('Creating overlay %1…', value.name)
         );
         notifyAction(workspace.lastAction, workspace, trans);
         model.expand(overlay.name);
@@ -183,7 +182,10 @@ export function addCommands(context: ICommandContext): void {
         ) {
           return;
         }
-        await workspace.addToOverlay(target, paths);
+        await noticeWhileSlow(
+          workspace.addToOverlay(target, paths),
+          trans.__('Adding notebooks to overlay %1…', target)
+        );
         notifyAction(workspace.lastAction, workspace, trans);
         model.expand(target);
       })

@@ -177,3 +177,26 @@ export function notifyJoinedByCopy(
     }
   );
 }
+
+/**
+ * Work a user waits for (Create waits up to 20 s for the package index): a
+ * notice while it takes more than `after` milliseconds, gone when it ends.
+ */
+export async function noticeWhileSlow<T>(
+  work: Promise<T>,
+  message: string,
+  after = 1000
+): Promise<T> {
+  let notice: string | null = null;
+  const timer = setTimeout(() => {
+    notice = Notification.emit(message, 'in-progress', { autoClose: false });
+  }, after);
+  try {
+    return await work;
+  } finally {
+    clearTimeout(timer);
+    if (notice !== null) {
+      Notification.dismiss(notice);
+    }
+  }
+}

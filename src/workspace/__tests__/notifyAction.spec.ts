@@ -3,6 +3,7 @@ import { nullTranslator } from '@jupyterlab/translation';
 
 import {
   actionMessage,
+  noticeWhileSlow,
   notifyAction,
   notifyJoinedByCopy,
   undoMessage
@@ -92,5 +93,24 @@ describe('notifyJoinedByCopy', () => {
     options.actions[0].callback(new Event('click'));
     expect(removeTag).toHaveBeenCalledTimes(1);
     info.mockRestore();
+  });
+});
+
+describe('noticeWhileSlow', () => {
+  it('shows a notice only while slow work goes on, and removes it however it ends', async () => {
+    const emit = jest.spyOn(Notification, 'emit').mockReturnValue('slow');
+    const dismiss = jest.spyOn(Notification, 'dismiss').mockImplementation();
+    expect(await noticeWhileSlow(Promise.resolve(1), 'Creating…', 20)).toBe(1);
+    expect(emit).not.toHaveBeenCalled();
+    const slow = new Promise((_, reject) =>
+      setTimeout(() => reject(new Error('no')), 60)
+    );
+    await expect(noticeWhileSlow(slow, 'Creating…', 20)).rejects.toThrow('no');
+    expect(emit).toHaveBeenCalledWith('Creating…', 'in-progress', {
+      autoClose: false
+    });
+    expect(dismiss).toHaveBeenCalledWith('slow');
+    emit.mockRestore();
+    dismiss.mockRestore();
   });
 });
