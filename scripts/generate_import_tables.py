@@ -152,6 +152,9 @@ FIXES = {
     # seen in real notebooks (the AICoE project template, Thoth, Kale examples)
     "gremlin_python": "gremlinpython",
     "rgf": "rgf_python",
+    # Kubeflow Kale's wheel holds kale/ (kubeflow_kale-2.3.0); the project "kale" on
+    # PyPI is another one (sdists of 2014, kale-0.2.4), which does not build.
+    "kale": "kubeflow-kale",
 }
 
 # One import name, several distributions that provide it: the user picks.

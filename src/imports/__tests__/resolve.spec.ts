@@ -210,10 +210,9 @@ describe('namespace packages', () => {
   });
 
   it('maps the import names real notebooks used that pipreqs lacks', () => {
-    expect(names(['gremlin_python.driver', 'rgf.sklearn'])).toEqual([
-      'gremlinpython',
-      'rgf-python'
-    ]);
+    expect(names(['gremlin_python.driver', 'rgf.sklearn', 'kale.sdk'])).toEqual(
+      ['gremlinpython', 'kubeflow-kale', 'rgf-python']
+    );
     expect(
       resolveRequirements([imp('thoth', ['storages', 'common'])], []).map(
         requirement => requirement.name
