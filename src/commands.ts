@@ -222,7 +222,10 @@ export function addCommands(context: ICommandContext): void {
     execute: args =>
       run(async () => {
         const name = String(args['name']);
-        const diff = await workspace.packages.preview(name);
+        const diff = await noticeWhileSlow(
+          workspace.packages.preview(name),
+          trans.__('Comparing the Pipfile of %1 with its notebooks…', name)
+        );
         const overlay = workspace.overlay(name);
         const accepted = await askPreview(
           name,

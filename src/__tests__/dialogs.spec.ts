@@ -162,4 +162,42 @@ describe('PreviewBody', () => {
     ]);
     act(() => root.unmount());
   });
+
+  it('lists the dependencies an addition holds back, checked, and says for what', () => {
+    const body = new PreviewBody(
+      {
+        added: [
+          {
+            name: 'bambi',
+            specifier: '*',
+            source: 'identity',
+            modules: ['bambi'],
+            optional: false,
+            ambiguous: false
+          }
+        ],
+        changed: [],
+        removed: [],
+        held: [
+          {
+            key: 'matplotlib',
+            value: '<3.11',
+            comment: 'held back: bambi has no newer release for Python 3.11',
+            for: ['bambi']
+          }
+        ]
+      },
+      trans
+    );
+    const container = document.createElement('div');
+    const root = createRoot(container);
+    act(() => root.render((body as any).render()));
+    const rows = [...container.querySelectorAll('[data-change]')];
+    expect(rows.map(row => row.textContent)).toEqual([
+      'bambi *import bambi',
+      'matplotlib <3.11for bambi, the last release for this Python'
+    ]);
+    expect(body.getValue().held!.map(held => held.key)).toEqual(['matplotlib']);
+    act(() => root.unmount());
+  });
 });

@@ -211,6 +211,9 @@ export class PreviewBody
     for (const requirement of _diff.added) {
       this._checked.add(`+${requirement.name}`);
     }
+    for (const held of _diff.held ?? []) {
+      this._checked.add(`^${held.key}`);
+    }
     for (const change of _diff.changed) {
       // Checked when it keeps the Pipfile's pin: only extras, or a first pin.
       if (
@@ -228,7 +231,8 @@ export class PreviewBody
       changed: this._diff.changed.filter(c =>
         this._checked.has(`~${c.entry.name}`)
       ),
-      removed: this._diff.removed.filter(e => this._checked.has(`-${e.name}`))
+      removed: this._diff.removed.filter(e => this._checked.has(`-${e.name}`)),
+      held: (this._diff.held ?? []).filter(h => this._checked.has(`^${h.key}`))
     };
   }
 
@@ -275,6 +279,30 @@ export class PreviewBody
                       {r.modules.length
                         ? trans.__('import %1', r.modules.join(', '))
                         : ''}
+                    </span>
+                  </>,
+                  'jp-mod-added'
+                )
+              )}
+            </ul>
+          </section>
+        )}
+        {(diff.held ?? []).length > 0 && (
+          <section>
+            <h3>{trans.__('Hold back')}</h3>
+            <ul>
+              {diff.held!.map(h =>
+                row(
+                  `^${h.key}`,
+                  <>
+                    <code>{h.key}</code> <span>{specifierOf(h.value)}</span>
+                    <span className="jp-OverlaysDialog-why">
+                      {trans._n(
+                        'for %2, the last release for this Python',
+                        'for %2, the last releases for this Python',
+                        h.for.length,
+                        h.for.join(', ')
+                      )}
                     </span>
                   </>,
                   'jp-mod-added'

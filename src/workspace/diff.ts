@@ -19,6 +19,18 @@ export interface IPackageChange {
 }
 
 /**
+ * A dependency an addition holds back (`indexHolds.ts`): its entry, and why.
+ */
+export interface IHeldEntry {
+  key: string;
+  value: PackageValue;
+  /** The Pipfile comment saying why. */
+  comment: string;
+  /** The packages it is held back for. */
+  for: string[];
+}
+
+/**
  * The difference between a Pipfile and the overlay's extracted requirements.
  */
 export interface IPackageDiff {
@@ -28,6 +40,8 @@ export interface IPackageDiff {
   removed: IPipfileEntry[];
   /** Imported with another pin than the Pipfile's. */
   changed: IPackageChange[];
+  /** Dependencies to hold back for packages `added` (asked of the index). */
+  held?: IHeldEntry[];
 }
 
 /**
@@ -121,5 +135,10 @@ function extrasOf(value: TomlValue): string[] {
  * Whether a diff changes anything.
  */
 export function isEmptyDiff(diff: IPackageDiff): boolean {
-  return !diff.added.length && !diff.removed.length && !diff.changed.length;
+  return (
+    !diff.added.length &&
+    !diff.removed.length &&
+    !diff.changed.length &&
+    !diff.held?.length
+  );
 }

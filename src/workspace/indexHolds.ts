@@ -1,7 +1,8 @@
 /**
- * New packages with the holds the package index asks for: Create and Add to
- * Overlay write the caps a `held-back` verdict names (`holds.ts`) with a
- * comment saying why, when the index answers in time.
+ * New packages with the holds the package index asks for: Create, Add to
+ * Overlay and a re-extract's additions write the caps a `held-back` verdict
+ * names (`holds.ts`) with a comment saying why, when the index answers in
+ * time.
  */
 import { normalizeName } from '../imports/resolve';
 import { PackageValue, specifierOf } from '../overlay';
@@ -34,9 +35,11 @@ export async function withHolds(
 ): Promise<{
   packages: Record<string, PackageValue>;
   comments: Record<string, string>;
+  /** The hold behind each entry it caps, by key. */
+  holds: Record<string, IHold>;
 }> {
   if (!index || !Object.keys(packages).length) {
-    return { packages, comments: {} };
+    return { packages, comments: {}, holds: {} };
   }
   const queries = Object.entries(packages).map(([name, value]) =>
     checkQuery({ name, specifier: specifierOf(value) })
@@ -48,13 +51,15 @@ export async function withHolds(
   );
   const result = { ...packages };
   const comments: Record<string, string> = {};
+  const byKey: Record<string, IHold> = {};
   const keys = new Map(Object.keys(all).map(key => [normalizeName(key), key]));
   for (const hold of applied) {
     const key = keys.get(normalizeName(hold.name)) ?? hold.name;
     result[key] = all[key];
     comments[key] = holdComment(hold, python);
+    byKey[key] = hold;
   }
-  return { packages: result, comments };
+  return { packages: result, comments, holds: byKey };
 }
 
 /** Why a dependency is capped, for the Pipfile: `held back: bambi has no newer release for Python 3.11`. */

@@ -48,13 +48,25 @@ export class PackageEdits {
   }
 
   /**
-   * What re-extracting an overlay would change in its Pipfile.
+   * What re-extracting an overlay would change in its Pipfile, with the
+   * dependencies its additions hold back.
    */
   async preview(name: string): Promise<IPackageDiff> {
     const overlay = this._context.existing(name);
     const entries = await this._context.state.pipfileEntries(overlay);
     const requirements = await this._context.state.overlayRequirements(overlay);
-    return diffPackages(entries, requirements);
+    const diff = diffPackages(entries, requirements);
+    if (!diff.added.length) {
+      return diff;
+    }
+    const { comments, holds, packages } = await this._held(overlay, diff.added);
+    diff.held = Object.entries(holds).map(([key, hold]) => ({
+      key,
+      value: packages[key],
+      comment: comments[key],
+      for: hold.for
+    }));
+    return diff;
   }
 
   /**
@@ -63,15 +75,21 @@ export class PackageEdits {
   async apply(name: string, diff: IPackageDiff): Promise<void> {
     const overlay = this._context.existing(name);
     const set: Record<string, PackageValue> = {};
+    const comments: Record<string, string> = {};
     for (const requirement of diff.added) {
       set[requirement.name] = requirementValue(requirement);
     }
     for (const change of diff.changed) {
       set[change.entry.key] = changedValue(change);
     }
+    for (const held of diff.held ?? []) {
+      set[held.key] = held.value;
+      comments[held.key] = held.comment;
+    }
     await this._edit(overlay, {
       set,
-      remove: diff.removed.map(entry => entry.key)
+      remove: diff.removed.map(entry => entry.key),
+      comments
     });
   }
 
@@ -211,6 +229,15 @@ export class PackageEdits {
     overlay: IOverlay,
     added: IRequirement[]
   ): Promise<IPipfileUpdate> {
+    const held = await this._held(overlay, added);
+    return { set: held.packages, comments: held.comments };
+  }
+
+  /** Requirements as Pipfile entries, with the holds the index asks for. */
+  private async _held(
+    overlay: IOverlay,
+    added: IRequirement[]
+  ): ReturnType<typeof withHolds> {
     const set: Record<string, PackageValue> = {};
     for (const requirement of added) {
       set[requirement.name] = requirementValue(requirement);
@@ -222,14 +249,13 @@ export class PackageEdits {
         entry.value as PackageValue
       ])
     );
-    const held = await withHolds(
+    return withHolds(
       settings.holdBackDependencies ? this._context.index : null,
       set,
       overlay.pythonVersion ??
         (settings.pythonVersion || DEFAULT_PYTHON_VERSION),
       existing
     );
-    return { set: held.packages, comments: held.comments };
   }
 
   /** Add import → distribution picks to the overlay's `overlay.json`. */

@@ -115,6 +115,9 @@ describe('withHolds', () => {
       },
       comments: {
         matplotlib: 'held back: bambi has no newer release for Python 3.11'
+      },
+      holds: {
+        matplotlib: { name: 'matplotlib', cap: '<3.11', for: ['bambi'] }
       }
     });
   });
@@ -135,17 +138,20 @@ describe('withHolds', () => {
     const packages = { six: '*' };
     expect(await withHolds(null, packages, '3.11')).toEqual({
       packages,
-      comments: {}
+      comments: {},
+      holds: {}
     });
     const asked = index([]);
     expect(await withHolds(asked, {}, '3.11')).toEqual({
       packages: {},
-      comments: {}
+      comments: {},
+      holds: {}
     });
     expect(asked.verdicts).not.toHaveBeenCalled();
     expect(await withHolds(index([]), packages, '3.11')).toEqual({
       packages,
-      comments: {}
+      comments: {},
+      holds: {}
     });
   });
 

@@ -470,6 +470,44 @@ describe('OverlaysWorkspace', () => {
     expect((await model.packages.preview('train')).changed).toEqual([]);
   });
 
+  it('re-extracts a new import with the dependencies it holds back, each a choice', async () => {
+    const files = demoFiles();
+    const index = heldBackIndex({
+      bambi: { matplotlib: '<3.11', sparse: '<0.18' }
+    });
+    const model = workspace(files, { index });
+    await model.createOverlay('train', ['notebooks/train_model.ipynb']);
+    addCell(files, 'notebooks/train_model.ipynb', 'import bambi');
+    await model.notebookSaved('notebooks/train_model.ipynb');
+    const diff = await model.packages.preview('train');
+    expect(diff.added.map(r => r.name)).toEqual(['bambi']);
+    // matplotlib is in the Pipfile already, with any version: it gets the cap.
+    expect(diff.held).toEqual([
+      {
+        key: 'matplotlib',
+        value: '<3.11',
+        comment: 'held back: bambi has no newer release for Python 3.11',
+        for: ['bambi']
+      },
+      {
+        key: 'sparse',
+        value: '<0.18',
+        comment: 'held back: bambi has no newer release for Python 3.11',
+        for: ['bambi']
+      }
+    ]);
+    // The user keeps one of the two.
+    await model.packages.apply('train', {
+      ...diff,
+      held: diff.held!.filter(held => held.key === 'sparse')
+    });
+    const pipfile = files.files.get('overlays/train/Pipfile')!;
+    expect(pipfile).toContain('matplotlib = "*"\n');
+    expect(pipfile).toContain(
+      'bambi = "*"\nsparse = "<0.18"  # held back: bambi has no newer release for Python 3.11\n'
+    );
+  });
+
   it('proposes removals without applying them unless asked', async () => {
     const files = demoFiles();
     const model = workspace(files);
