@@ -8,7 +8,8 @@
 // --check-index asks the package index what the server's check would
 // (jupyterlab_overlays/index_report.py, run with $OVERLAYS_PYTHON, else the
 // repository's .venv/bin/python): the Pipfile then holds back what the
-// sidebar's Create holds back (src/workspace/indexHolds.ts).
+// sidebar's Create holds back, and dotted imports go to the projects the
+// index says they are in (src/workspace/indexAdvice.ts).
 //
 // Notebook paths are relative to <workspace-dir> (absolute paths inside it
 // are accepted too). It prints every file it wrote, then the overlay; with
@@ -267,7 +268,9 @@ function indexVerdicts() {
   });
   return {
     verdicts: (queries, version) =>
-      checks.verdicts(queries, version, INDEX_WAIT)
+      checks.verdicts(queries, version, INDEX_WAIT),
+    providers: (modules, version) =>
+      checks.providers(modules, version, INDEX_WAIT)
   };
 }
 

@@ -102,3 +102,15 @@ def test_create_holds_back_what_the_real_index_says(tmp_path):
     assert f'matplotlib = "<3.11"{why}' in pipfile
     plain = create(tmp_path / "plain", "import arviz", index="https://pypi.org/simple/")
     assert "matplotlib" not in plain
+
+
+@pytest.mark.slow
+def test_create_puts_a_dotted_import_in_the_project_the_real_index_says(tmp_path):
+    """The project zc is a placeholder; zc.lockfile's files hold zc/lockfile.py
+    (``test_import_providers.py``): Create writes zc-lockfile and the override."""
+    pipfile = create(
+        tmp_path, "import zc.lockfile", "--check-index", index="https://pypi.org/simple/"
+    )
+    assert '[packages]\nzc-lockfile = "*"\n\n' in pipfile
+    overlay = json.loads((tmp_path / "overlays" / "plots" / "overlay.json").read_text())
+    assert overlay == {"overrides": {"zc.lockfile": "zc-lockfile"}}

@@ -54,10 +54,12 @@ export const corePlugin: JupyterFrontEndPlugin<IOverlays> = {
           : null,
         environment: Private.environments(client),
         providers: Private.providers(client),
-        // The sidebar's cache of index verdicts, for Create's holds.
+        // The sidebar's cache of index answers, for what Create writes.
         index: {
           verdicts: (queries, python) =>
-            model.indexChecks.verdicts(queries, python)
+            model.indexChecks.verdicts(queries, python),
+          providers: (modules, python) =>
+            model.indexChecks.providers(modules, python)
         },
         settings: () => Private.workspaceSettings(model),
         trans

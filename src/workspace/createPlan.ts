@@ -17,14 +17,22 @@ import {
 import { IPlannedEdit, newOverlayEdits, planEdits } from './configEdits';
 import type { IFileChange } from './fileChanges';
 import { IWorkspaceFiles } from './files';
-import { IIndexVerdicts, withHolds } from './indexHolds';
+import { indexOverrides, IPackageIndex, withHolds } from './indexAdvice';
 import { nameProblemMessage } from './messages';
 import { WorkspaceScan } from './scan';
-import { IWorkspaceSettings, OverlayError, PIPFILE } from './types';
+import {
+  IWorkspaceSettings,
+  OVERLAY_FILE,
+  overlayFileText,
+  OverlayError,
+  PIPFILE
+} from './types';
 
-/** A new overlay's Pipfile and configuration edits. */
+/** A new overlay's Pipfile, `overlay.json` and configuration edits. */
 export interface ICreatePlan {
   pipfile: IFileChange;
+  /** `overlay.json`, when the index placed dotted imports; else null. */
+  overrides: IFileChange | null;
   edits: IPlannedEdit[];
 }
 
@@ -35,14 +43,15 @@ export interface ICreatePlanContext {
   settings: IWorkspaceSettings;
   trans: TranslationBundle;
   /** The package index's verdicts, for holds; null: none asked. */
-  index: IIndexVerdicts | null;
+  index: IPackageIndex | null;
 }
 
 /**
  * Plan the overlay `name` for notebooks `paths`. The Python version is the one
  * asked for, else the setting's, else the notebooks' kernel's, else the
  * default. Dependencies the index says to hold back are capped (when the
- * setting lets it and the index answers in time). A name in use or invalid,
+ * setting lets it), and dotted imports go to the projects the index says
+ * they are in (when it answers in time). A name in use or invalid,
  * or a configuration file that cannot be read, throws before anything is
  * written.
  */
@@ -68,12 +77,23 @@ export async function planCreate(
     majorMinor(environment?.pythonVersion) ||
     DEFAULT_PYTHON_VERSION;
 
-  const requirements = await state.requirements(
+  let requirements = await state.requirements(
     notebooks,
     {},
     environment,
     version
   );
+  // Dotted imports the index places in other projects (`zc.lockfile`): the
+  // overrides a scan reads back, so the Pipfile and the sidebar agree.
+  const overrides = await indexOverrides(context.index, requirements, version);
+  if (Object.keys(overrides).length) {
+    requirements = await state.requirements(
+      notebooks,
+      overrides,
+      environment,
+      version
+    );
+  }
   const packages: Record<string, PackageValue> = {};
   for (const notebook of notebooks) {
     Object.assign(
@@ -102,7 +122,14 @@ export async function planCreate(
     before: null,
     after: newPipfile(held.packages, version, held.comments)
   };
-  return { pipfile, edits };
+  const placed = Object.keys(overrides).length
+    ? {
+        path: `${state.folder(name)}/${OVERLAY_FILE}`,
+        before: null,
+        after: overlayFileText(overrides)
+      }
+    : null;
+  return { pipfile, overrides: placed, edits };
 }
 
 /** Planned configuration edits as file changes. */

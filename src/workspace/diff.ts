@@ -19,7 +19,7 @@ export interface IPackageChange {
 }
 
 /**
- * A dependency an addition holds back (`indexHolds.ts`): its entry, and why.
+ * A dependency an addition holds back (`indexAdvice.ts`): its entry, and why.
  */
 export interface IHeldEntry {
   key: string;

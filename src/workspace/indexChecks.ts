@@ -132,25 +132,38 @@ export class IndexChecks {
     wait = VERDICT_WAIT
   ): Promise<OverlaysAPI.IIndexVerdict[]> {
     const key = (query: string) => `${python}|${query}`;
-    const unasked = queries.filter(
-      query =>
-        !this._verdicts.has(key(query)) && !this._inFlight.has(key(query))
+    await this._await(
+      queries,
+      python,
+      query => this._verdicts.has(key(query)),
+      wait
     );
-    void this._askAll([...new Set(unasked)], python);
-    const answers = [
-      ...new Set(queries.map(query => this._inFlight.get(key(query))))
-    ].filter(answer => answer !== undefined);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([
-      Promise.all(answers),
-      new Promise<void>(resolve => {
-        timer = setTimeout(resolve, wait);
-      })
-    ]);
-    clearTimeout(timer);
     return queries
       .map(query => this._verdicts.get(key(query)))
       .filter(verdict => verdict !== undefined);
+  }
+
+  /**
+   * The project each dotted import path is in (`zc.lockfile`: zc-lockfile;
+   * null: none proven), for those known or answered within `wait`
+   * milliseconds, as `verdicts` does for names.
+   */
+  async providers(
+    modules: readonly string[],
+    python: string,
+    wait = VERDICT_WAIT
+  ): Promise<Record<string, string | null>> {
+    await this._await(
+      modules.map(module => `${IMPORT}${module}`),
+      python,
+      key => this._providers.has(`${python}|${key.slice(IMPORT.length)}`),
+      wait
+    );
+    return Object.fromEntries(
+      modules
+        .filter(module => this._providers.has(`${python}|${module}`))
+        .map(module => [module, this._providers.get(`${python}|${module}`)!])
+    );
   }
 
   /**
@@ -224,6 +237,32 @@ export class IndexChecks {
           providers
         }
       : undefined;
+  }
+
+  /**
+   * Ask for the keys not `known` nor asked yet, and wait for every key's
+   * answer, `wait` milliseconds at most.
+   */
+  private async _await(
+    keys: readonly string[],
+    python: string,
+    known: (key: string) => boolean,
+    wait: number
+  ): Promise<void> {
+    const flight = (key: string) => this._inFlight.get(`${python}|${key}`);
+    const unasked = keys.filter(key => !known(key) && !flight(key));
+    void this._askAll([...new Set(unasked)], python);
+    const answers = [...new Set(keys.map(flight))].filter(
+      answer => answer !== undefined
+    );
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.all(answers),
+      new Promise<void>(resolve => {
+        timer = setTimeout(resolve, wait);
+      })
+    ]);
+    clearTimeout(timer);
   }
 
   /** Ask for `keys` in batches the server takes; each in flight until answered. */

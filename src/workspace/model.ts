@@ -27,7 +27,7 @@ import { ConfigEdit, IPlannedEdit, planEdits } from './configEdits';
 import { IPackageDiff } from './diff';
 import { editChanges, ICreatePlan, planCreate } from './createPlan';
 import { IWorkspaceFiles } from './files';
-import type { IIndexVerdicts } from './indexHolds';
+import type { IPackageIndex } from './indexAdvice';
 import { nameProblemMessage } from './messages';
 import { PackageEdits } from './packageEdits';
 import { WorkspaceScan } from './scan';
@@ -256,6 +256,9 @@ export class OverlaysWorkspace implements IDisposable {
     const plan = await this._planCreate(name, paths, pythonVersion);
     const before = this._tags.of(paths);
     await this._files.write(plan.pipfile.path, plan.pipfile.after!);
+    if (plan.overrides) {
+      await this._files.write(plan.overrides.path, plan.overrides.after!);
+    }
     await this._writeEdits(plan.edits);
     for (const path of paths) {
       await this._tags.set(path, name);
@@ -285,7 +288,11 @@ export class OverlaysWorkspace implements IDisposable {
     pythonVersion?: string
   ): Promise<IFileChange[]> {
     const plan = await this._planCreate(name, paths, pythonVersion);
-    return [plan.pipfile, ...editChanges(plan.edits)];
+    return [
+      plan.pipfile,
+      ...(plan.overrides ? [plan.overrides] : []),
+      ...editChanges(plan.edits)
+    ];
   }
 
   /**
@@ -582,7 +589,7 @@ export class OverlaysWorkspace implements IDisposable {
   private _packages: PackageEdits;
   private _tags: NotebookTags;
   private _settings: () => IWorkspaceSettings;
-  private _index: IIndexVerdicts | null;
+  private _index: IPackageIndex | null;
   private _trans: TranslationBundle;
   private _state: WorkspaceScan;
   private _lastAction: IActionRecord | null = null;
@@ -619,9 +626,9 @@ export namespace OverlaysWorkspace {
     settings: () => IWorkspaceSettings;
     /**
      * The package index's verdicts: Create and Add to Overlay hold back what
-     * they say to (`indexHolds.ts`); none when null or left out.
+     * they say to (`indexAdvice.ts`); none when null or left out.
      */
-    index?: IIndexVerdicts | null;
+    index?: IPackageIndex | null;
     /** Messages of errors the user sees. */
     trans?: TranslationBundle;
   }

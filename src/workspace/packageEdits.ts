@@ -18,11 +18,17 @@ import {
 import { normalizeName } from '../imports/resolve';
 import { changedValue, diffPackages, IPackageDiff } from './diff';
 import { valueWithCap } from './holds';
-import { IIndexVerdicts, withHolds } from './indexHolds';
+import { IPackageIndex, withHolds } from './indexAdvice';
 import type { IFileChange } from './fileChanges';
 import { IWorkspaceFiles } from './files';
 import type { WorkspaceScan } from './scan';
-import { IOverlay, IWorkspaceSettings, OVERLAY_FILE, PIPFILE } from './types';
+import {
+  IOverlay,
+  IWorkspaceSettings,
+  OVERLAY_FILE,
+  overlayFileText,
+  PIPFILE
+} from './types';
 
 /**
  * What package edits need of the workspace.
@@ -35,7 +41,7 @@ export interface IPackageEditsContext {
   /** The overlay of that name; throws an OverlayError when there is none. */
   existing(name: string): IOverlay;
   /** The package index's verdicts, for holds; null: none asked. */
-  index: IIndexVerdicts | null;
+  index: IPackageIndex | null;
   /** Read the workspace's state again after a write. */
   rebuild(): Promise<void>;
   /** Tell the user something about an edit that succeeded. */
@@ -266,7 +272,7 @@ export class PackageEdits {
     const overrides = { ...overlay.overrides, ...picks };
     await this._context.files.write(
       `${overlay.folder}/${OVERLAY_FILE}`,
-      JSON.stringify({ overrides }, null, 2) + '\n'
+      overlayFileText(overrides)
     );
   }
 

@@ -11,6 +11,11 @@ import type { IOverlaysSettings } from '../settings';
 
 /** The file, in each overlay's folder, that keeps the user's picks. */
 export const OVERLAY_FILE = 'overlay.json';
+
+/** The text of an overlay's `overlay.json`: import name → distribution picks. */
+export function overlayFileText(overrides: Record<string, string>): string {
+  return JSON.stringify({ overrides }, null, 2) + '\n';
+}
 export const PIPFILE = 'Pipfile';
 export const LOCKFILE = 'Pipfile.lock';
 

@@ -5,7 +5,7 @@ import {
   valueWithCap,
   withCap
 } from '../holds';
-import { holdComment, withHolds } from '../indexHolds';
+import { holdComment, withHolds } from '../indexAdvice';
 
 const heldBack = (name: string, pins: Record<string, string>) => ({
   name,

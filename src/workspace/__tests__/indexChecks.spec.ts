@@ -288,4 +288,38 @@ describe('IndexChecks', () => {
       sparse: ['bambi']
     });
   });
+
+  it('gives the projects dotted imports are in, asking once, within a wait', async () => {
+    const asked: string[][] = [];
+    let reachable = false;
+    const client = {
+      indexCheck: jest.fn(
+        async (names: string[], python: string, imports: string[] = []) => {
+          asked.push(imports);
+          return {
+            index: 'https://pypi.org/simple/',
+            results: [],
+            imports: imports.map(module => ({
+              module,
+              provider:
+                reachable && module === 'zc.lockfile' ? 'zc.lockfile' : null,
+              detail: null,
+              unknown: !reachable
+            }))
+          };
+        }
+      )
+    };
+    const checks = new IndexChecks({ client });
+    // Unreachable: nothing known, asked again next time.
+    expect(await checks.providers(['zc.lockfile'], '3.11', 5000)).toEqual({});
+    reachable = true;
+    expect(
+      await checks.providers(['zc.lockfile', 'a.b'], '3.11', 5000)
+    ).toEqual({ 'zc.lockfile': 'zc-lockfile', 'a.b': null });
+    expect(await checks.providers(['a.b'], '3.11', 5000)).toEqual({
+      'a.b': null
+    });
+    expect(asked).toEqual([['zc.lockfile'], ['zc.lockfile', 'a.b']]);
+  });
 });

@@ -6,6 +6,7 @@ import { PipfileError } from '../../overlay';
 import { MemoryFiles } from '../memoryFiles';
 import { OverlaysWorkspace } from '../model';
 import type { IFileChange } from '../fileChanges';
+import { isEmptyDiff } from '../diff';
 import { ProviderLookup } from '../providers';
 import { INotebookAccess, IWorkspaceSettings, OverlayError } from '../types';
 
@@ -859,6 +860,60 @@ describe('OverlaysWorkspace', () => {
     ).createOverlay('dl', paths);
     expect(quiet.verdicts).not.toHaveBeenCalled();
     expect(off.files.get('overlays/dl/Pipfile')).not.toContain('matplotlib');
+  });
+
+  it('creates an overlay with dotted imports in the projects the index says, for good', async () => {
+    const files = demoFiles();
+    addCell(
+      files,
+      'notebooks/download_dataset.ipynb',
+      'import zc.lockfile\nimport flufl.lock\nimport nowhere.found'
+    );
+    const index = {
+      verdicts: jest.fn(async () => []),
+      providers: jest.fn(async (modules: readonly string[]) =>
+        Object.fromEntries(
+          modules.map(module => [
+            module,
+            (
+              {
+                'zc.lockfile': 'zc-lockfile',
+                'flufl.lock': 'flufl-lock'
+              } as any
+            )[module] ?? null
+          ])
+        )
+      )
+    };
+    const model = workspace(files, { index });
+    const paths = ['notebooks/download_dataset.ipynb'];
+    const planned = await model.planCreate('dl', paths);
+    expect(planned.map(change => change.path)).toEqual([
+      'overlays/dl/Pipfile',
+      'overlays/dl/overlay.json',
+      '.thoth.yaml',
+      '.aicoe-ci.yaml'
+    ]);
+    // Every dotted import of a name nothing resolved (tqdm: its own).
+    expect(index.providers.mock.calls[0][0]).toEqual([
+      'flufl.lock',
+      'nowhere.found',
+      'tqdm.auto',
+      'zc.lockfile'
+    ]);
+    const overlay = await model.createOverlay('dl', paths);
+    expect(JSON.parse(files.files.get('overlays/dl/overlay.json')!)).toEqual({
+      overrides: { 'zc.lockfile': 'zc-lockfile', 'flufl.lock': 'flufl-lock' }
+    });
+    const names = overlay.packages.map(pkg => pkg.name);
+    expect(names).toEqual(
+      expect.arrayContaining(['zc-lockfile', 'flufl-lock', 'nowhere'])
+    );
+    expect(names).not.toContain('zc');
+    // A scan reads the overrides back: nothing to re-extract.
+    await model.scan();
+    expect(model.overlay('dl')!.outOfDate).toBe(false);
+    expect(isEmptyDiff(await model.packages.preview('dl'))).toBe(true);
   });
 
   it('adds notebooks with the holds of their packages, never over a version the Pipfile has', async () => {

@@ -1,24 +1,58 @@
 /**
- * New packages with the holds the package index asks for: Create, Add to
- * Overlay and a re-extract's additions write the caps a `held-back` verdict
- * names (`holds.ts`) with a comment saying why, when the index answers in
- * time.
+ * What the package index advises new packages: Create, Add to Overlay and a
+ * re-extract's additions write the caps a `held-back` verdict names
+ * (`holds.ts`) with a comment saying why; Create records the packages dotted
+ * imports nothing else resolved are in (`zc.lockfile`: zc-lockfile). Both
+ * when the index answers in time.
  */
-import { normalizeName } from '../imports/resolve';
+import { IRequirement, normalizeName } from '../imports/resolve';
 import { PackageValue, specifierOf } from '../overlay';
 import type { OverlaysAPI } from '../tokens';
 import { applyHolds, holdsOf, IHold } from './holds';
-import { checkQuery } from './indexChecks';
+import { checkQuery, importQueries } from './indexChecks';
 
 /**
- * Where verdicts come from (`IndexChecks.verdicts`): those the index gives
+ * The package index as new packages ask it (`IndexChecks`): what it answers
  * in the time the source waits for it.
  */
-export interface IIndexVerdicts {
+export interface IPackageIndex {
+  /** The verdicts of names (`checkQuery`). */
   verdicts(
     queries: readonly string[],
     python: string
   ): Promise<OverlaysAPI.IIndexVerdict[]>;
+  /** The project each dotted import path is in (null: none proven). */
+  providers?(
+    modules: readonly string[],
+    python: string
+  ): Promise<Record<string, string | null>>;
+}
+
+/**
+ * The overrides (`overlay.json`) that put dotted imports in the projects the
+ * index says they are in, for requirements nothing resolved but their import
+ * name (`importQueries`): `{ 'zc.lockfile': 'zc-lockfile' }`.
+ */
+export async function indexOverrides(
+  index: IPackageIndex | null,
+  requirements: readonly IRequirement[],
+  python: string
+): Promise<Record<string, string>> {
+  const asked = [...new Set(requirements.flatMap(importQueries))];
+  if (!index?.providers || !asked.length) {
+    return {};
+  }
+  const found = await index.providers(asked, python);
+  const overrides: Record<string, string> = {};
+  for (const requirement of requirements) {
+    for (const module of importQueries(requirement)) {
+      const provider = found[module];
+      if (provider && provider !== requirement.name) {
+        overrides[module] = provider;
+      }
+    }
+  }
+  return overrides;
 }
 
 /**
@@ -28,7 +62,7 @@ export interface IIndexVerdicts {
  * version gets its cap. The packages as they are when there is no index.
  */
 export async function withHolds(
-  index: IIndexVerdicts | null,
+  index: IPackageIndex | null,
   packages: Record<string, PackageValue>,
   python: string,
   existing: Record<string, PackageValue> = {}
