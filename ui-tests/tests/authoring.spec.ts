@@ -554,7 +554,7 @@ test.describe('Overlay authoring', () => {
     ).toHaveCount(2);
   });
 
-  test('Create holds back what the index says to, shows it first, and the sidebar says why', async ({
+  test('Create holds back and places imports as the index says, shows it first, and the sidebar says why', async ({
     page,
     tmpPath
   }) => {
@@ -562,7 +562,7 @@ test.describe('Overlay authoring', () => {
     const folder = `${tmpPath}/notebooks`;
     test.setTimeout(180000);
     const content = JSON.parse(notebook(null));
-    content.cells[0].source = ['import arviz\n'];
+    content.cells[0].source = ['import arviz\n', 'import zc.lockfile\n'];
     await page.contents.uploadContent(
       JSON.stringify(content),
       'text',
@@ -586,6 +586,11 @@ test.describe('Overlay authoring', () => {
       '+matplotlib = "<3.11"  # held back: arviz has no newer release for Python 3.11',
       { timeout: 60000 }
     );
+    // zc is a placeholder project; zc.lockfile is in zc-lockfile: an override.
+    await expect(pipfile).toContainText('+zc-lockfile = "*"');
+    await expect(
+      files.locator(`[data-file="overlays/${name}/overlay.json"] pre`)
+    ).toContainText('"zc.lockfile": "zc-lockfile"');
     await dialog.locator('.jp-Dialog-button.jp-mod-accept').click();
     await expect(dialog).toHaveCount(0);
     await expect
@@ -601,5 +606,9 @@ test.describe('Overlay authoring', () => {
     );
     await expect(flag).toHaveAttribute('data-settled', 'true');
     await expect(flag.getByRole('button')).toHaveCount(0);
+    await expect(
+      overlay.locator('[data-package="zc-lockfile"] .jp-OverlaysPanel-source')
+    ).toHaveText('your pick');
+    await expect(overlay.locator('[data-package="zc"]')).toHaveCount(0);
   });
 });
