@@ -258,7 +258,16 @@ export function specifierOf(value: TomlValue): string {
   return '*';
 }
 
-function isTable(value: unknown): value is TomlTable {
+/** The extras a package entry names (`{extras = ["dataframe"]}`). */
+export function extrasOf(value: TomlValue): string[] {
+  const extras = isTable(value) ? value.extras : undefined;
+  return Array.isArray(extras)
+    ? extras.filter((extra): extra is string => typeof extra === 'string')
+    : [];
+}
+
+/** Whether a TOML value is a table (an inline one included). */
+export function isTable(value: unknown): value is TomlTable {
   return (
     !!value &&
     typeof value === 'object' &&

@@ -1,11 +1,13 @@
 /**
  * What re-extracting an overlay would change in its Pipfile.
  */
-import type { TomlValue } from 'smol-toml';
-
 import type { IRequirement } from '../imports/resolve';
-import type { PackageValue } from '../overlay/pipfile';
-import type { IPipfileEntry } from '../overlay/pipfile';
+import {
+  extrasOf,
+  IPipfileEntry,
+  isTable,
+  PackageValue
+} from '../overlay/pipfile';
 
 /**
  * One change of a package: another pin, or extras the notebooks now need
@@ -99,12 +101,7 @@ export function changedValue(change: IPackageChange): PackageValue {
   const version =
     requirement.specifier !== '*' ? requirement.specifier : entry.specifier;
   const extras = [...extrasOf(entry.value), ...change.extras];
-  const table =
-    entry.value &&
-    typeof entry.value === 'object' &&
-    !Array.isArray(entry.value)
-      ? (entry.value as Record<string, TomlValue>)
-      : {};
+  const table = isTable(entry.value) ? entry.value : {};
   if (!extras.length && !Object.keys(table).length && !requirement.marker) {
     return version;
   }
@@ -116,19 +113,6 @@ export function changedValue(change: IPackageChange): PackageValue {
       ? { markers: requirement.marker }
       : {})
   };
-}
-
-/** The extras a Pipfile entry names. */
-function extrasOf(value: TomlValue): string[] {
-  if (value && typeof value === 'object' && !Array.isArray(value)) {
-    const extras = (value as Record<string, TomlValue>)['extras'];
-    if (Array.isArray(extras)) {
-      return extras.filter(
-        (extra): extra is string => typeof extra === 'string'
-      );
-    }
-  }
-  return [];
 }
 
 /**
