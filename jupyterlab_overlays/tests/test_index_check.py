@@ -321,7 +321,7 @@ def test_an_sdist_compiles_when_it_holds_sources_a_build_compiles():
     assert not compiles(["kfp_server_api-2.5.0/setup.py", "kfp_server_api-2.5.0/api.py"])
 
 
-async def test_a_dependency_built_from_source_is_flagged_when_it_compiles(tmp_path):
+async def test_a_package_or_dependency_built_from_source_is_flagged_when_it_compiles(tmp_path):
     """A local index (http.server) serving two real sdists: one with a Cython source
     (flagged), one pure Python (not), reached through an extra (``spn[kerberos]``)."""
     import io
@@ -387,5 +387,8 @@ async def test_a_dependency_built_from_source_is_flagged_when_it_compiles(tmp_pa
         again._metadata = fake_metadata
         (verdict,) = await again.check(["tool"], "3.11")
         assert (verdict.status, verdict.detail) == ("ok", None)
+        # Asked by name, the same: only the sdist that compiles is flagged no-wheel.
+        pure, gss = await again.check(["pure", "gss"], "3.11")
+        assert (pure.status, gss.status) == ("ok", "no-wheel")
     finally:
         server.shutdown()
