@@ -42,7 +42,7 @@ export interface ICreatePlanContext {
   state: WorkspaceScan;
   settings: IWorkspaceSettings;
   trans: TranslationBundle;
-  /** The package index's verdicts, for holds; null: none asked. */
+  /** The package index, for holds and dotted imports; null: none asked. */
   index: IPackageIndex | null;
 }
 
