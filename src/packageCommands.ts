@@ -118,10 +118,26 @@ export function addPackageCommands(context: {
   app.commands.addCommand(CommandIDs.removePackage, {
     label: trans.__('Remove Package from Overlay'),
     caption: trans.__("Remove a package from the overlay's Pipfile"),
-    describedBy: PACKAGE_ARGS,
+    describedBy: {
+      args: {
+        ...PACKAGE_ARGS.args,
+        properties: {
+          ...PACKAGE_ARGS.args.properties,
+          ignoreImports: {
+            type: 'boolean',
+            description:
+              'Ignore the imports behind it from now on (a name the package index does not have)'
+          }
+        }
+      }
+    },
     execute: args =>
       run(() =>
-        workspace.packages.remove(String(args['name']), String(args['package']))
+        workspace.packages.remove(
+          String(args['name']),
+          String(args['package']),
+          args['ignoreImports'] === true
+        )
       )
   });
 

@@ -754,7 +754,10 @@ describe('IndexFlag', () => {
     calls = show(verdict('missing'));
     act(() => container.querySelector('button')!.click());
     expect(calls).toEqual([
-      [CommandIDs.removePackage, { name: 'train', package: 'fbprophet' }]
+      [
+        CommandIDs.removePackage,
+        { name: 'train', package: 'fbprophet', ignoreImports: true }
+      ]
     ]);
   });
 

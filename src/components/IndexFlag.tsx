@@ -64,9 +64,16 @@ export function IndexFlag(props: {
         <button
           className="jp-OverlaysPanel-link jp-OverlaysPanel-indexFix"
           onClick={() =>
-            run(CommandIDs.removePackage, { name: overlay, package: pkg })
+            run(CommandIDs.removePackage, {
+              name: overlay,
+              package: pkg,
+              ignoreImports: true
+            })
           }
-          title={trans.__('Remove %1 from the Pipfile', pkg)}
+          title={trans.__(
+            'Remove %1 from the Pipfile, and ignore the imports behind it',
+            pkg
+          )}
         >
           {trans.__('Remove')}
         </button>

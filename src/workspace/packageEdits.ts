@@ -146,10 +146,25 @@ export class PackageEdits {
   }
 
   /**
-   * Remove one package from the Pipfile.
+   * Remove one package from the Pipfile. With `ignoreImports` (a name the
+   * index does not have), the imports behind it are ignored from now on
+   * (`overlay.json`), so a re-extract does not propose it again.
    */
-  async remove(name: string, pkg: string): Promise<void> {
-    await this._edit(this._context.existing(name), { remove: [pkg] });
+  async remove(
+    name: string,
+    pkg: string,
+    ignoreImports = false
+  ): Promise<void> {
+    const overlay = this._context.existing(name);
+    const modules =
+      overlay.packages.find(item => item.key === pkg)?.modules ?? [];
+    if (ignoreImports && modules.length) {
+      await this._override(
+        overlay,
+        Object.fromEntries(modules.map(module => [module, '']))
+      );
+    }
+    await this._edit(overlay, { remove: [pkg] });
   }
 
   /**

@@ -338,11 +338,20 @@ test.describe('Overlays panel', () => {
   });
 
   test('flags packages the index does not have or renamed, with their fix', async ({
-    page
+    page,
+    tmpPath
   }) => {
     const name = `index-${Date.now() % 100000}`;
+    // A member imports a name no project on the index has.
+    const content = JSON.parse(notebook(name));
+    content.cells[0].source = ['import six\n', 'import nosuch_overlays_x\n'];
     await page.contents.uploadContent(
-      '[packages]\nsix = "*"\nsksurv = "*"\nfbprophet = "*"\n\n[requires]\npython_version = "3.11"\n',
+      JSON.stringify(content),
+      'text',
+      `${tmpPath}/member.ipynb`
+    );
+    await page.contents.uploadContent(
+      '[packages]\nsix = "*"\nsksurv = "*"\nfbprophet = "*"\nnosuch-overlays-x = "*"\n\n[requires]\npython_version = "3.11"\n',
       'text',
       `overlays/${name}/Pipfile`
     );
@@ -367,10 +376,23 @@ test.describe('Overlays panel', () => {
     await expect(overlay.locator('[data-package="prophet"]')).toBeVisible();
     await missing.getByRole('button', { name: 'Remove' }).click();
     await expect(overlay.locator('[data-package="sksurv"]')).toHaveCount(0);
+    // Removing the imported name ignores its import: not proposed again.
+    const imported = overlay.locator(
+      '[data-package="nosuch-overlays-x"] [data-index-status="missing"]'
+    );
+    await imported.getByRole('button', { name: 'Remove' }).click();
+    await expect(
+      overlay.locator('[data-package="nosuch-overlays-x"]')
+    ).toHaveCount(0);
+    await expect(overlay.getByText('out of date')).toHaveCount(0);
+    expect(await readFile(page, `overlays/${name}/overlay.json`)).toContain(
+      '"nosuch_overlays_x": ""'
+    );
     const pipfile = (await readFile(page, `overlays/${name}/Pipfile`))!;
     expect(pipfile).toContain('prophet = "*"');
     expect(pipfile).not.toContain('sksurv');
     expect(pipfile).not.toContain('fbprophet');
+    expect(pipfile).not.toContain('nosuch');
   });
 
   test('flags a pin with no wheel and a release its Python holds back, with their fix', async ({

@@ -509,6 +509,35 @@ describe('OverlaysWorkspace', () => {
     );
   });
 
+  it('removes a name the index does not have for good, ignoring the imports behind it', async () => {
+    const files = demoFiles();
+    addCell(
+      files,
+      'notebooks/train_model.ipynb',
+      'import assessment\nfrom calibration.utils import plot'
+    );
+    const model = workspace(files);
+    await model.createOverlay('train', ['notebooks/train_model.ipynb']);
+    const modules = (pkg: string) =>
+      model.overlay('train')!.packages.find(p => p.name === pkg)!.modules;
+    expect(modules('calibration')).toEqual(['calibration.utils']);
+    await model.packages.remove('train', 'assessment', true);
+    await model.packages.remove('train', 'calibration', true);
+    expect(JSON.parse(files.files.get('overlays/train/overlay.json')!)).toEqual(
+      {
+        overrides: { assessment: '', 'calibration.utils': '' }
+      }
+    );
+    const pipfile = files.files.get('overlays/train/Pipfile')!;
+    expect(pipfile).not.toMatch(/assessment|calibration/);
+    // Nothing left to propose: not out of date, an empty re-extract.
+    expect(model.overlay('train')!.outOfDate).toBe(false);
+    expect(isEmptyDiff(await model.packages.preview('train'))).toBe(true);
+    // A plain removal is proposed again by a re-extract.
+    await model.packages.remove('train', 'joblib');
+    expect(model.overlay('train')!.outOfDate).toBe(true);
+  });
+
   it('proposes removals without applying them unless asked', async () => {
     const files = demoFiles();
     const model = workspace(files);
