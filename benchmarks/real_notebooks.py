@@ -20,7 +20,8 @@ one; nothing of it is in the repository), alone in a scratch folder:
 A notebook is *restored* when the install succeeds and every import does. Prints a
 table per tool — restored, install failures, import failures by cause — and, of the
 notebooks ours does not restore, how many the sidebar flags before any build (the
-server's index checks, ``jupyterlab_overlays/index_check.py``, on the same names).
+CLI prints them: the sidebar's own ``IndexChecks.forOverlay`` over the server's index
+checks).
 *ours, fixed* is ours after a user takes every one-click fix those flags offer
 (remove, use the new name or the packages dotted imports are in, any version for a
 pin without a wheel, hold back dependencies), installed and imported again.
@@ -36,7 +37,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import asyncio
 import concurrent.futures
 import json
 import os
@@ -51,15 +51,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import tomllib
+from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from packaging.utils import canonicalize_name  # noqa: E402
-
-from jupyterlab_overlays.import_providers import providers  # noqa: E402
-from jupyterlab_overlays.index_check import IndexChecks  # noqa: E402
-
 CLI = ROOT / "scripts" / "overlays-cli.mjs"
 TOOLS = Path.home() / ".cache/jupyterlab-overlays/bench-tools"
 DEFAULT_CORPUS = Path.home() / ".cache/jupyterlab-overlays/notebook-corpus"
@@ -166,14 +160,14 @@ def _guarded_imports(tree: ast.AST) -> set[ast.AST]:
 # --- the two tools ---------------------------------------------------------------------
 
 
-def ours(notebook: Path, scratch: Path) -> tuple[list[str], list[dict]] | str:
-    """Requirement lines from the extension's Pipfile, and its packages with what the
-    sidebar asks the index about each (``--json``); or why there are none."""
+def ours(notebook: Path, scratch: Path) -> tuple[list[str], list[Flag]] | str:
+    """Requirement lines from the extension's Pipfile, and the flags the sidebar shows
+    beside its packages (``--json``); or why there are none."""
     workspace = scratch / "ours"
     workspace.mkdir()
     shutil.copy(notebook, workspace / notebook.name)
     argv = ["node", str(CLI), "create", str(workspace), "nb", notebook.name, "--json"]
-    argv.append("--check-index")  # as the sidebar's Create: holds what the index says
+    argv.append("--check-index")  # as the sidebar's Create: what the index says
     result = run(argv, 300)
     pipfile = workspace / "overlays" / "nb" / "Pipfile"
     if result.returncode != 0 or not pipfile.exists():
@@ -185,7 +179,7 @@ def ours(notebook: Path, scratch: Path) -> tuple[list[str], list[dict]] | str:
         extras = [] if isinstance(value, str) else value.get("extras", [])
         name = f"{name}[{','.join(extras)}]" if extras else name
         lines.append(name if spec in ("*", "") else f"{name}{spec}")
-    return lines, json.loads(result.stdout.strip().splitlines()[-1])["packages"]
+    return lines, flags(json.loads(result.stdout.strip().splitlines()[-1]))
 
 
 def baseline(notebook: Path, scratch: Path, pipreqs: Path) -> list[str] | str:
@@ -273,46 +267,19 @@ class Flag:
     moved: bool = False
 
 
-def flags(packages: list[dict] | None) -> list[Flag]:
-    """What the sidebar would flag (index checks for Python 3.11), asked with the
-    queries the sidebar's own code made (``query``, ``imports`` of the CLI's JSON)."""
-    if not packages:
-        return []
-    checks = IndexChecks()
-    imports = sorted({module for package in packages for module in package["imports"]})
-
-    async def ask():
-        return await asyncio.gather(
-            checks.check([package["query"] for package in packages], "3.11"),
-            providers(checks, imports, "3.11"),
-        )
-
-    verdicts, found = asyncio.run(ask())
-    where = {f.module: canonicalize_name(f.provider) for f in found if f.provider}
+def flags(answer: dict) -> list[Flag]:
+    """The flags of the CLI's ``--json`` answer: what ``IndexChecks.forOverlay`` gives
+    the sidebar (index checks for Python 3.11)."""
+    modules = {package["key"]: package["modules"] for package in answer["packages"]}
     result = []
-    for package, verdict in zip(packages, verdicts, strict=True):
-        name = canonicalize_name(package["key"])
-        moved = {m: where[m] for m in package["imports"] if where.get(m, name) != name}
-        if moved:  # as the sidebar: this flag before the name's own
-            use = ", ".join(dict.fromkeys(moved.values()))
-            every = all(module in moved for module in package["modules"])
-            result.append(Flag(package["key"], "provided", use, providers=moved, moved=every))
-        elif verdict.status not in ("ok", "unknown"):
-            pins = pending(verdict.pins, packages) if verdict.pins else verdict.pins
-            result.append(Flag(package["key"], verdict.status, verdict.use, pins))
+    for flag in answer["flags"]:
+        providers = flag.get("providers") or {}
+        # *Use …* removes the package when every import behind it moved.
+        moved = bool(providers) and all(m in providers for m in modules[flag["key"]])
+        result.append(
+            Flag(flag["key"], flag["status"], flag.get("use"), flag.get("pins"), providers, moved)
+        )
     return result
-
-
-def pending(pins: dict[str, str], packages: list[dict]) -> dict[str, str]:
-    """The caps the Pipfile does not have yet: those the sidebar's flag offers
-    (``pendingPins`` in ``src/workspace/holds.ts``)."""
-    specifiers = {canonicalize_name(p["key"]): p["specifier"] for p in packages}
-
-    def has(name: str, cap: str) -> bool:
-        parts = specifiers.get(canonicalize_name(name), "").replace(" ", "").split(",")
-        return cap.replace(" ", "") in parts
-
-    return {name: cap for name, cap in pins.items() if not has(name, cap)}
 
 
 def fixed(requirements: list[str], verdicts: list[Flag]) -> list[str]:
@@ -363,7 +330,7 @@ def score(notebook: Path, uv: Path, pipreqs: Path) -> dict:
     local = {p.stem for p in notebook.parent.glob("*.py")}
     modules = {m for m in modules if top(m) not in local}
     row = {"notebook": str(notebook), "modules": sorted(modules)}
-    packages: list[dict] = []
+    verdicts: list[Flag] = []
     for tool in ("ours", "pipreqs"):
         with tempfile.TemporaryDirectory(prefix="real-nb-") as tmp:
             scratch = Path(tmp)
@@ -371,13 +338,12 @@ def score(notebook: Path, uv: Path, pipreqs: Path) -> dict:
                 ours(notebook, scratch) if tool == "ours" else baseline(notebook, scratch, pipreqs)
             )
             if isinstance(made, tuple):
-                made, packages = made
+                made, verdicts = made
             if isinstance(made, str):
                 row[tool] = {"requirements": None, "install": made, "imports": {}}
             else:
                 row[tool] = {"requirements": made, **restore(made, modules, scratch, uv)}
         row[tool]["cause"] = cause(row[tool])
-    verdicts = flags(packages if row["ours"]["requirements"] is not None else None)
     row["ours"]["flagged"] = [f"{v.key}: {v.status}" for v in verdicts]
     after = fixed(row["ours"]["requirements"] or [], verdicts)
     if row["ours"]["requirements"] is None or after == row["ours"]["requirements"]:

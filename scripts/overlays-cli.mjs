@@ -13,8 +13,9 @@
 //
 // Notebook paths are relative to <workspace-dir> (absolute paths inside it
 // are accepted too). It prints every file it wrote, then the overlay; with
-// --json, one line: the overlay's packages with what the sidebar asks the
-// package index about each (src/workspace/indexChecks.ts).
+// --json, one line: the overlay's packages and, with --check-index, the flags
+// the sidebar shows beside them (IndexChecks.forOverlay in
+// src/workspace/indexChecks.ts).
 //
 // Elyra pipelines, with src/elyra/pipeline.ts: a new pipeline of tagged
 // notebooks in the order given, or the overlay images applied to the
@@ -239,10 +240,10 @@ const INDEX_WAIT = 10 * 60 * 1000;
 
 /**
  * src/workspace/indexChecks.ts over the server's own check, run as a
- * command (`python -m jupyterlab_overlays.index_report`) instead of over HTTP;
- * its verdicts as the workspace asks for them, waiting for every answer.
+ * command (`python -m jupyterlab_overlays.index_report`) instead of over HTTP:
+ * the checks, and the index as the workspace asks it, waiting for every answer.
  */
-function indexVerdicts() {
+function indexChecks() {
   const { IndexChecks } = loadSource('workspace/indexChecks');
   const python =
     process.env.OVERLAYS_PYTHON ||
@@ -267,17 +268,20 @@ function indexVerdicts() {
     }
   });
   return {
-    verdicts: (queries, version) =>
-      checks.verdicts(queries, version, INDEX_WAIT),
-    providers: (modules, version) =>
-      checks.providers(modules, version, INDEX_WAIT)
+    checks,
+    index: {
+      verdicts: (queries, version) =>
+        checks.verdicts(queries, version, INDEX_WAIT),
+      providers: (modules, version) =>
+        checks.providers(modules, version, INDEX_WAIT)
+    }
   };
 }
 
 async function create({ root, name, paths, python, json, checkIndex }) {
   const { OverlaysWorkspace } = loadSource('workspace/model');
-  const { checkQuery, importQueries } = loadSource('workspace/indexChecks');
   const { OverlayError } = loadSource('workspace/types');
+  const index = checkIndex ? indexChecks() : null;
   const files = new FolderFiles(root);
   const settings = {
     overlaysFolder: 'overlays',
@@ -296,7 +300,7 @@ async function create({ root, name, paths, python, json, checkIndex }) {
     access: null,
     environment: null,
     providers: providerLookup(),
-    index: checkIndex ? indexVerdicts() : null,
+    index: index?.index ?? null,
     settings: () => settings
   });
   try {
@@ -306,15 +310,22 @@ async function create({ root, name, paths, python, json, checkIndex }) {
       python || undefined
     );
     if (json) {
-      // What the sidebar asks the index about each package (the scorer's flags).
       const packages = overlay.packages.map(pkg => ({
         key: pkg.key,
         specifier: pkg.specifier,
-        modules: pkg.modules,
-        query: checkQuery(pkg),
-        imports: importQueries(pkg)
+        modules: pkg.modules
       }));
-      console.log(JSON.stringify({ overlay: overlay.name, packages }));
+      // The flags the sidebar shows beside the packages (the scorer's).
+      let flags = [];
+      if (index) {
+        index.checks.request([overlay]);
+        await index.checks.flush();
+        flags = Object.entries(index.checks.forOverlay(overlay).verdicts).map(
+          ([key, verdict]) => ({ key, ...verdict })
+        );
+        index.checks.dispose();
+      }
+      console.log(JSON.stringify({ overlay: overlay.name, packages, flags }));
       return 0;
     }
     for (const change of files.changes) {

@@ -50,7 +50,8 @@ def test_the_command_says_when_the_index_cannot_be_reached():
     assert [(i["module"], i["unknown"]) for i in report["imports"]] == [("zc.lockfile", True)]
 
 
-def create(tmp_path: Path, source: str, *options: str, index: str) -> str:
+def create(tmp_path: Path, source: str, *options: str, index: str) -> tuple[str, str]:
+    """The Pipfile the CLI's create writes, and what it prints."""
     node = shutil.which("node")
     assert node, "this test needs node on PATH"
     notebook = {
@@ -69,18 +70,21 @@ def create(tmp_path: Path, source: str, *options: str, index: str) -> str:
     }
     tmp_path.mkdir(exist_ok=True)
     (tmp_path / "plots.ipynb").write_text(json.dumps(notebook))
-    subprocess.run(  # noqa: S603 (our own command line)
+    made = subprocess.run(  # noqa: S603 (our own command line)
         [node, str(CLI), "create", str(tmp_path), "plots", "plots.ipynb", *options],
         check=True,
         capture_output=True,
+        text=True,
         timeout=CLI_TIMEOUT,
         env={**os.environ, "PIP_INDEX_URL": index, "OVERLAYS_PYTHON": sys.executable},
     )
-    return (tmp_path / "overlays" / "plots" / "Pipfile").read_text()
+    return (tmp_path / "overlays" / "plots" / "Pipfile").read_text(), made.stdout
 
 
 def test_an_index_out_of_reach_holds_nothing_back(tmp_path):
-    pipfile = create(tmp_path, "import arviz", "--check-index", index="http://127.0.0.1:9/simple/")
+    pipfile, _ = create(
+        tmp_path, "import arviz", "--check-index", index="http://127.0.0.1:9/simple/"
+    )
     assert '[packages]\narviz = "*"\n\n' in pipfile
 
 
@@ -89,18 +93,22 @@ def test_create_holds_back_what_the_real_index_says(tmp_path):
     """arviz 0.23.4 is the last release for Python 3.11; matplotlib 3.11 came after
     (``test_held_back.py``): Create caps it, saying why; without the index, it does
     not."""
-    pipfile = create(
+    pipfile, printed = create(
         tmp_path,
         "import arviz",
         "--check-index",
         "--python",
         "3.11",
+        "--json",
         index="https://pypi.org/simple/",
     )
     why = "  # held back: arviz has no newer release for Python 3.11\n"
     assert '[packages]\narviz = "*"\n' in pipfile
     assert f'matplotlib = "<3.11"{why}' in pipfile
-    plain = create(tmp_path / "plain", "import arviz", index="https://pypi.org/simple/")
+    # The sidebar's flag stays, with no cap left to offer (what --json prints).
+    (flag,) = json.loads(printed.splitlines()[-1])["flags"]
+    assert (flag["key"], flag["status"], flag["pins"]) == ("arviz", "held-back", {})
+    plain, _ = create(tmp_path / "plain", "import arviz", index="https://pypi.org/simple/")
     assert "matplotlib" not in plain
 
 
@@ -108,7 +116,7 @@ def test_create_holds_back_what_the_real_index_says(tmp_path):
 def test_create_puts_a_dotted_import_in_the_project_the_real_index_says(tmp_path):
     """The project zc is a placeholder; zc.lockfile's files hold zc/lockfile.py
     (``test_import_providers.py``): Create writes zc-lockfile and the override."""
-    pipfile = create(
+    pipfile, _ = create(
         tmp_path, "import zc.lockfile", "--check-index", index="https://pypi.org/simple/"
     )
     assert '[packages]\nzc-lockfile = "*"\n\n' in pipfile
