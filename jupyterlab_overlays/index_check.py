@@ -286,11 +286,15 @@ class IndexChecks:
             return Verdict(text, "unknown", detail=f"the package index is not reachable ({error})")
         verdict = judge(name, files, python)
         verdict.name = text
-        if verdict.status == "no-wheel" and files and not spec:
-            # A pure-Python sdist builds with no compiler nor system packages.
-            minor = python_minor(python)
-            if newest_sdist(files, minor) and not await self._sdist_compiles(name, files, minor):
-                verdict = Verdict(text, "ok")
+        # A pure-Python sdist builds with no compiler nor system packages (an sdist
+        # that cannot be read, or none, keeps the flag).
+        if (
+            verdict.status == "no-wheel"
+            and files
+            and not spec
+            and not await self._sdist_compiles(name, files, python_minor(python))
+        ):
+            verdict = Verdict(text, "ok")
         if verdict.status == "ok" and spec:
             verdict = judge_pin(text, name, spec, files, python)
         elif verdict.status == "ok":

@@ -351,7 +351,8 @@ export class OverlaysWorkspace implements IDisposable {
     await this._rebuild();
     const diff = await this._packages.preview(overlay.name);
     if (diff.added.length) {
-      await this._packages.add(name, diff.added);
+      // The additions, and the dependencies they hold back.
+      await this._packages.apply(name, { ...diff, removed: [], changed: [] });
     }
     const pipfileAfter = await this._files.read(pipfile);
     this._lastAction = {

@@ -9,6 +9,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import type { IRequirement } from '../imports/resolve';
 import {
   DEFAULT_PYTHON_VERSION,
+  IPipfileEntry,
   IPipfileUpdate,
   newPipfile,
   PackageValue,
@@ -65,7 +66,11 @@ export class PackageEdits {
     if (!diff.added.length) {
       return diff;
     }
-    const { comments, holds, packages } = await this._held(overlay, diff.added);
+    const { comments, holds, packages } = await this._held(
+      overlay,
+      diff.added,
+      entries
+    );
     diff.held = Object.entries(holds).map(([key, hold]) => ({
       key,
       value: packages[key],
@@ -156,9 +161,10 @@ export class PackageEdits {
     ignoreImports = false
   ): Promise<void> {
     const overlay = this._context.existing(name);
-    const modules =
-      overlay.packages.find(item => item.key === pkg)?.modules ?? [];
-    if (ignoreImports && modules.length) {
+    const modules = ignoreImports
+      ? (overlay.packages.find(item => item.key === pkg)?.modules ?? [])
+      : [];
+    if (modules.length) {
       await this._override(
         overlay,
         Object.fromEntries(modules.map(module => [module, '']))
@@ -229,35 +235,22 @@ export class PackageEdits {
     if (!added.length) {
       return [];
     }
-    const { change } = await this._plan(
-      overlay,
-      await this._addition(overlay, added)
-    );
+    const held = await this._held(overlay, added, entries);
+    const { change } = await this._plan(overlay, {
+      set: held.packages,
+      comments: held.comments
+    });
     return change.before === change.after ? [] : [change];
   }
 
   /**
-   * Add packages the overlay's notebooks now import (Add to Overlay), with
-   * the dependencies the index says to hold back.
+   * Requirements as Pipfile entries, with the holds the index asks for
+   * beside the Pipfile's `entries`.
    */
-  async add(name: string, added: IRequirement[]): Promise<void> {
-    const overlay = this._context.existing(name);
-    await this._edit(overlay, await this._addition(overlay, added));
-  }
-
-  /** The Pipfile update adding requirements, with their holds. */
-  private async _addition(
+  private _held(
     overlay: IOverlay,
-    added: IRequirement[]
-  ): Promise<IPipfileUpdate> {
-    const held = await this._held(overlay, added);
-    return { set: held.packages, comments: held.comments };
-  }
-
-  /** Requirements as Pipfile entries, with the holds the index asks for. */
-  private async _held(
-    overlay: IOverlay,
-    added: IRequirement[]
+    added: IRequirement[],
+    entries: IPipfileEntry[]
   ): ReturnType<typeof withHolds> {
     const set: Record<string, PackageValue> = {};
     for (const requirement of added) {
@@ -265,10 +258,7 @@ export class PackageEdits {
     }
     const settings = this._context.settings();
     const existing = Object.fromEntries(
-      (await this._context.state.pipfileEntries(overlay)).map(entry => [
-        entry.key,
-        entry.value as PackageValue
-      ])
+      entries.map(entry => [entry.key, entry.value as PackageValue])
     );
     return withHolds(
       settings.holdBackDependencies ? this._context.index : null,
