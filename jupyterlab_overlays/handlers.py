@@ -30,6 +30,7 @@ from .index_check import IndexChecks
 from .info import server_info
 from .jobs.service import JobService
 from .jobs.store import MAX_PAGE
+from .module_check import ModuleChecks
 from .registrar import RegistrationSettings
 from .runtime_images import list_images, metadata_dir
 from .workspace import check_overlay_name
@@ -318,27 +319,41 @@ class RuntimeImagesHandler(OverlaysHandler):
 
 
 class IndexCheckHandler(OverlaysHandler):
-    """``GET overlays/index-check?name=<n>[&name=…][&import=<a.b>…]&python=3.11``: whether
+    """``GET overlays/index-check?name=<n>[&name=…][&import=<a.b>…][&use=<p>:<a.b>…]``: whether
     each name (or name with a version specifier, ``scikit-learn==0.20.3``) can be
     installed from the package index for that Python (``index_check.py``), and which
     project provides each dotted import path (``import_providers.py``):
     ``{"index": <url>, "results": [{"name", "status", "use", "detail", "pins"}, …],
-    "imports": [{"module", "provider", "detail"}, …]}``."""
+    "imports": [{"module", "provider", "detail"}, …], "uses": [{"package", "module",
+    "status", "needs", "by", "detail"}, …]}`` for each ``use=<package>:<a.b>``: what
+    importing it needs that nothing installs, or that it is gone (``module_check.py``)."""
 
     checks: IndexChecks | None = None
+    module_checks: ModuleChecks | None = None
 
     @web.authenticated
     @authorized
     async def get(self) -> None:
         names = [name.strip() for name in self.get_arguments("name") if name.strip()]
         modules = [name.strip() for name in self.get_arguments("import") if name.strip()]
+        uses = [use.strip() for use in self.get_arguments("use") if use.strip()]
         python = self.get_argument("python", "3.11")
-        why = index_report.problem(names, modules, python)
+        why = index_report.problem(names, modules, python, uses)
         if why:
             raise RequestError(400, why)
         if IndexCheckHandler.checks is None:
             IndexCheckHandler.checks = IndexChecks()
-        self.finish(await index_report.report(IndexCheckHandler.checks, names, modules, python))
+            IndexCheckHandler.module_checks = ModuleChecks(IndexCheckHandler.checks)
+        self.finish(
+            await index_report.report(
+                IndexCheckHandler.checks,
+                names,
+                modules,
+                python,
+                uses,
+                IndexCheckHandler.module_checks,
+            )
+        )
 
 
 class ProvidersHandler(OverlaysHandler):

@@ -314,7 +314,7 @@ class IndexChecks:
         wheel = newest_wheel(files, minor)
         if wheel is None:
             return verdict
-        metadata = await self._metadata(verdict.name, wheel)
+        metadata = await self.metadata(verdict.name, wheel)
         if metadata is None:
             return verdict
         version = parse_wheel_filename(wheel["filename"])[1]
@@ -396,7 +396,7 @@ class IndexChecks:
                 return requirement.name
             if requirement.extras and depth == 0:
                 wheel = newest_wheel(matching, minor)
-                metadata = await self._metadata(requirement.name, wheel) if wheel else None
+                metadata = await self.metadata(requirement.name, wheel) if wheel else None
                 if metadata is None:
                     continue
                 python = f"3.{minor}"
@@ -449,7 +449,7 @@ class IndexChecks:
         self._names[url] = names
         return names
 
-    async def _metadata(self, name: str, wheel: dict) -> str | None:
+    async def metadata(self, name: str, wheel: dict) -> str | None:
         """A wheel's core metadata: the index's PEP 658 file, else read from the wheel
         by range requests; None when neither can be read."""
         try:

@@ -2,11 +2,14 @@
 body of ``GET overlays/index-check`` and the output of the command line that tools
 without a server use (``scripts/overlays-cli.mjs create --check-index``)::
 
-    python -m jupyterlab_overlays.index_report [--python 3.11] [--import a.b]... NAME...
+    python -m jupyterlab_overlays.index_report [--python 3.11] [--import a.b]...
+        [--use package:a.b]... NAME...
 
 ``{"index": <url>, "results": [{"name", "status", "use", "detail", "pins"}, …],
-"imports": [{"module", "provider", "detail", "unknown"}, …]}``. Names and imports are
-not validated here: the handler and the command line do that first.
+"imports": [{"module", "provider", "detail", "unknown"}, …], "uses": [{"package",
+"module", "status", "needs", "by", "detail"}, …]}`` (``module_check.py``). Names,
+imports and uses are not validated here: the handler and the command line do that
+first.
 """
 
 from __future__ import annotations
@@ -15,29 +18,49 @@ import argparse
 import asyncio
 import json
 import sys
+from collections.abc import Sequence
 from dataclasses import asdict
 
 from . import import_providers
 from .index_check import MAX_NAMES, PYTHON_RE, IndexChecks, parse_query
+from .module_check import ModuleChecks, parse_use
 
 
-async def report(checks: IndexChecks, names: list[str], modules: list[str], python: str) -> dict:
-    """The verdict of each name and the provider of each import path, asked at once."""
-    verdicts, imports = await asyncio.gather(
-        checks.check(names, python), import_providers.providers(checks, modules, python)
+async def report(
+    checks: IndexChecks,
+    names: list[str],
+    modules: list[str],
+    python: str,
+    uses: Sequence[str] = (),
+    module_checks: ModuleChecks | None = None,
+) -> dict:
+    """The verdict of each name, the provider of each import path and what each use
+    (``package:a.b``) needs, asked at once."""
+    module_checks = module_checks or ModuleChecks(checks)
+    pairs = [pair for use in uses if (pair := parse_use(use))]
+    verdicts, imports, needs = await asyncio.gather(
+        checks.check(names, python),
+        import_providers.providers(checks, modules, python),
+        module_checks.uses(pairs, python),
     )
     return {
         "index": checks.url,
         "results": [asdict(v) for v in verdicts],
         "imports": [asdict(i) for i in imports],
+        "uses": [asdict(u) for u in needs],
     }
 
 
-def problem(names: list[str], modules: list[str], python: str) -> str | None:
+def problem(
+    names: list[str], modules: list[str], python: str, uses: Sequence[str] = ()
+) -> str | None:
     """Why a request cannot be answered (the handler's 400), or None."""
-    if not names and not modules:
+    if not names and not modules and not uses:
         return "Name at least one package: ?name=<package>."
-    if len(names) + len(modules) > MAX_NAMES:
+    bad = [use for use in uses if parse_use(use) is None]
+    if bad:
+        return f"Not a use (package:dotted.path): {bad[0][:100]!r}."
+    if len(names) + len(modules) + len(uses) > MAX_NAMES:
         return f"At most {MAX_NAMES} names at a time."
     bad = [name for name in names if parse_query(name) is None]
     if bad:
@@ -55,12 +78,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("names", nargs="*")
     parser.add_argument("--python", default="3.11")
     parser.add_argument("--import", dest="modules", action="append", default=[])
+    parser.add_argument("--use", dest="uses", action="append", default=[])
     args = parser.parse_args(argv)
-    why = problem(args.names, args.modules, args.python)
+    why = problem(args.names, args.modules, args.python, args.uses)
     if why:
         print(why, file=sys.stderr)
         return 2
-    answer = asyncio.run(report(IndexChecks(), args.names, args.modules, args.python))
+    answer = asyncio.run(report(IndexChecks(), args.names, args.modules, args.python, args.uses))
     print(json.dumps(answer))
     return 0
 

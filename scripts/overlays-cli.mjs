@@ -250,11 +250,12 @@ function indexChecks() {
     (fs.existsSync(VENV_PYTHON) ? VENV_PYTHON : 'python3');
   const checks = new IndexChecks({
     client: {
-      indexCheck: (names, version, imports = []) =>
+      indexCheck: (names, version, imports = [], uses = []) =>
         new Promise((resolve, reject) => {
           const argv = ['-m', 'jupyterlab_overlays.index_report'];
           argv.push('--python', version, ...names);
           imports.forEach(module => argv.push('--import', module));
+          uses.forEach(use => argv.push('--use', use));
           execFile(
             python,
             argv,
@@ -273,7 +274,8 @@ function indexChecks() {
       verdicts: (queries, version) =>
         checks.verdicts(queries, version, INDEX_WAIT),
       providers: (modules, version) =>
-        checks.providers(modules, version, INDEX_WAIT)
+        checks.providers(modules, version, INDEX_WAIT),
+      uses: (queries, version) => checks.uses(queries, version, INDEX_WAIT)
     }
   };
 }

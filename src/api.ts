@@ -100,17 +100,19 @@ export class OverlaysClient {
 
   /**
    * `GET overlays/index-check`: whether each package can be installed from
-   * the package index for that Python, and which project provides each
-   * dotted import path of `imports`.
+   * the package index for that Python, which project provides each dotted
+   * import path of `imports`, and what each of `uses` (`package:a.b`) needs.
    */
   indexCheck(
     names: string[],
     python: string,
-    imports: string[] = []
+    imports: string[] = [],
+    uses: string[] = []
   ): Promise<OverlaysAPI.IIndexCheck> {
     const query = [
       ...names.map(name => `name=${encodeURIComponent(name)}`),
       ...imports.map(module => `import=${encodeURIComponent(module)}`),
+      ...uses.map(use => `use=${encodeURIComponent(use)}`),
       `python=${encodeURIComponent(python)}`
     ].join('&');
     return this._request<OverlaysAPI.IIndexCheck>(`index-check?${query}`);

@@ -223,14 +223,21 @@ export namespace OverlaysAPI {
       | 'held-back'
       | 'pinned'
       | 'provided'
+      | 'needs'
+      | 'gone'
       | 'unknown';
     /**
      * For `renamed`: the package to use instead; for `pinned`: the version
-     * specifier to use instead (`*`); for `provided`: the packages to use.
+     * specifier to use instead (`*`); for `provided`: the packages to use;
+     * for `needs`: the packages it needs that nothing installs.
      */
     use: string | null;
     detail: string | null;
-    /** For `held-back`: the caps to add, by package (`{ matplotlib: '<3.11' }`). */
+    /**
+     * For `held-back`: the caps to add, by package (`{ matplotlib: '<3.11' }`);
+     * for `needs` (the sidebar's, from `uses`): the packages to add, not in
+     * the overlay yet (`{ six: '*' }`).
+     */
     pins?: Record<string, string> | null;
     /**
      * For `provided` (the sidebar's, from `imports`): the package each import
@@ -251,12 +258,29 @@ export namespace OverlaysAPI {
   }
 
   /**
+   * What importing a package's module needs beyond what the package brings
+   * (`undeclared`: `colorcet.plotting` imports matplotlib, which colorcet
+   * does not require), or that the release has no such module (`gone`).
+   */
+  export interface IModuleUse {
+    package: string;
+    module: string;
+    status: 'ok' | 'gone' | 'undeclared' | 'unknown';
+    /** The top-level import names nothing installs (`['six']`). */
+    needs: string[];
+    /** The project whose modules import them, when not `package` (`empyrical`). */
+    by: string | null;
+    detail: string | null;
+  }
+
+  /**
    * `GET overlays/index-check`.
    */
   export interface IIndexCheck {
     index: string;
     results: IIndexVerdict[];
     imports?: IImportProvider[];
+    uses?: IModuleUse[];
   }
 
   /**

@@ -146,7 +146,7 @@ async def test_the_verdict_names_the_caps():
 
     checks = IndexChecks("http://index.invalid/simple/")
     checks._files = fake_files
-    checks._metadata = fake_metadata
+    checks.metadata = fake_metadata
     (verdict,) = await checks.check(["tool"], "3.11")
     assert verdict.status == "held-back"
     assert verdict.pins == {"plot": "<3.11"}

@@ -374,7 +374,7 @@ async def test_a_package_or_dependency_built_from_source_is_flagged_when_it_comp
             return metadata.get(name)
 
         checks._files = fake_files
-        checks._metadata = fake_metadata
+        checks.metadata = fake_metadata
         (verdict,) = await checks.check(["tool"], "3.11")
         assert verdict.status == "dependency-no-wheel"
         assert verdict.detail.startswith(
@@ -384,7 +384,7 @@ async def test_a_package_or_dependency_built_from_source_is_flagged_when_it_comp
         metadata["tool"] = "Name: tool\nRequires-Dist: pure\nRequires-Dist: spn\n"
         again = IndexChecks(checks.url)
         again._files = fake_files
-        again._metadata = fake_metadata
+        again.metadata = fake_metadata
         (verdict,) = await again.check(["tool"], "3.11")
         assert (verdict.status, verdict.detail) == ("ok", None)
         # Asked by name, the same: only the sdist that compiles is flagged no-wheel.

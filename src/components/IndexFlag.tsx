@@ -9,7 +9,9 @@ import { CommandIDs, OverlaysAPI, RunCommand } from '../tokens';
  * does not have, use the new name of a renamed package, drop a pin that has
  * no wheel for the overlay's Python, hold back the
  * dependencies released after the last release this Python gets, use the
- * packages its dotted imports are in (`zc.lockfile`: zc-lockfile, not zc). Which
+ * packages its dotted imports are in (`zc.lockfile`: zc-lockfile, not zc), add
+ * what its modules import but it does not require (`colorcet.plotting`:
+ * matplotlib); a module its release no longer has is told of. Which
  * dependency will not install, or why they are held back, is in the tooltip.
  * A held-back package whose dependencies the Pipfile already caps is told of
  * quietly, without a fix.
@@ -34,10 +36,16 @@ export function IndexFlag(props: {
     'dependency-no-wheel': trans.__('a dependency has no wheel'),
     'held-back': trans.__('last release for this Python'),
     pinned: trans.__('no wheel for this version'),
-    provided: trans.__('import is in %1', verdict.use ?? '')
+    provided: trans.__('import is in %1', verdict.use ?? ''),
+    needs: verdict.use
+      ? trans.__('needs %1', verdict.use)
+      : trans.__('needs more than it requires'),
+    gone: trans.__('no module %1', verdict.use ?? '')
   }[verdict.status];
   const pins = Object.entries(verdict.pins ?? {});
-  const settled = verdict.status === 'held-back' && pins.length === 0;
+  const settled =
+    (verdict.status === 'held-back' || verdict.status === 'needs') &&
+    pins.length === 0;
   const providers = Object.entries(verdict.providers ?? {});
   const title =
     verdict.status === 'provided'
@@ -93,6 +101,23 @@ export function IndexFlag(props: {
           )}
         >
           {trans.__('Hold back %1', pins.map(([name]) => name).join(', '))}
+        </button>
+      )}
+      {verdict.status === 'needs' && pins.length > 0 && (
+        <button
+          className="jp-OverlaysPanel-link jp-OverlaysPanel-indexFix"
+          onClick={() =>
+            run(CommandIDs.holdBackPackages, {
+              name: overlay,
+              pins: verdict.pins ?? {}
+            })
+          }
+          title={trans.__(
+            'Add to the Pipfile: %1',
+            pins.map(([name]) => name).join(', ')
+          )}
+        >
+          {trans.__('Add %1', pins.map(([name]) => name).join(', '))}
         </button>
       )}
       {verdict.status === 'pinned' && verdict.use && (

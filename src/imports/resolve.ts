@@ -26,6 +26,12 @@ export interface IRequirement {
   source: RequirementSource;
   /** The import names behind it (`sklearn`, `google.cloud.storage`). */
   modules: string[];
+  /**
+   * The dotted import paths behind it, at most three parts
+   * (`colorcet.plotting`), for the index to tell what importing them needs;
+   * absent when there are none.
+   */
+  paths?: string[];
   /** Every import behind it is guarded by `except ImportError`. */
   optional: boolean;
   /** Several distributions provide the import: the user should pick. */
@@ -230,6 +236,18 @@ export function resolveRequirements(
 }
 
 /**
+ * The distribution an import name resolves to, by the same table as a
+ * notebook's imports (`PIL` → pillow, `six` → six).
+ */
+export function distributionOf(module: string): string {
+  const [found] = resolveRequirements(
+    [{ module, names: [], optional: false }],
+    []
+  );
+  return found?.name ?? normalizeName(module);
+}
+
+/**
  * `object[key]` when it is the object's own property (not a prototype's).
  */
 function ownValue<T>(object: Record<string, T>, key: string): T | undefined {
@@ -335,16 +353,27 @@ namespace Private {
         : found.source === 'identity'
           ? path.split('.').slice(0, 3).join('.')
           : top;
-      this._add(found, module, optional);
+      this._add(found, module, optional, path);
       this._addCompanions(path, optional);
     }
 
-    private _add(found: IFound, module: string, optional: boolean): void {
+    private _add(
+      found: IFound,
+      module: string,
+      optional: boolean,
+      path = module
+    ): void {
       const key = normalizeName(found.name);
+      const dotted = path.includes('.')
+        ? path.split('.').slice(0, 3).join('.')
+        : null;
       const existing = this._requirements.get(key);
       if (existing) {
         if (!existing.modules.includes(module)) {
           existing.modules.push(module);
+        }
+        if (dotted && !existing.paths?.includes(dotted)) {
+          (existing.paths ??= []).push(dotted);
         }
         existing.optional = existing.optional && optional;
         return;
@@ -360,6 +389,9 @@ namespace Private {
       };
       if (found.candidates) {
         requirement.candidates = found.candidates.map(normalizeName);
+      }
+      if (dotted) {
+        requirement.paths = [dotted];
       }
       this._requirements.set(key, requirement);
     }

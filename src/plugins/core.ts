@@ -59,7 +59,8 @@ export const corePlugin: JupyterFrontEndPlugin<IOverlays> = {
           verdicts: (queries, python) =>
             model.indexChecks.verdicts(queries, python),
           providers: (modules, python) =>
-            model.indexChecks.providers(modules, python)
+            model.indexChecks.providers(modules, python),
+          uses: (queries, python) => model.indexChecks.uses(queries, python)
         },
         settings: () => Private.workspaceSettings(model),
         trans

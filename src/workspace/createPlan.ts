@@ -17,7 +17,12 @@ import {
 import { IPlannedEdit, newOverlayEdits, planEdits } from './configEdits';
 import type { IFileChange } from './fileChanges';
 import { IWorkspaceFiles } from './files';
-import { indexOverrides, IPackageIndex, withHolds } from './indexAdvice';
+import {
+  indexOverrides,
+  IPackageIndex,
+  withHolds,
+  withNeeds
+} from './indexAdvice';
 import { nameProblemMessage } from './messages';
 import { WorkspaceScan } from './scan';
 import {
@@ -112,15 +117,18 @@ export async function planCreate(
     trans,
     true
   );
-  const held = await withHolds(
-    settings.holdBackDependencies ? context.index : null,
-    packages,
-    version
-  );
+  const index = settings.holdBackDependencies ? context.index : null;
+  // What the imports need that nothing installs (`colorcet.plotting` →
+  // matplotlib), then the holds of everything.
+  const needed = await withNeeds(index, requirements, packages, version);
+  const held = await withHolds(index, needed.packages, version);
   const pipfile = {
     path: `${state.folder(name)}/${PIPFILE}`,
     before: null,
-    after: newPipfile(held.packages, version, held.comments)
+    after: newPipfile(held.packages, version, {
+      ...needed.comments,
+      ...held.comments
+    })
   };
   const placed = Object.keys(overrides).length
     ? {

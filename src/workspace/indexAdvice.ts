@@ -5,11 +5,15 @@
  * imports nothing else resolved are in (`zc.lockfile`: zc-lockfile). Both
  * when the index answers in time.
  */
-import { IRequirement, normalizeName } from '../imports/resolve';
+import {
+  distributionOf,
+  IRequirement,
+  normalizeName
+} from '../imports/resolve';
 import { PackageValue, specifierOf } from '../overlay';
 import type { OverlaysAPI } from '../tokens';
 import { applyHolds, holdsOf, IHold } from './holds';
-import { checkQuery, importQueries } from './indexChecks';
+import { checkQuery, importQueries, useQueries } from './indexChecks';
 
 /**
  * The package index as new packages ask it (`IndexChecks`): what it answers
@@ -26,6 +30,56 @@ export interface IPackageIndex {
     modules: readonly string[],
     python: string
   ): Promise<Record<string, string | null>>;
+  /** What importing each use (`useQueries`) needs. */
+  uses?(
+    queries: readonly string[],
+    python: string
+  ): Promise<OverlaysAPI.IModuleUse[]>;
+}
+
+/**
+ * New packages with those their imports need but nothing they require
+ * installs (`colorcet.plotting` → matplotlib; `empyrical` → six), and the
+ * Pipfile comment of each added. What the packages already have is not
+ * added again; the packages as they are when there is no index.
+ */
+export async function withNeeds(
+  index: IPackageIndex | null,
+  requirements: readonly IRequirement[],
+  packages: Record<string, PackageValue>,
+  python: string
+): Promise<{
+  packages: Record<string, PackageValue>;
+  comments: Record<string, string>;
+}> {
+  const queries = requirements.flatMap(useQueries);
+  if (!index?.uses || !queries.length) {
+    return { packages, comments: {} };
+  }
+  const result = { ...packages };
+  const comments: Record<string, string> = {};
+  const has = (name: string) =>
+    Object.keys(result).some(key => normalizeName(key) === normalizeName(name));
+  for (const use of await index.uses(queries, python)) {
+    if (use.status !== 'undeclared') {
+      continue;
+    }
+    for (const module of use.needs) {
+      const name = distributionOf(module);
+      if (!has(name)) {
+        result[name] = '*';
+        comments[name] = needComment(use);
+      }
+    }
+  }
+  return { packages: result, comments };
+}
+
+/** Why a package was added: `imported by colorcet.plotting; colorcet does not require it`. */
+export function needComment(use: OverlaysAPI.IModuleUse): string {
+  return use.by
+    ? `imported by ${use.by} (needed by ${use.package}), which does not require it`
+    : `imported by ${use.module}; ${use.package} does not require it`;
 }
 
 /**

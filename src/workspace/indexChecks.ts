@@ -6,7 +6,7 @@
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { parseRequirement } from '../imports/magics';
-import { normalizeName } from '../imports/resolve';
+import { distributionOf, normalizeName } from '../imports/resolve';
 import { DEFAULT_PYTHON_VERSION } from '../overlay/names';
 import type { OverlaysAPI } from '../tokens';
 import { pendingPins } from './holds';
@@ -23,6 +23,10 @@ const BATCH = 100;
 export const VERDICT_WAIT = 20000;
 /** How an import path is told from a name among the keys asked. */
 const IMPORT = 'import:';
+/** How a use (`colorcet:colorcet.plotting`) is told from a name. */
+const USE = 'use:';
+/** Import paths asked per package (a module check reads the package's files). */
+const USES_PER_PACKAGE = 8;
 
 /**
  * What is asked of a package: its name, with its version specifier when the
@@ -52,6 +56,56 @@ export function importQueries(
   return pkg.source === 'identity'
     ? pkg.modules.filter(module => module.includes('.'))
     : [];
+}
+
+/**
+ * The import paths of a package to ask what they need (`module_check.py`):
+ * `colorcet:colorcet.plotting`, `empyrical:empyrical`.
+ */
+export function useQueries(
+  pkg: Pick<IOverlayPackage, 'name' | 'modules' | 'paths'>
+): string[] {
+  const paths = new Set([...pkg.modules, ...(pkg.paths ?? [])]);
+  return [...paths]
+    .slice(0, USES_PER_PACKAGE)
+    .map(path => `${pkg.name}:${path}`);
+}
+
+/**
+ * The verdict a package's uses make (null when none says anything): `gone`
+ * when a path is not in its release, else `needs` with the packages the
+ * imports need that the overlay does not have (`{ six: '*' }`), found by
+ * the same table as the notebooks' imports.
+ */
+export function usesVerdict(
+  name: string,
+  uses: readonly OverlaysAPI.IModuleUse[],
+  has: (distribution: string) => boolean
+): OverlaysAPI.IIndexVerdict | null {
+  const gone = uses.find(use => use.status === 'gone');
+  if (gone) {
+    return { name, status: 'gone', use: gone.module, detail: gone.detail };
+  }
+  const wanting = uses.filter(use => use.status === 'undeclared');
+  const pins: Record<string, string> = {};
+  for (const use of wanting) {
+    for (const module of use.needs) {
+      const distribution = distributionOf(module);
+      if (!has(distribution)) {
+        pins[distribution] = '*';
+      }
+    }
+  }
+  if (!wanting.length) {
+    return null;
+  }
+  return {
+    name,
+    status: 'needs',
+    use: Object.keys(pins).join(', '),
+    detail: wanting.map(use => use.detail).join('\n'),
+    pins
+  };
 }
 
 /**
@@ -113,6 +167,9 @@ export class IndexChecks {
           const key = `${IMPORT}${module}`;
           want(python, key, this._providers.has(`${python}|${module}`));
         }
+        for (const use of useQueries(pkg)) {
+          want(python, `${USE}${use}`, this._uses.has(`${python}|${use}`));
+        }
       }
     }
     await Promise.all(
@@ -167,6 +224,26 @@ export class IndexChecks {
   }
 
   /**
+   * What importing each of `queries` (`useQueries`) needs, for those known
+   * or answered within `wait` milliseconds, as `verdicts` does for names.
+   */
+  async uses(
+    queries: readonly string[],
+    python: string,
+    wait = VERDICT_WAIT
+  ): Promise<OverlaysAPI.IModuleUse[]> {
+    await this._await(
+      queries.map(query => `${USE}${query}`),
+      python,
+      key => this._uses.has(`${python}|${key.slice(USE.length)}`),
+      wait
+    );
+    return queries
+      .map(query => this._uses.get(`${python}|${query}`))
+      .filter(use => use !== undefined);
+  }
+
+  /**
    * The verdicts of an overlay's packages; the same object until they change.
    */
   forOverlay(overlay: IOverlay): IPackageChecks {
@@ -195,6 +272,23 @@ export class IndexChecks {
           }
         }
         verdict = { ...verdict, pins: pending };
+      }
+      const settled =
+        verdict?.status === 'held-back' &&
+        !Object.keys(verdict.pins ?? {}).length;
+      if (!verdict || verdict.status === 'ok' || settled) {
+        // A package that installs may still not import (`colorcet.plotting`
+        // needs matplotlib, which colorcet does not require); a settled
+        // hold gives way to what is still to do.
+        const uses = useQueries(pkg)
+          .map(query => this._uses.get(`${python}|${query}`))
+          .filter(use => use !== undefined);
+        const needs = usesVerdict(pkg.key, uses, name =>
+          byName.has(normalizeName(name))
+        );
+        if (needs && (!settled || Object.keys(needs.pins ?? {}).length)) {
+          verdict = needs;
+        }
       }
       if (verdict && verdict.status !== 'ok') {
         verdicts[pkg.key] = verdict;
@@ -284,13 +378,18 @@ export class IndexChecks {
   }
 
   private async _ask(keys: string[], python: string): Promise<void> {
-    const names = keys.filter(key => !key.startsWith(IMPORT));
+    const names = keys.filter(
+      key => !key.startsWith(IMPORT) && !key.startsWith(USE)
+    );
     const imports = keys
       .filter(key => key.startsWith(IMPORT))
       .map(key => key.slice(IMPORT.length));
+    const uses = keys
+      .filter(key => key.startsWith(USE))
+      .map(key => key.slice(USE.length));
     let answer: OverlaysAPI.IIndexCheck;
     try {
-      answer = await this._client.indexCheck(names, python, imports);
+      answer = await this._client.indexCheck(names, python, imports, uses);
     } catch {
       // No server check: nothing is flagged; asked again at the next request.
       return;
@@ -313,6 +412,28 @@ export class IndexChecks {
         );
       }
     }
+    // Unreachable: asked again next time; one left out (a server that does
+    // not read modules) says nothing.
+    const answered = new Map(
+      (answer.uses ?? []).map(use => [`${use.package}:${use.module}`, use])
+    );
+    for (const query of uses) {
+      const use = answered.get(query);
+      if (use?.status !== 'unknown') {
+        const [pkg, module] = query.split(':');
+        this._uses.set(
+          `${python}|${query}`,
+          use ?? {
+            package: pkg,
+            module,
+            status: 'ok',
+            needs: [],
+            by: null,
+            detail: null
+          }
+        );
+      }
+    }
     this._unreachable = unreachable;
     this._version += 1;
     this._changed.emit();
@@ -324,6 +445,8 @@ export class IndexChecks {
   private _verdicts = new Map<string, OverlaysAPI.IIndexVerdict>();
   /** The project each import path is in, by `python|module` (null: none). */
   private _providers = new Map<string, string | null>();
+  /** What importing each `python|package:path` needs. */
+  private _uses = new Map<string, OverlaysAPI.IModuleUse>();
   /** The answer each `python|key` waits for while it is asked. */
   private _inFlight = new Map<string, Promise<void>>();
   private _unreachable: string | null = null;
@@ -341,7 +464,8 @@ export namespace IndexChecks {
     indexCheck(
       names: string[],
       python: string,
-      imports?: string[]
+      imports?: string[],
+      uses?: string[]
     ): Promise<OverlaysAPI.IIndexCheck>;
   }
 

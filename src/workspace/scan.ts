@@ -328,6 +328,7 @@ export class WorkspaceScan {
         ...(requirement?.candidates
           ? { candidates: requirement.candidates }
           : {}),
+        ...(requirement?.paths ? { paths: requirement.paths } : {}),
         ...(locked.has(entry.name) ? { locked: locked.get(entry.name) } : {})
       };
     });

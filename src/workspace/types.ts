@@ -31,6 +31,8 @@ export interface IOverlayPackage {
   /** Where the package came from; `pipfile` when the user wrote it. */
   source: RequirementSource | 'pipfile';
   modules: string[];
+  /** The dotted import paths behind it (`colorcet.plotting`), when any. */
+  paths?: string[];
   optional: boolean;
   ambiguous: boolean;
   candidates?: string[];
