@@ -269,7 +269,7 @@ async def test_pins_are_checked_and_cached_apart_from_the_name(monkeypatch):
         return PINNED
 
     monkeypatch.setattr(IndexChecks, "_files", fake_files)
-    monkeypatch.setattr(IndexChecks, "_metadata", lambda *args: asyncio.sleep(0, None))
+    monkeypatch.setattr(IndexChecks, "metadata", lambda *args: asyncio.sleep(0, None))
     checks = IndexChecks("http://index.invalid/simple/")
     verdicts = await checks.check(["tool==0.20.3", "tool", "Tool==0.20.3"], "3.11")
     assert [(v.name, v.status) for v in verdicts] == [

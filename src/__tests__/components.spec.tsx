@@ -788,6 +788,35 @@ describe('IndexFlag', () => {
     ]);
   });
 
+  it('adds what a package imports but does not require in one click, and names a module that is gone', () => {
+    const calls = show({
+      name: 'colorcet',
+      status: 'needs',
+      use: 'matplotlib',
+      detail: 'colorcet.plotting (colorcet 3.2.1) imports matplotlib, …',
+      pins: { matplotlib: '*' }
+    });
+    const flag = container.querySelector('[data-index-status="needs"]')!;
+    expect(flag.getAttribute('title')).toContain('colorcet.plotting');
+    const button = flag.querySelector('button')!;
+    expect(button.textContent).toBe('Add matplotlib');
+    act(() => button.click());
+    expect(calls).toEqual([
+      [
+        CommandIDs.holdBackPackages,
+        { name: 'train', pins: { matplotlib: '*' } }
+      ]
+    ]);
+    show({ name: 'colorcet', status: 'needs', use: '', detail: 'x', pins: {} });
+    const settled = container.querySelector('[data-index-status="needs"]')!;
+    expect(settled.getAttribute('data-settled')).toBe('true');
+    expect(settled.querySelector('button')).toBeNull();
+    show(verdict('gone', 'sklearn.datasets.base'));
+    const gone = container.querySelector('[data-index-status="gone"]')!;
+    expect(gone.textContent).toBe('no module sklearn.datasets.base');
+    expect(gone.querySelector('button')).toBeNull();
+  });
+
   it('tells quietly of a held-back package whose caps the Pipfile has', () => {
     show({
       name: 'arviz',

@@ -1,0 +1,242 @@
+"""What importing a package's module needs (``module_check.py``): pure readers, a local
+index of real archives, the endpoint, and (slow) real PyPI."""
+
+from __future__ import annotations
+
+import io
+import json
+import tarfile
+import threading
+import zipfile
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from jupyterlab_overlays.index_check import IndexChecks
+from jupyterlab_overlays.module_check import (
+    ModuleChecks,
+    ModuleUse,
+    always_imported,
+    gone,
+    names_in,
+    parse_use,
+    top_names,
+)
+
+
+def test_only_statements_that_always_run_are_read():
+    source = """
+import os, numpy as np
+from matplotlib.colors import Normalize
+from . import palettes
+from .sineramp import sineramp
+from ..core import x
+try:
+    import scipy
+except ImportError:
+    scipy = None
+if False:
+    import pandas
+def f():
+    import torch
+class C:
+    import jax
+from __future__ import annotations
+"""
+    found = always_imported(source, "cc.plotting", is_package=False)
+    assert ("os", True) in found and ("numpy", True) in found
+    assert ("matplotlib.colors", True) in found
+    assert ("matplotlib.colors.Normalize", False) in found
+    assert ("cc", True) in found and ("cc.palettes", False) in found
+    assert ("cc.sineramp", True) in found
+    # Two levels up from a module of a top-level package: nothing to resolve.
+    assert not any(path.endswith("core") for path, _ in found)
+    tops = {path.split(".")[0] for path, _ in found}
+    assert not tops & {"scipy", "pandas", "torch", "jax"}
+    # A package's relative imports are its own; broken source gives nothing.
+    assert ("a.b.c", True) in always_imported("from .c import d", "a.b", is_package=True)
+    assert always_imported("def (:", "a", is_package=True) == []
+
+
+def test_top_names_gone_and_names_in():
+    members = [
+        "sklearn/__init__.py",
+        "sklearn/datasets/__init__.py",
+        "sklearn/datasets/_base.py",
+        "six.py",
+        "_cffi.cpython-311-x86_64-linux-gnu.so",
+        "scikit_learn-1.0.dist-info/METADATA",
+    ]
+    assert top_names(members) == {"sklearn", "six", "_cffi"}
+    assert gone(members, "sklearn.datasets.base")
+    assert not gone(members, "sklearn.datasets._base")
+    assert not gone(members, "sklearn.datasets")
+    # A module of a single-file module (`six.moves`) cannot be told: not gone.
+    assert not gone(members, "six.moves")
+    assert names_in("from . import base\n", "base")
+    assert not names_in("from ._base import load\n", "base")
+    assert parse_use("colorcet:colorcet.plotting") == ("colorcet", "colorcet.plotting")
+    assert parse_use("../x:y") is None
+    assert parse_use("colorcet") is None
+
+
+@pytest.fixture
+def local_index(tmp_path):
+    """A local index (http.server) of real archives:
+
+    * ``cc`` 1.0 (wheel) requires ``dd``; ``cc/plotting.py`` imports ``mpl`` (not
+      required) and ``dd_mod`` (``dd``'s module, under another name); its
+      ``__init__`` imports ``os`` and ``.core``; ``cc/datasets/`` lost ``base``;
+    * ``dd`` 1.0 (wheel) provides ``dd_mod``;
+    * ``old`` 0.5 (an sdist, uploaded in 2019) requires ``dd`` in its
+      ``egg-info/requires.txt`` and imports ``six``;
+    * ``uses-old`` 1.0 (wheel) requires ``old``.
+    """
+    folder = tmp_path / "files"
+    folder.mkdir()
+
+    def wheel(name: str, files: dict[str, str], requires: list[str], uploaded: str) -> dict:
+        path = folder / f"{name.replace('-', '_')}-1.0-py3-none-any.whl"
+        info = f"{name.replace('-', '_')}-1.0.dist-info"
+        metadata = f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n" + "".join(
+            f"Requires-Dist: {r}\n" for r in requires
+        )
+        with zipfile.ZipFile(path, "w") as archive:
+            for member, text in files.items():
+                archive.writestr(member, text)
+            archive.writestr(f"{info}/METADATA", metadata)
+        return {
+            "filename": path.name,
+            "url": f"../../files/{path.name}",
+            "size": path.stat().st_size,
+            "upload-time": uploaded,
+        }
+
+    def sdist(name: str, files: dict[str, str], uploaded: str) -> dict:
+        path = folder / f"{name}-0.5.tar.gz"
+        with tarfile.open(path, "w:gz") as archive:
+            for member, text in files.items():
+                data = text.encode()
+                info = tarfile.TarInfo(f"{name}-0.5/{member}")
+                info.size = len(data)
+                archive.addfile(info, io.BytesIO(data))
+        return {
+            "filename": path.name,
+            "url": f"../../files/{path.name}",
+            "size": path.stat().st_size,
+            "upload-time": uploaded,
+        }
+
+    now = "2026-11-01T00:00:00Z"
+    projects = {
+        "cc": [
+            wheel(
+                "cc",
+                {
+                    "cc/__init__.py": "import os\nfrom . import core\n",
+                    "cc/core.py": "import json\n",
+                    "cc/plotting.py": (
+                        "import mpl.colors\nfrom dd_mod import x\nfrom . import core\n"
+                    ),
+                    "cc/datasets/__init__.py": "from ._base import load\n",
+                    "cc/datasets/_base.py": "",
+                },
+                ["dd", "mpl; extra == 'plots'"],
+                now,
+            )
+        ],
+        "dd": [wheel("dd", {"dd_mod/__init__.py": ""}, [], now)],
+        "mpl": [wheel("mpl", {"mpl/__init__.py": "", "mpl/colors.py": ""}, [], now)],
+        "old": [
+            sdist(
+                "old",
+                {
+                    "setup.py": "",
+                    "src/old/__init__.py": "from .stats import s\n",
+                    "src/old/stats.py": "from six import iteritems\nimport dd_mod\n",
+                    "src/old.egg-info/requires.txt": "dd\n\n[dev]\nnose\n",
+                },
+                "2019-08-15T18:06:23Z",
+            )
+        ],
+        "uses-old": [wheel("uses-old", {"uses_old/__init__.py": ""}, ["old"], now)],
+        "six": [wheel("six", {"six.py": ""}, [], now)],
+    }
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+
+    async def fake_files(normalized):
+        return projects.get(normalized)
+
+    checks = IndexChecks(f"http://127.0.0.1:{server.server_port}/simple/")
+    checks._files = fake_files
+    yield checks
+    server.shutdown()
+
+
+async def test_what_a_module_imports_that_nothing_required_installs(local_index):
+    found = await ModuleChecks(local_index).uses(
+        [
+            ("cc", "cc.plotting"),
+            ("cc", "cc"),
+            ("cc", "cc.datasets.base"),
+            ("cc", "cc.datasets"),
+            ("old", "old"),
+            ("uses-old", "uses_old"),
+            ("nothing-here", "nothing_here"),
+        ],
+        "3.11",
+    )
+    plotting, top, base, datasets, old, uses_old, nothing = found
+    assert (plotting.status, plotting.needs, plotting.by) == ("undeclared", ["mpl"], None)
+    assert "cc.plotting (cc 1.0) imports mpl" in plotting.detail
+    assert top == ModuleUse("cc", "cc")
+    assert (base.status, datasets.status) == ("gone", "ok")
+    assert "cc 1.0 has no module cc.datasets.base" in base.detail
+    # An sdist under src/, its requirements from egg-info/requires.txt.
+    assert (old.status, old.needs) == ("undeclared", ["six"])
+    # One level down, through a requirement with no release for years.
+    assert (uses_old.status, uses_old.needs, uses_old.by) == ("undeclared", ["six"], "old")
+    assert nothing == ModuleUse("nothing-here", "nothing_here")
+
+
+async def test_an_unreachable_index_says_so_and_flags_nothing():
+    (found,) = await ModuleChecks(IndexChecks("http://127.0.0.1:9/simple/", timeout=2)).uses(
+        [("cc", "cc.plotting")], "3.11"
+    )
+    assert (found.status, found.needs) == ("unknown", [])
+    assert "not reachable" in found.detail
+
+
+async def test_rest_endpoint_refuses_a_bad_use(jp_fetch):
+    from tornado.httpclient import HTTPClientError
+
+    with pytest.raises(HTTPClientError) as error:
+        await jp_fetch("overlays", "index-check", params={"use": "../x:y"})
+    assert error.value.code == 400
+    assert "package:dotted.path" in json.loads(error.value.response.body)["message"]
+
+
+@pytest.mark.slow
+async def test_real_pypi_modules():
+    found = await ModuleChecks(IndexChecks()).uses(
+        [
+            ("colorcet", "colorcet.plotting"),
+            ("colorcet", "colorcet"),
+            ("scikit-learn", "sklearn.datasets.base"),
+            ("scikit-learn", "sklearn.model_selection"),
+            ("empyrical", "empyrical"),
+            ("six", "six.moves"),
+        ],
+        "3.11",
+    )
+    plotting, colorcet, base, model_selection, empyrical, moves = found
+    assert plotting.status == "undeclared" and "matplotlib" in plotting.needs
+    assert colorcet.status == "ok"
+    assert base.status == "gone"
+    assert model_selection.status == "ok"
+    assert (empyrical.status, empyrical.needs) == ("undeclared", ["six"])
+    assert moves.status == "ok"

@@ -1,0 +1,215 @@
+import { resolveRequirements } from '../../imports/resolve';
+import { needComment, withNeeds } from '../indexAdvice';
+import { IndexChecks, useQueries, usesVerdict } from '../indexChecks';
+import type { IOverlay } from '../types';
+
+const use = (
+  pkg: string,
+  module: string,
+  status: 'ok' | 'gone' | 'undeclared' | 'unknown',
+  needs: string[] = [],
+  by: string | null = null
+) => ({
+  package: pkg,
+  module,
+  status,
+  needs,
+  by,
+  detail: status === 'ok' ? null : `${module}: ${status}`
+});
+
+describe('module uses', () => {
+  it('keeps every dotted import path behind a requirement, three parts at most', () => {
+    const [colorcet, sklearn] = resolveRequirements(
+      [
+        { module: 'colorcet.plotting', names: ['swatches'], optional: false },
+        { module: 'colorcet', names: [], optional: false },
+        {
+          module: 'sklearn.datasets.base.deep',
+          names: ['x'],
+          optional: false
+        }
+      ],
+      []
+    );
+    // colorcet resolves to itself: its modules keep the path too.
+    expect(colorcet.modules).toEqual(['colorcet.plotting', 'colorcet']);
+    expect(colorcet.paths).toEqual(['colorcet.plotting']);
+    expect(sklearn.name).toBe('scikit-learn');
+    expect(sklearn.modules).toEqual(['sklearn']);
+    expect(sklearn.paths).toEqual(['sklearn.datasets.base']);
+    expect(useQueries(colorcet)).toEqual([
+      'colorcet:colorcet.plotting',
+      'colorcet:colorcet'
+    ]);
+    expect(useQueries(sklearn)).toEqual([
+      'scikit-learn:sklearn',
+      'scikit-learn:sklearn.datasets.base'
+    ]);
+  });
+
+  it('makes a flag of what the uses say: gone first, then what the overlay lacks', () => {
+    expect(usesVerdict('x', [use('x', 'x', 'ok')], () => false)).toBeNull();
+    const gone = usesVerdict(
+      'scikit-learn',
+      [
+        use('scikit-learn', 'sklearn.datasets.base', 'gone'),
+        use('scikit-learn', 'sklearn', 'undeclared', ['six'])
+      ],
+      () => false
+    );
+    expect(gone).toMatchObject({
+      status: 'gone',
+      use: 'sklearn.datasets.base'
+    });
+    // Import names become distributions by the notebooks' table (PIL →
+    // pillow); what the overlay has is not asked for again.
+    const needs = usesVerdict(
+      'mesa',
+      [use('mesa', 'mesa.visualization', 'undeclared', ['PIL', 'networkx'])],
+      name => name === 'networkx'
+    );
+    expect(needs).toMatchObject({
+      status: 'needs',
+      use: 'pillow',
+      pins: { pillow: '*' },
+      detail: 'mesa.visualization: undeclared'
+    });
+    expect(
+      usesVerdict(
+        'mesa',
+        [use('mesa', 'mesa.visualization', 'undeclared', ['networkx'])],
+        () => true
+      )
+    ).toMatchObject({ status: 'needs', use: '', pins: {} });
+  });
+
+  it('adds what the imports need to new packages, with why, once', async () => {
+    const index = {
+      verdicts: jest.fn(async () => []),
+      uses: jest.fn(async () => [
+        use('colorcet', 'colorcet.plotting', 'undeclared', [
+          'matplotlib',
+          'holoviews'
+        ]),
+        use('alphalens', 'alphalens', 'undeclared', ['six'], 'empyrical')
+      ])
+    };
+    const requirements = resolveRequirements(
+      [
+        { module: 'colorcet.plotting', names: ['x'], optional: false },
+        { module: 'holoviews', names: [], optional: false },
+        { module: 'alphalens', names: [], optional: false }
+      ],
+      []
+    );
+    const result = await withNeeds(
+      index,
+      requirements,
+      { alphalens: '*', colorcet: '*', holoviews: '*' },
+      '3.11'
+    );
+    expect(index.uses).toHaveBeenCalledWith(
+      [
+        'alphalens:alphalens',
+        'colorcet:colorcet.plotting',
+        'holoviews:holoviews'
+      ],
+      '3.11'
+    );
+    expect(result.packages).toEqual({
+      alphalens: '*',
+      colorcet: '*',
+      holoviews: '*',
+      matplotlib: '*',
+      six: '*'
+    });
+    expect(result.comments).toEqual({
+      matplotlib: 'imported by colorcet.plotting; colorcet does not require it',
+      six: 'imported by empyrical (needed by alphalens), which does not require it'
+    });
+    expect(needComment(use('a', 'a.b', 'undeclared', ['c']))).toBe(
+      'imported by a.b; a does not require it'
+    );
+    // No index, or one that does not read modules: the packages as they are.
+    const packages = { colorcet: '*' };
+    expect(await withNeeds(null, requirements, packages, '3.11')).toEqual({
+      packages,
+      comments: {}
+    });
+  });
+
+  it('asks the uses of each package once and flags what they need', async () => {
+    const calls: string[][] = [];
+    const client = {
+      indexCheck: jest.fn(
+        async (
+          names: string[],
+          python: string,
+          imports: string[] = [],
+          uses: string[] = []
+        ) => {
+          calls.push(uses);
+          return {
+            index: 'https://pypi.org/simple/',
+            results: names.map(name => ({
+              name,
+              status: 'ok' as const,
+              use: null,
+              detail: null
+            })),
+            // colorcet.plotting answered; colorcet left out (an older server).
+            uses: uses
+              .filter(query => query === 'colorcet:colorcet.plotting')
+              .map(() =>
+                use('colorcet', 'colorcet.plotting', 'undeclared', [
+                  'matplotlib'
+                ])
+              )
+          };
+        }
+      )
+    };
+    const checks = new IndexChecks({ client, delay: 0 });
+    const overlay: IOverlay = {
+      name: 'plots',
+      nameProblem: null,
+      folder: 'overlays/plots',
+      hasPipfile: true,
+      pipfileError: null,
+      pythonVersion: '3.11',
+      packages: [
+        {
+          name: 'colorcet',
+          key: 'colorcet',
+          specifier: '*',
+          source: 'table',
+          modules: ['colorcet'],
+          paths: ['colorcet.plotting'],
+          optional: false,
+          ambiguous: false
+        }
+      ],
+      members: [],
+      inThoth: true,
+      inAicoe: true,
+      overrides: {},
+      outOfDate: false
+    };
+    checks.request([overlay]);
+    await checks.flush();
+    await checks.flush();
+    expect(calls).toEqual([
+      ['colorcet:colorcet', 'colorcet:colorcet.plotting']
+    ]);
+    expect(checks.forOverlay(overlay).verdicts.colorcet).toMatchObject({
+      status: 'needs',
+      use: 'matplotlib',
+      pins: { matplotlib: '*' }
+    });
+    expect(
+      await checks.uses(['colorcet:colorcet.plotting'], '3.11', 0)
+    ).toHaveLength(1);
+    checks.dispose();
+  });
+});
