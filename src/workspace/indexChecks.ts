@@ -21,6 +21,11 @@ const BATCH = 100;
  * their packages without holds after that (the sidebar flags them later).
  */
 export const VERDICT_WAIT = 20000;
+/**
+ * How long Create waits for what modules need (`uses`): reading them is slow
+ * the first time; the sidebar's flag offers the rest later.
+ */
+export const USES_WAIT = 8000;
 /** How an import path is told from a name among the keys asked. */
 const IMPORT = 'import:';
 /** How a use (`colorcet:colorcet.plotting`) is told from a name. */
@@ -225,12 +230,13 @@ export class IndexChecks {
 
   /**
    * What importing each of `queries` (`useQueries`) needs, for those known
-   * or answered within `wait` milliseconds, as `verdicts` does for names.
+   * or answered within `wait` milliseconds (`USES_WAIT`: Create waits less
+   * for it), as `verdicts` does for names.
    */
   async uses(
     queries: readonly string[],
     python: string,
-    wait = VERDICT_WAIT
+    wait = USES_WAIT
   ): Promise<OverlaysAPI.IModuleUse[]> {
     await this._await(
       queries.map(query => `${USE}${query}`),
@@ -359,11 +365,21 @@ export class IndexChecks {
     clearTimeout(timer);
   }
 
-  /** Ask for `keys` in batches the server takes; each in flight until answered. */
+  /**
+   * Ask for `keys` in batches the server takes; each in flight until
+   * answered. Uses go in requests of their own: reading modules takes the
+   * server longer, and names' flags should not wait for it.
+   */
   private _askAll(keys: string[], python: string): Promise<void> {
     const requests: Promise<void>[] = [];
-    for (let start = 0; start < keys.length; start += BATCH) {
-      const batch = keys.slice(start, start + BATCH);
+    const uses = keys.filter(key => key.startsWith(USE));
+    const batches: string[][] = [];
+    for (const group of [keys.filter(key => !key.startsWith(USE)), uses]) {
+      for (let start = 0; start < group.length; start += BATCH) {
+        batches.push(group.slice(start, start + BATCH));
+      }
+    }
+    for (const batch of batches) {
       const request = this._ask(batch, python).finally(() => {
         for (const key of batch) {
           if (this._inFlight.get(`${python}|${key}`) === request) {

@@ -149,7 +149,7 @@ describe('module uses', () => {
           imports: string[] = [],
           uses: string[] = []
         ) => {
-          calls.push(uses);
+          calls.push([...names, ...uses]);
           return {
             index: 'https://pypi.org/simple/',
             results: names.map(name => ({
@@ -199,7 +199,10 @@ describe('module uses', () => {
     checks.request([overlay]);
     await checks.flush();
     await checks.flush();
+    // Names and uses in requests of their own: names' flags never wait for
+    // modules to be read.
     expect(calls).toEqual([
+      ['colorcet'],
       ['colorcet:colorcet', 'colorcet:colorcet.plotting']
     ]);
     expect(checks.forOverlay(overlay).verdicts.colorcet).toMatchObject({
