@@ -238,14 +238,16 @@ def external_imports(files: Archive, module: str, own: set[str]) -> set[str]:
     queue = [".".join(parts[:n]) for n in range(1, len(parts) + 1)]
     seen: set[str] = set()
     found: set[str] = set()
-    while queue and len(seen) < MAX_FILES:
+    read_files = 0
+    while queue and read_files < MAX_FILES:
         name = queue.pop(0)
         if name in seen:
             continue
         seen.add(name)
         read = files.source(name)
         if read is None:
-            continue
+            continue  # an attribute (`from a import b`), or not Python source
+        read_files += 1
         for path, sure in always_imported(read[0], name, read[1]):
             top = path.split(".")[0]
             if top in own:
@@ -264,7 +266,8 @@ class ModuleChecks:
     def __init__(self, checks: IndexChecks) -> None:
         self.checks = checks
         self._imports: dict[tuple[str, str], tuple[set[str], list[str], str | None]] = {}
-        self._projects: dict[tuple[str, str], tuple[set[str], list[str]] | None] = {}
+        self._requirements: dict[tuple[str, str], list[str] | None] = {}
+        self._tops_of: dict[tuple[str, str], set[str]] = {}
 
     async def uses(self, pairs: list[tuple[str, str]], python: str) -> list[ModuleUse]:
         async def one(package: str, module: str) -> ModuleUse:
@@ -298,10 +301,10 @@ class ModuleChecks:
                 detail=f"{package} {version} has no module {module} (it was removed or "
                 "renamed): the notebook needs an older release of it, or a change",
             )
-        provided = await self._provided(package, python)
-        if provided is None:
+        unprovided = await self._unprovided(package, external - top_names(members), python)
+        if unprovided is None:
             return ModuleUse(package, module)
-        needs = sorted(external - provided - top_names(members))
+        needs = sorted(unprovided)
         if needs:
             return ModuleUse(
                 package,
@@ -362,23 +365,19 @@ class ModuleChecks:
                 return set(), members, module
         return external_imports(files, module, top_names(members)), members, None
 
-    async def _project(self, name: str, python: str) -> tuple[set[str], list[str]] | None:
-        """A project's top-level names and requirement names for this Python, from its
-        newest wheel (its metadata and file list), else its newest sdist; its name
-        stands for its top-level name when neither can be read. None when it is not on
-        the index."""
+    async def _requires(self, name: str, python: str) -> list[str] | None:
+        """A project's requirement names for this Python: its newest wheel's metadata,
+        else its newest sdist's (its top-level names kept on the way); none when
+        neither can be read, None when it is not on the index."""
         key = (canonicalize_name(name), python)
-        if key in self._projects:
-            return self._projects[key]
+        if key in self._requirements:
+            return self._requirements[key]
         if await self.checks.project_files(name) is None:
-            self._projects[key] = None
+            self._requirements[key] = None
             return None
         item = await self._file(name, python)
-        tops = {canonicalize_name(name).replace("-", "_")}
         wanted: list[str] = []
         if item is not None and item["filename"].endswith(".whl"):
-            members = await self.checks.archive_names(name, item)
-            tops = top_names(members) if members else tops
             metadata = await self.checks.metadata(name, item)
             if metadata is None:
                 raise ValueError(f"the metadata of {name} cannot be read")
@@ -387,46 +386,49 @@ class ModuleChecks:
             sdist = await asyncio.to_thread(
                 Archive, self._url(name, item), item, self.checks.timeout
             )
-            tops = top_names(sdist.members) or tops
+            self._tops_of[key] = top_names(sdist.members)
             wanted = sdist.requires(python)
-        self._projects[key] = (tops, wanted)
-        return self._projects[key]
+        self._requirements[key] = wanted
+        return wanted
 
-    async def _provided(self, package: str, python: str) -> set[str] | None:
-        """The top-level names a project and everything it requires install (None:
-        more than ``MAX_CLOSURE`` projects, or one that cannot be read)."""
-        provided: set[str] = set()
-        seen = {canonicalize_name(package)}
+    async def _tops(self, name: str, python: str) -> set[str]:
+        """A project's top-level import names, from its newest wheel's file list (or
+        sdist's); its name stands for them when neither can be read."""
+        key = (canonicalize_name(name), python)
+        if key not in self._tops_of:
+            item = await self._file(name, python)
+            members = await self.checks.archive_names(name, item) if item else None
+            self._tops_of[key] = top_names(members) if members else set()
+        return self._tops_of[key] or {key[0].replace("-", "_")}
+
+    async def _unprovided(self, package: str, names: set[str], python: str) -> set[str] | None:
+        """Those of ``names`` (top-level imports) that neither a project nor anything it
+        requires installs, down to the last requirement (None: more than
+        ``MAX_CLOSURE`` projects). A name that is a project's own (``numpy``) is
+        settled by the names; only the rest need the projects' file lists."""
+        closure = {canonicalize_name(package)}
         layer = [package]
         while layer:
-            found = await asyncio.gather(*(self._project(name, python) for name in layer))
-            layer = []
-            for project in found:
-                if project is None:
-                    continue
-                provided |= project[0]
-                for name in project[1]:
-                    if name not in seen:
-                        seen.add(name)
-                        layer.append(name)
-            if len(seen) > MAX_CLOSURE:
+            found = await asyncio.gather(*(self._requires(name, python) for name in layer))
+            layer = [n for wanted in found for n in wanted or [] if n not in closure]
+            closure |= set(layer)
+            if len(closure) > MAX_CLOSURE:
                 return None
-        return provided
+        left = {n for n in names if canonicalize_name(n) not in closure}
+        if left:
+            tops = await asyncio.gather(*(self._tops(name, python) for name in sorted(closure)))
+            left -= set().union(*tops)
+        return left
 
     async def _stale_requirements(self, package: str, python: str) -> list[tuple[str, set[str]]]:
         """The requirements of a project with no release for ``STALE_DAYS``, with their
         top-level names."""
-        project = await self._project(package, python)
-        if project is None:
-            return []
         minor = python_minor(python)
         since = datetime.now(timezone.utc) - timedelta(days=STALE_DAYS)
         stale = []
-        for name in project[1]:
+        for name in await self._requires(package, python) or []:
             files = await self.checks.project_files(name) or []
             dates = [r.uploaded for r in releases(files, minor).values() if r.uploaded]
             if dates and max(dates) < since:
-                below = await self._project(name, python)
-                if below is not None:
-                    stale.append((name, below[0]))
+                stale.append((name, await self._tops(name, python)))
         return stale

@@ -7,6 +7,9 @@ import io
 import urllib.request
 from urllib.parse import urlsplit
 
+#: Bytes asked for at least per request.
+READ_AHEAD = 64 * 1024
+
 
 class RangeFile(io.RawIOBase):
     """A remote file of known size, read in ranges (blocking: run it in a thread)."""
@@ -19,6 +22,8 @@ class RangeFile(io.RawIOBase):
         self._size = size
         self._timeout = timeout
         self._position = 0
+        self._buffer = b""
+        self._buffer_start = 0
 
     def seekable(self) -> bool:
         return True
@@ -38,13 +43,25 @@ class RangeFile(io.RawIOBase):
         end = self._size if size < 0 else min(self._size, self._position + size)
         if end <= self._position:
             return b""
+        start = self._position
+        buffered = start - self._buffer_start
+        if not (buffered >= 0 and end <= self._buffer_start + len(self._buffer)):
+            # Read ahead: a zip member's header, name and data come in three small
+            # reads; one request serves them.
+            self._buffer_start = start
+            self._buffer = self._fetch(start, max(end, min(self._size, start + READ_AHEAD)))
+            buffered = 0
+        data = self._buffer[buffered : buffered + end - start]
+        self._position += len(data)
+        return data
+
+    def _fetch(self, start: int, end: int) -> bytes:
         request = urllib.request.Request(  # noqa: S310 (the index's own file URLs)
-            self._url, headers={"Range": f"bytes={self._position}-{end - 1}"}
+            self._url, headers={"Range": f"bytes={start}-{end - 1}"}
         )
         with urllib.request.urlopen(request, timeout=self._timeout) as response:  # noqa: S310
             data = response.read()
-        if response.status != 206 and len(data) != end - self._position:
+        if response.status != 206 and len(data) != end - start:
             # A server that ignores Range answers the whole file: take our part.
-            data = data[self._position : end]
-        self._position += len(data)
+            data = data[start:end]
         return data
