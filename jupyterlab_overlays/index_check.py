@@ -41,8 +41,9 @@ JSON_TYPE = "application/vnd.pypi.simple.v1+json"
 CACHE_SECONDS = 24 * 3600
 MISS_CACHE_SECONDS = 600
 MAX_NAMES = 200
-#: The largest sdist read to see whether it compiles anything.
-SDIST_MAX_BYTES = 20 * 1024 * 1024
+#: The largest sdist read to see whether it compiles anything, or what its modules
+#: import (alphalens 0.4.0's is 24 MB: the data of its examples).
+SDIST_MAX_BYTES = 64 * 1024 * 1024
 
 #: Projects whose import name or old name people still write, and what to use instead.
 RENAMED = {

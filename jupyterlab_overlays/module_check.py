@@ -32,15 +32,17 @@ from __future__ import annotations
 
 import ast
 import asyncio
-import io
 import re
+import shutil
 import sys
 import tarfile
+import tempfile
 import urllib.request
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -174,10 +176,13 @@ class Archive:
         size = int(item["size"])
         self.wheel = item["filename"].endswith(".whl")
         if self.wheel and size > WHOLE_WHEEL_BYTES:
-            source: io.RawIOBase | io.BytesIO = RangeFile(url, size, timeout)
+            source: Any = RangeFile(url, size, timeout)
         else:
+            # Kept on disk past a few megabytes, not in memory.
+            source = tempfile.SpooledTemporaryFile(max_size=WHOLE_WHEEL_BYTES)  # noqa: SIM115
             with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310
-                source = io.BytesIO(response.read(SDIST_MAX_BYTES + 1))
+                shutil.copyfileobj(response, source, 1024 * 1024)
+            source.seek(0)
         self._files: dict[str, Callable[[], bytes]] = {}
         if item["filename"].endswith(".tar.gz"):
             archive = tarfile.open(fileobj=source, mode="r:gz")  # noqa: SIM115 (read lazily)

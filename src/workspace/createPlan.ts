@@ -12,7 +12,8 @@ import {
   newPipfile,
   PackageValue,
   requirementsMetadataPackages,
-  requirementValue
+  requirementValue,
+  specifierOf
 } from '../overlay';
 import { IPlannedEdit, newOverlayEdits, planEdits } from './configEdits';
 import type { IFileChange } from './fileChanges';
@@ -23,6 +24,7 @@ import {
   withHolds,
   withNeeds
 } from './indexAdvice';
+import { checkQuery } from './indexChecks';
 import { nameProblemMessage } from './messages';
 import { WorkspaceScan } from './scan';
 import {
@@ -119,7 +121,14 @@ export async function planCreate(
   );
   const index = settings.holdBackDependencies ? context.index : null;
   // What the imports need that nothing installs (`colorcet.plotting` →
-  // matplotlib), then the holds of everything.
+  // matplotlib), then the holds of everything; the index is asked about the
+  // packages meanwhile, so the two waits overlap.
+  void index?.verdicts(
+    Object.entries(packages).map(([key, value]) =>
+      checkQuery({ name: key, specifier: specifierOf(value) })
+    ),
+    version
+  );
   const needed = await withNeeds(index, requirements, packages, version);
   const held = await withHolds(index, needed.packages, version);
   const pipfile = {

@@ -21,11 +21,7 @@ const BATCH = 100;
  * their packages without holds after that (the sidebar flags them later).
  */
 export const VERDICT_WAIT = 20000;
-/**
- * How long Create waits for what modules need (`uses`): reading them is slow
- * the first time; the sidebar's flag offers the rest later.
- */
-export const USES_WAIT = 8000;
+
 /** How an import path is told from a name among the keys asked. */
 const IMPORT = 'import:';
 /** How a use (`colorcet:colorcet.plotting`) is told from a name. */
@@ -230,13 +226,12 @@ export class IndexChecks {
 
   /**
    * What importing each of `queries` (`useQueries`) needs, for those known
-   * or answered within `wait` milliseconds (`USES_WAIT`: Create waits less
-   * for it), as `verdicts` does for names.
+   * or answered within `wait` milliseconds, as `verdicts` does for names.
    */
   async uses(
     queries: readonly string[],
     python: string,
-    wait = USES_WAIT
+    wait = VERDICT_WAIT
   ): Promise<OverlaysAPI.IModuleUse[]> {
     await this._await(
       queries.map(query => `${USE}${query}`),
