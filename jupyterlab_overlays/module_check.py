@@ -33,7 +33,6 @@ from __future__ import annotations
 import ast
 import asyncio
 import re
-import shutil
 import sys
 import tarfile
 import tempfile
@@ -69,6 +68,8 @@ USE_RE = re.compile(
 )
 #: Modules read per use (the first ones run: a package's own imports come first).
 MAX_FILES = 40
+#: The most read of one file in an archive (a module's source; never a whole bomb).
+MAX_SOURCE = 2 * 1024 * 1024
 #: A wheel up to this size is read whole (one request); a larger one by ranges.
 WHOLE_WHEEL_BYTES = 8 * 1024 * 1024
 #: Projects read per closure of requirements; a larger one is not judged.
@@ -181,18 +182,23 @@ class Archive:
             # Kept on disk past a few megabytes, not in memory.
             source = tempfile.SpooledTemporaryFile(max_size=WHOLE_WHEEL_BYTES)  # noqa: SIM115
             with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310
-                shutil.copyfileobj(response, source, 1024 * 1024)
+                while chunk := response.read(1024 * 1024):
+                    source.write(chunk)
+                    if source.tell() > SDIST_MAX_BYTES:
+                        raise ValueError(f"{item['filename']} is larger than it said")
             source.seek(0)
         self._files: dict[str, Callable[[], bytes]] = {}
         if item["filename"].endswith(".tar.gz"):
             archive = tarfile.open(fileobj=source, mode="r:gz")  # noqa: SIM115 (read lazily)
             for info in archive.getmembers():
                 if info.isfile():
-                    self._add(info.name, lambda info=info: archive.extractfile(info).read())
+                    self._add(
+                        info.name, lambda info=info: archive.extractfile(info).read(MAX_SOURCE)
+                    )
         else:
             zipped = zipfile.ZipFile(source)
             for name in zipped.namelist():
-                self._add(name, lambda name=name: zipped.read(name))
+                self._add(name, lambda name=name: zipped.open(name).read(MAX_SOURCE))
         self.members = list(self._files)
 
     def _add(self, name: str, read: Callable[[], bytes]) -> None:

@@ -611,4 +611,61 @@ test.describe('Overlay authoring', () => {
     ).toHaveText('your pick');
     await expect(overlay.locator('[data-package="zc"]')).toHaveCount(0);
   });
+
+  test('Create adds what a module imports that its package does not require, and the sidebar names a module a release no longer has', async ({
+    page,
+    tmpPath
+  }) => {
+    const name = `needs-${Date.now() % 100000}`;
+    const folder = `${tmpPath}/notebooks`;
+    test.setTimeout(180000);
+    const content = JSON.parse(notebook(null));
+    content.cells[0].source = [
+      'from colorcet.plotting import swatches\n',
+      'from sklearn.datasets.base import load_iris\n'
+    ];
+    await page.contents.uploadContent(
+      JSON.stringify(content),
+      'text',
+      `${folder}/palettes.ipynb`
+    );
+    await page.filebrowser.openDirectory(folder);
+    await page.click(
+      '.jp-DirListing-item[data-file-type="notebook"] >> text=palettes.ipynb',
+      { button: 'right' }
+    );
+    await page.click('.lm-Menu-item >> text=Create Overlay…');
+    const dialog = page.locator('.jp-Dialog');
+    await dialog.locator('.jp-OverlaysDialog-name').fill(name);
+    await dialog.getByLabel('Python version').selectOption('3.11');
+    // Read from the real package index (PyPI): colorcet/plotting.py imports
+    // matplotlib, which colorcet asks for only with an extra.
+    const files = dialog.locator('[data-dialog="planned-files"]');
+    await files.locator('summary').first().click({ timeout: 60000 });
+    const pipfile = files.locator(`[data-file="overlays/${name}/Pipfile"] pre`);
+    await expect(pipfile).toContainText(
+      '+matplotlib = "*"  # imported by colorcet.plotting; colorcet does not require it',
+      { timeout: 60000 }
+    );
+    await dialog.locator('.jp-Dialog-button.jp-mod-accept').click();
+    await expect(dialog).toHaveCount(0);
+    await expect
+      .poll(() => readFile(page, `overlays/${name}/Pipfile`))
+      .toContain('matplotlib = "*"  # imported by colorcet.plotting');
+    const overlay = page.locator(`#${PANEL} [data-overlay="${name}"]`);
+    // What colorcet needs is in the Pipfile: told quietly, nothing to fix.
+    const needs = overlay.locator(
+      '[data-package="colorcet"] [data-index-status="needs"]'
+    );
+    await expect(needs).toHaveAttribute('data-settled', 'true', {
+      timeout: 60000
+    });
+    await expect(needs.getByRole('button')).toHaveCount(0);
+    // scikit-learn removed sklearn.datasets.base (0.24): nothing installs it.
+    await expect(
+      overlay.locator(
+        '[data-package="scikit-learn"] [data-index-status="gone"]'
+      )
+    ).toHaveText('no module sklearn.datasets.base', { timeout: 60000 });
+  });
 });
