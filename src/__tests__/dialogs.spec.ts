@@ -200,4 +200,43 @@ describe('PreviewBody', () => {
     expect(body.getValue().held!.map(held => held.key)).toEqual(['matplotlib']);
     act(() => root.unmount());
   });
+
+  it('lists what the modules an addition imports need, checked, and says why', () => {
+    const body = new PreviewBody(
+      {
+        added: [
+          {
+            name: 'colorcet',
+            specifier: '*',
+            source: 'identity',
+            modules: ['colorcet'],
+            optional: false,
+            ambiguous: false
+          }
+        ],
+        changed: [],
+        removed: [],
+        needed: [
+          {
+            key: 'matplotlib',
+            value: '*',
+            comment:
+              'imported by colorcet.plotting; colorcet does not require it'
+          }
+        ]
+      },
+      trans
+    );
+    const container = document.createElement('div');
+    const root = createRoot(container);
+    act(() => root.render((body as any).render()));
+    expect(container.textContent).toContain('Also needed');
+    const rows = [...container.querySelectorAll('[data-change]')];
+    expect(rows.map(row => row.textContent)).toEqual([
+      'colorcet *import colorcet',
+      'matplotlib *imported by colorcet.plotting; colorcet does not require it'
+    ]);
+    expect(body.getValue().needed!.map(n => n.key)).toEqual(['matplotlib']);
+    act(() => root.unmount());
+  });
 });

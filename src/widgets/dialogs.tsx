@@ -214,6 +214,9 @@ export class PreviewBody
     for (const held of _diff.held ?? []) {
       this._checked.add(`^${held.key}`);
     }
+    for (const needed of _diff.needed ?? []) {
+      this._checked.add(`&${needed.key}`);
+    }
     for (const change of _diff.changed) {
       // Checked when it keeps the Pipfile's pin: only extras, or a first pin.
       if (
@@ -232,7 +235,10 @@ export class PreviewBody
         this._checked.has(`~${c.entry.name}`)
       ),
       removed: this._diff.removed.filter(e => this._checked.has(`-${e.name}`)),
-      held: (this._diff.held ?? []).filter(h => this._checked.has(`^${h.key}`))
+      held: (this._diff.held ?? []).filter(h => this._checked.has(`^${h.key}`)),
+      needed: (this._diff.needed ?? []).filter(n =>
+        this._checked.has(`&${n.key}`)
+      )
     };
   }
 
@@ -304,6 +310,23 @@ export class PreviewBody
                         h.for.join(', ')
                       )}
                     </span>
+                  </>,
+                  'jp-mod-added'
+                )
+              )}
+            </ul>
+          </section>
+        )}
+        {(diff.needed ?? []).length > 0 && (
+          <section>
+            <h3>{trans.__('Also needed')}</h3>
+            <ul>
+              {diff.needed!.map(n =>
+                row(
+                  `&${n.key}`,
+                  <>
+                    <code>{n.key}</code> <span>{specifierOf(n.value)}</span>
+                    <span className="jp-OverlaysDialog-why">{n.comment}</span>
                   </>,
                   'jp-mod-added'
                 )

@@ -44,6 +44,19 @@ export interface IPackageDiff {
   changed: IPackageChange[];
   /** Dependencies to hold back for packages `added` (asked of the index). */
   held?: IHeldEntry[];
+  /**
+   * Packages the modules `added` imports need that nothing they require
+   * installs (`colorcet.plotting` → matplotlib; asked of the index).
+   */
+  needed?: INeededEntry[];
+}
+
+/** A package an imported module needs, as the Pipfile gets it. */
+export interface INeededEntry {
+  key: string;
+  value: PackageValue;
+  /** The Pipfile comment saying why. */
+  comment: string;
 }
 
 /**
@@ -123,6 +136,7 @@ export function isEmptyDiff(diff: IPackageDiff): boolean {
     !diff.added.length &&
     !diff.removed.length &&
     !diff.changed.length &&
-    !diff.held?.length
+    !diff.held?.length &&
+    !diff.needed?.length
   );
 }

@@ -40,14 +40,16 @@ export interface IPackageIndex {
 /**
  * New packages with those their imports need but nothing they require
  * installs (`colorcet.plotting` → matplotlib; `empyrical` → six), and the
- * Pipfile comment of each added. What the packages already have is not
- * added again; the packages as they are when there is no index.
+ * Pipfile comment of each added. What the packages or the Pipfile's
+ * `existing` entries have is not added again; the packages as they are when
+ * there is no index.
  */
 export async function withNeeds(
   index: IPackageIndex | null,
   requirements: readonly IRequirement[],
   packages: Record<string, PackageValue>,
-  python: string
+  python: string,
+  existing: Record<string, PackageValue> = {}
 ): Promise<{
   packages: Record<string, PackageValue>;
   comments: Record<string, string>;
@@ -59,7 +61,9 @@ export async function withNeeds(
   const result = { ...packages };
   const comments: Record<string, string> = {};
   const has = (name: string) =>
-    Object.keys(result).some(key => normalizeName(key) === normalizeName(name));
+    [...Object.keys(existing), ...Object.keys(result)].some(
+      key => normalizeName(key) === normalizeName(name)
+    );
   for (const use of await index.uses(queries, python)) {
     if (use.status !== 'undeclared') {
       continue;

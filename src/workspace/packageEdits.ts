@@ -19,7 +19,7 @@ import {
 import { normalizeName } from '../imports/resolve';
 import { changedValue, diffPackages, IPackageDiff } from './diff';
 import { valueWithCap } from './holds';
-import { IPackageIndex, withHolds } from './indexAdvice';
+import { IPackageIndex, withHolds, withNeeds } from './indexAdvice';
 import type { IFileChange } from './fileChanges';
 import { IWorkspaceFiles } from './files';
 import type { WorkspaceScan } from './scan';
@@ -66,7 +66,7 @@ export class PackageEdits {
     if (!diff.added.length) {
       return diff;
     }
-    const { comments, holds, packages } = await this._held(
+    const { comments, holds, packages, needed } = await this._held(
       overlay,
       diff.added,
       entries
@@ -76,6 +76,11 @@ export class PackageEdits {
       value: packages[key],
       comment: comments[key],
       for: hold.for
+    }));
+    diff.needed = Object.entries(needed).map(([key, comment]) => ({
+      key,
+      value: packages[key],
+      comment
     }));
     return diff;
   }
@@ -93,7 +98,7 @@ export class PackageEdits {
     for (const change of diff.changed) {
       set[change.entry.key] = changedValue(change);
     }
-    for (const held of diff.held ?? []) {
+    for (const held of [...(diff.needed ?? []), ...(diff.held ?? [])]) {
       set[held.key] = held.value;
       comments[held.key] = held.comment;
     }
@@ -245,13 +250,19 @@ export class PackageEdits {
 
   /**
    * Requirements as Pipfile entries, with the holds the index asks for
-   * beside the Pipfile's `entries`.
+   * beside the Pipfile's `entries`, and what their imports need (Add to
+   * Overlay and a re-extract write those too).
    */
-  private _held(
+  private async _held(
     overlay: IOverlay,
     added: IRequirement[],
     entries: IPipfileEntry[]
-  ): ReturnType<typeof withHolds> {
+  ): Promise<
+    Awaited<ReturnType<typeof withHolds>> & {
+      /** The comment of each package imported modules need, by key. */
+      needed: Record<string, string>;
+    }
+  > {
     const set: Record<string, PackageValue> = {};
     for (const requirement of added) {
       set[requirement.name] = requirementValue(requirement);
@@ -260,13 +271,21 @@ export class PackageEdits {
     const existing = Object.fromEntries(
       entries.map(entry => [entry.key, entry.value as PackageValue])
     );
-    return withHolds(
-      settings.holdBackDependencies ? this._context.index : null,
-      set,
+    const index = settings.holdBackDependencies ? this._context.index : null;
+    const python =
       overlay.pythonVersion ??
-        (settings.pythonVersion || DEFAULT_PYTHON_VERSION),
-      existing
-    );
+      (settings.pythonVersion || DEFAULT_PYTHON_VERSION);
+    // What the additions' imports need that nothing installs, then holds.
+    const needed = await withNeeds(index, added, set, python, existing);
+    const held = await withHolds(index, needed.packages, python, existing);
+    return {
+      ...held,
+      comments: { ...needed.comments, ...held.comments },
+      // A package both needed and held back is told of as held back.
+      needed: Object.fromEntries(
+        Object.entries(needed.comments).filter(([key]) => !(key in held.holds))
+      )
+    };
   }
 
   /** Add import → distribution picks to the overlay's `overlay.json`. */

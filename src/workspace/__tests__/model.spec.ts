@@ -968,6 +968,46 @@ describe('OverlaysWorkspace', () => {
     expect(checks).toEqual(expect.arrayContaining(['bambi', 'sparse']));
   });
 
+  it('creates and adds with what imported modules need, never twice', async () => {
+    const files = demoFiles();
+    addCell(
+      files,
+      'notebooks/train_model.ipynb',
+      'from colorcet.plotting import swatches\nimport numpy'
+    );
+    const index = {
+      verdicts: jest.fn(async () => []),
+      uses: jest.fn(async (queries: readonly string[]) =>
+        queries
+          .filter(query => query === 'colorcet:colorcet.plotting')
+          .map(() => ({
+            package: 'colorcet',
+            module: 'colorcet.plotting',
+            status: 'undeclared' as const,
+            needs: ['holoviews', 'numpy'],
+            by: null,
+            detail: null
+          }))
+      )
+    };
+    const model = workspace(files, { index });
+    await model.createOverlay('prep', ['notebooks/preprocess_dataset.ipynb']);
+    const add = ['notebooks/train_model.ipynb'];
+    const [planned] = await model.planAdd('prep', add);
+    await model.addToOverlay('prep', add);
+    const pipfile = files.files.get('overlays/prep/Pipfile')!;
+    expect(planned.after).toBe(pipfile);
+    expect(pipfile).toContain(
+      'holoviews = "*"  # imported by colorcet.plotting; colorcet does not require it\n'
+    );
+    // numpy is the notebooks' own (and the Pipfile's): not added again.
+    expect(pipfile.match(/^numpy = /gm)).toHaveLength(1);
+    expect(index.uses).toHaveBeenCalledWith(
+      expect.arrayContaining(['colorcet:colorcet.plotting']),
+      expect.any(String)
+    );
+  });
+
   it('records the pick for an ambiguous import as an override', async () => {
     const files = demoFiles();
     addCell(files, 'notebooks/train_model.ipynb', 'import cv2');
