@@ -36,12 +36,15 @@ import re
 import sys
 import tarfile
 import tempfile
+import threading
 import urllib.request
 import zipfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -61,6 +64,8 @@ from .index_check import (
 from .remote_zip import RangeFile
 from .wheels import file_version
 
+T = TypeVar("T")
+
 #: A use the checks take: ``<project>:<dotted import path>``.
 USE_RE = re.compile(
     r"(?P<package>[A-Za-z0-9](?:[A-Za-z0-9._-]{0,98}[A-Za-z0-9])?)"
@@ -70,6 +75,10 @@ USE_RE = re.compile(
 MAX_FILES = 40
 #: The most read of one file in an archive (a module's source; never a whole bomb).
 MAX_SOURCE = 2 * 1024 * 1024
+#: Archives kept read, for the other paths asked of them.
+KEPT_ARCHIVES = 16
+#: The threads that read archives (not the event loop's default ones).
+READERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="overlays-modules")
 #: A wheel up to this size is read whole (one request); a larger one by ranges.
 WHOLE_WHEEL_BYTES = 8 * 1024 * 1024
 #: Projects read per closure of requirements; a larger one is not judged.
@@ -176,7 +185,9 @@ class Archive:
             raise ValueError(f"not an http(s) URL: {url[:100]!r}")
         size = int(item["size"])
         self.wheel = item["filename"].endswith(".whl")
-        if self.wheel and size > WHOLE_WHEEL_BYTES:
+        #: Read by range requests (a wheel larger than ``WHOLE_WHEEL_BYTES``).
+        self.ranged = self.wheel and size > WHOLE_WHEEL_BYTES
+        if self.ranged:
             source: Any = RangeFile(url, size, timeout)
         else:
             # Kept on disk past a few megabytes, not in memory.
@@ -188,6 +199,9 @@ class Archive:
                         raise ValueError(f"{item['filename']} is larger than it said")
             source.seek(0)
         self._files: dict[str, Callable[[], bytes]] = {}
+        self._texts: dict[str, str] = {}
+        # One read at a time: the archive's file is shared.
+        self._lock = threading.Lock()
         if item["filename"].endswith(".tar.gz"):
             archive = tarfile.open(fileobj=source, mode="r:gz")  # noqa: SIM115 (read lazily)
             for info in archive.getmembers():
@@ -210,8 +224,14 @@ class Archive:
         self._files.setdefault(name, read)
 
     def text(self, member: str) -> str | None:
+        """A member's text (kept: a wheel's several paths read the same modules)."""
         read = self._files.get(member)
-        return None if read is None else read().decode("utf-8", "replace")
+        if read is None:
+            return None
+        with self._lock:
+            if member not in self._texts:
+                self._texts[member] = read().decode("utf-8", "replace")
+            return self._texts[member]
 
     def source(self, module: str) -> tuple[str, bool] | None:
         """A module's source and whether it is a package; None when the file has no
@@ -278,6 +298,8 @@ class ModuleChecks:
         self.checks = checks
         self._imports: dict[tuple[str, str], tuple[set[str], list[str], str | None]] = {}
         self._requirements: dict[tuple[str, str], list[str] | None] = {}
+        self._archives: dict[str, Archive] = {}
+        self._lock = threading.Lock()
         self._tops_of: dict[tuple[str, str], set[str]] = {}
 
     async def uses(self, pairs: list[tuple[str, str]], python: str) -> list[ModuleUse]:
@@ -302,7 +324,7 @@ class ModuleChecks:
         url = self._url(package, item)
         key = (url, module)
         if key not in self._imports:
-            self._imports[key] = await asyncio.to_thread(self._read, url, item, module)
+            self._imports[key] = await self._in_thread(self._read, url, item, module)
         external, members, missing = self._imports[key]
         if missing:
             return ModuleUse(
@@ -365,15 +387,40 @@ class ModuleChecks:
     def _url(self, name: str, item: dict) -> str:
         return urljoin(f"{self.checks.url}{canonicalize_name(name)}/", item["url"])
 
+    async def _in_thread(self, function: Callable[..., T], *args: Any) -> T:
+        """``function(*args)`` in the checks' own threads: reading archives never
+        holds up the server's threads (file saves)."""
+        return await asyncio.get_running_loop().run_in_executor(READERS, partial(function, *args))
+
+    def _archive(self, url: str, item: dict) -> Archive:
+        """The archive at ``url``, read once and kept for the next paths asked of it
+        (the last ``KEPT_ARCHIVES``); one thread reads it at a time."""
+        with self._lock:
+            found = self._archives.pop(url, None)
+            if found is not None:
+                self._archives[url] = found
+                return found
+        archive = Archive(url, item, self.checks.timeout)
+        with self._lock:
+            self._archives[url] = archive
+            while len(self._archives) > KEPT_ARCHIVES:
+                self._archives.pop(next(iter(self._archives)))
+        return archive
+
     def _read(self, url: str, item: dict, module: str) -> tuple[set[str], list[str], str | None]:
         """(external imports, members, the missing module or None), in a thread."""
-        files = Archive(url, item, self.checks.timeout)
+        files = self._archive(url, item)
         members = files.members
         if gone(members, module):
             parent, _, last = module.rpartition(".")
             init = files.source(parent)
             if init is not None and not names_in(init[0], last):
                 return set(), members, module
+        if files.ranged:
+            # A wheel this large is a compiled library (numpy, pandas, torch): read
+            # by ranges its modules take seconds, and such projects declare what
+            # they import; only whether the path is there is checked.
+            return set(), members, None
         return external_imports(files, module, top_names(members)), members, None
 
     async def _requires(self, name: str, python: str) -> list[str] | None:
@@ -394,9 +441,7 @@ class ModuleChecks:
                 raise ValueError(f"the metadata of {name} cannot be read")
             wanted = [canonicalize_name(r.name) for r in requirements(metadata, python)]
         elif item is not None:
-            sdist = await asyncio.to_thread(
-                Archive, self._url(name, item), item, self.checks.timeout
-            )
+            sdist = await self._in_thread(self._archive, self._url(name, item), item)
             self._tops_of[key] = top_names(sdist.members)
             wanted = sdist.requires(python)
         self._requirements[key] = wanted
@@ -417,6 +462,8 @@ class ModuleChecks:
         requires installs, down to the last requirement (None: more than
         ``MAX_CLOSURE`` projects). A name that is a project's own (``numpy``) is
         settled by the names; only the rest need the projects' file lists."""
+        if not names:
+            return set()
         closure = {canonicalize_name(package)}
         layer = [package]
         while layer:

@@ -21,6 +21,13 @@ const BATCH = 100;
  * their packages without holds after that (the sidebar flags them later).
  */
 export const VERDICT_WAIT = 20000;
+/**
+ * How long Create and Add to Overlay wait for what imported modules need
+ * (`uses`): reading modules the first time takes the server seconds (the
+ * demo's: 8 s); after this they write without, and the sidebar's flag
+ * offers the rest when it comes.
+ */
+export const USES_WAIT = 3000;
 
 /** How an import path is told from a name among the keys asked. */
 const IMPORT = 'import:';
@@ -231,7 +238,7 @@ export class IndexChecks {
   async uses(
     queries: readonly string[],
     python: string,
-    wait = VERDICT_WAIT
+    wait = USES_WAIT
   ): Promise<OverlaysAPI.IModuleUse[]> {
     await this._await(
       queries.map(query => `${USE}${query}`),

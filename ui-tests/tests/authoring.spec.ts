@@ -634,12 +634,18 @@ test.describe('Overlay authoring', () => {
       '.jp-DirListing-item[data-file-type="notebook"] >> text=palettes.ipynb',
       { button: 'right' }
     );
+    // Read from the real package index (PyPI): colorcet/plotting.py imports
+    // matplotlib, which colorcet asks for only with an extra. Create waits 3 s
+    // for that; the first reading may take longer, so it is asked first.
+    const asked = await page.request.get(
+      '/overlays/index-check?use=colorcet:colorcet.plotting&python=3.11',
+      { timeout: 120000 }
+    );
+    expect((await asked.json()).uses[0].needs).toContain('matplotlib');
     await page.click('.lm-Menu-item >> text=Create Overlay…');
     const dialog = page.locator('.jp-Dialog');
     await dialog.locator('.jp-OverlaysDialog-name').fill(name);
     await dialog.getByLabel('Python version').selectOption('3.11');
-    // Read from the real package index (PyPI): colorcet/plotting.py imports
-    // matplotlib, which colorcet asks for only with an extra.
     const files = dialog.locator('[data-dialog="planned-files"]');
     await files.locator('summary').first().click({ timeout: 60000 });
     const pipfile = files.locator(`[data-file="overlays/${name}/Pipfile"] pre`);
