@@ -32,7 +32,7 @@ from packaging.utils import canonicalize_name, parse_wheel_filename
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 
 from .held_back import cap, held_back, releases
-from .remote_zip import RangeFile
+from .remote_zip import RangeFile, in_reader
 from .wheels import compiles, file_fits, file_version, wheel_fits
 
 DEFAULT_INDEX = "https://pypi.org/simple/"
@@ -439,7 +439,7 @@ class IndexChecks:
             return self._names[url]
         try:
             if wheel:
-                names = await asyncio.to_thread(wheel_names, url, int(item["size"]), self.timeout)
+                names = await in_reader(wheel_names, url, int(item["size"]), self.timeout)
             else:
                 response = await AsyncHTTPClient().fetch(
                     url, request_timeout=self.timeout, follow_redirects=True
@@ -461,7 +461,7 @@ class IndexChecks:
                 )
                 return response.body.decode("utf-8", "replace")
             if wheel.get("size"):
-                return await asyncio.to_thread(wheel_metadata, url, wheel["size"], self.timeout)
+                return await in_reader(wheel_metadata, url, wheel["size"], self.timeout)
         except (OSError, HTTPClientError, ValueError, KeyError, zipfile.BadZipFile):
             return None
         return None

@@ -40,10 +40,8 @@ import threading
 import urllib.request
 import zipfile
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
@@ -61,7 +59,7 @@ from .index_check import (
     python_minor,
     requirements,
 )
-from .remote_zip import RangeFile
+from .remote_zip import RangeFile, in_reader
 from .wheels import file_version
 
 T = TypeVar("T")
@@ -77,8 +75,8 @@ MAX_FILES = 40
 MAX_SOURCE = 2 * 1024 * 1024
 #: Archives kept read, for the other paths asked of them.
 KEPT_ARCHIVES = 16
-#: The threads that read archives (not the event loop's default ones).
-READERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="overlays-modules")
+#: Uses read at once: the rest wait, so the index's other answers are not held up.
+CONCURRENT_USES = 3
 #: A wheel up to this size is read whole (one request); a larger one by ranges.
 WHOLE_WHEEL_BYTES = 8 * 1024 * 1024
 #: Projects read per closure of requirements; a larger one is not judged.
@@ -300,12 +298,14 @@ class ModuleChecks:
         self._requirements: dict[tuple[str, str], list[str] | None] = {}
         self._archives: dict[str, Archive] = {}
         self._lock = threading.Lock()
+        self._turns = asyncio.Semaphore(CONCURRENT_USES)
         self._tops_of: dict[tuple[str, str], set[str]] = {}
 
     async def uses(self, pairs: list[tuple[str, str]], python: str) -> list[ModuleUse]:
         async def one(package: str, module: str) -> ModuleUse:
             try:
-                return await self.use(package, module, python)
+                async with self._turns:
+                    return await self.use(package, module, python)
             except (OSError, HTTPClientError, ValueError, zipfile.BadZipFile) as error:
                 return ModuleUse(
                     package,
@@ -324,7 +324,7 @@ class ModuleChecks:
         url = self._url(package, item)
         key = (url, module)
         if key not in self._imports:
-            self._imports[key] = await self._in_thread(self._read, url, item, module)
+            self._imports[key] = await in_reader(self._read, url, item, module)
         external, members, missing = self._imports[key]
         if missing:
             return ModuleUse(
@@ -387,11 +387,6 @@ class ModuleChecks:
     def _url(self, name: str, item: dict) -> str:
         return urljoin(f"{self.checks.url}{canonicalize_name(name)}/", item["url"])
 
-    async def _in_thread(self, function: Callable[..., T], *args: Any) -> T:
-        """``function(*args)`` in the checks' own threads: reading archives never
-        holds up the server's threads (file saves)."""
-        return await asyncio.get_running_loop().run_in_executor(READERS, partial(function, *args))
-
     def _archive(self, url: str, item: dict) -> Archive:
         """The archive at ``url``, read once and kept for the next paths asked of it
         (the last ``KEPT_ARCHIVES``); one thread reads it at a time."""
@@ -441,7 +436,7 @@ class ModuleChecks:
                 raise ValueError(f"the metadata of {name} cannot be read")
             wanted = [canonicalize_name(r.name) for r in requirements(metadata, python)]
         elif item is not None:
-            sdist = await self._in_thread(self._archive, self._url(name, item), item)
+            sdist = await in_reader(self._archive, self._url(name, item), item)
             self._tops_of[key] = top_names(sdist.members)
             wanted = sdist.requires(python)
         self._requirements[key] = wanted

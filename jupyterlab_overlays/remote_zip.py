@@ -3,9 +3,26 @@ list a wheel's files or read its metadata without downloading the wheel."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import urllib.request
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
+
+T = TypeVar("T")
+
+#: The threads that read the index's files: not the event loop's default ones, which
+#: the server's own work (a build's status, the providers table) waits for.
+READERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="overlays-index")
+
+
+async def in_reader(function: Callable[..., T], *args: Any) -> T:
+    """``function(*args)`` in one of the ``READERS`` threads."""
+    return await asyncio.get_running_loop().run_in_executor(READERS, partial(function, *args))
+
 
 #: Bytes asked for at least per request.
 READ_AHEAD = 64 * 1024

@@ -12,19 +12,12 @@ import {
   newPipfile,
   PackageValue,
   requirementsMetadataPackages,
-  requirementValue,
-  specifierOf
+  requirementValue
 } from '../overlay';
 import { IPlannedEdit, newOverlayEdits, planEdits } from './configEdits';
 import type { IFileChange } from './fileChanges';
 import { IWorkspaceFiles } from './files';
-import {
-  indexOverrides,
-  IPackageIndex,
-  withHolds,
-  withNeeds
-} from './indexAdvice';
-import { checkQuery } from './indexChecks';
+import { advised, indexOverrides, IPackageIndex } from './indexAdvice';
 import { nameProblemMessage } from './messages';
 import { WorkspaceScan } from './scan';
 import {
@@ -119,25 +112,16 @@ export async function planCreate(
     trans,
     true
   );
-  const index = settings.holdBackDependencies ? context.index : null;
-  // What the imports need that nothing installs (`colorcet.plotting` →
-  // matplotlib), then the holds of everything; the index is asked about the
-  // packages meanwhile, so the two waits overlap.
-  void index?.verdicts(
-    Object.entries(packages).map(([key, value]) =>
-      checkQuery({ name: key, specifier: specifierOf(value) })
-    ),
+  const held = await advised(
+    settings.holdBackDependencies ? context.index : null,
+    requirements,
+    packages,
     version
   );
-  const needed = await withNeeds(index, requirements, packages, version);
-  const held = await withHolds(index, needed.packages, version);
   const pipfile = {
     path: `${state.folder(name)}/${PIPFILE}`,
     before: null,
-    after: newPipfile(held.packages, version, {
-      ...needed.comments,
-      ...held.comments
-    })
+    after: newPipfile(held.packages, version, held.comments)
   };
   const placed = Object.keys(overrides).length
     ? {

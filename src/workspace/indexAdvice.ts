@@ -160,3 +160,41 @@ export function holdComment(hold: IHold, python: string): string {
     hold.for.length > 1 ? 'have' : 'has'
   } no newer release for Python ${python}`;
 }
+
+/**
+ * New packages with what their imports need (`withNeeds`), then the holds of
+ * all (`withHolds`); the index is asked about the packages meanwhile, so the
+ * two waits overlap. `needed` is the comment of each package added for an
+ * import, by key (one also held back is told of as held back).
+ */
+export async function advised(
+  index: IPackageIndex | null,
+  requirements: readonly IRequirement[],
+  packages: Record<string, PackageValue>,
+  python: string,
+  existing: Record<string, PackageValue> = {}
+): Promise<
+  Awaited<ReturnType<typeof withHolds>> & { needed: Record<string, string> }
+> {
+  void index?.verdicts(
+    Object.entries(packages).map(([name, value]) =>
+      checkQuery({ name, specifier: specifierOf(value) })
+    ),
+    python
+  );
+  const needs = await withNeeds(
+    index,
+    requirements,
+    packages,
+    python,
+    existing
+  );
+  const held = await withHolds(index, needs.packages, python, existing);
+  return {
+    ...held,
+    comments: { ...needs.comments, ...held.comments },
+    needed: Object.fromEntries(
+      Object.entries(needs.comments).filter(([key]) => !(key in held.holds))
+    )
+  };
+}

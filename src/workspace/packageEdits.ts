@@ -19,7 +19,7 @@ import {
 import { normalizeName } from '../imports/resolve';
 import { changedValue, diffPackages, IPackageDiff } from './diff';
 import { valueWithCap } from './holds';
-import { IPackageIndex, withHolds, withNeeds } from './indexAdvice';
+import { advised, IPackageIndex } from './indexAdvice';
 import type { IFileChange } from './fileChanges';
 import { IWorkspaceFiles } from './files';
 import type { WorkspaceScan } from './scan';
@@ -253,16 +253,11 @@ export class PackageEdits {
    * beside the Pipfile's `entries`, and what their imports need (Add to
    * Overlay and a re-extract write those too).
    */
-  private async _held(
+  private _held(
     overlay: IOverlay,
     added: IRequirement[],
     entries: IPipfileEntry[]
-  ): Promise<
-    Awaited<ReturnType<typeof withHolds>> & {
-      /** The comment of each package imported modules need, by key. */
-      needed: Record<string, string>;
-    }
-  > {
+  ): ReturnType<typeof advised> {
     const set: Record<string, PackageValue> = {};
     for (const requirement of added) {
       set[requirement.name] = requirementValue(requirement);
@@ -271,21 +266,14 @@ export class PackageEdits {
     const existing = Object.fromEntries(
       entries.map(entry => [entry.key, entry.value as PackageValue])
     );
-    const index = settings.holdBackDependencies ? this._context.index : null;
-    const python =
+    return advised(
+      settings.holdBackDependencies ? this._context.index : null,
+      added,
+      set,
       overlay.pythonVersion ??
-      (settings.pythonVersion || DEFAULT_PYTHON_VERSION);
-    // What the additions' imports need that nothing installs, then holds.
-    const needed = await withNeeds(index, added, set, python, existing);
-    const held = await withHolds(index, needed.packages, python, existing);
-    return {
-      ...held,
-      comments: { ...needed.comments, ...held.comments },
-      // A package both needed and held back is told of as held back.
-      needed: Object.fromEntries(
-        Object.entries(needed.comments).filter(([key]) => !(key in held.holds))
-      )
-    };
+        (settings.pythonVersion || DEFAULT_PYTHON_VERSION),
+      existing
+    );
   }
 
   /** Add import → distribution picks to the overlay's `overlay.json`. */
