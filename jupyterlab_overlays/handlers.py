@@ -343,7 +343,8 @@ class IndexCheckHandler(OverlaysHandler):
             raise RequestError(400, why)
         if IndexCheckHandler.checks is None:
             IndexCheckHandler.checks = IndexChecks()
-            IndexCheckHandler.module_checks = ModuleChecks(IndexCheckHandler.checks)
+            # Module checks ask the index a lot: through a client of their own.
+            IndexCheckHandler.module_checks = ModuleChecks(IndexChecks(own_client=True))
         self.finish(
             await index_report.report(
                 IndexCheckHandler.checks,

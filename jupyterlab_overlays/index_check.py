@@ -263,13 +263,26 @@ def sdist_names(filename: str, data: bytes) -> list[str]:
 class IndexChecks:
     """Verdicts for names, from the index, cached per name and Python."""
 
-    def __init__(self, url: str | None = None, timeout: float = 15.0) -> None:
+    def __init__(
+        self, url: str | None = None, timeout: float = 15.0, own_client: bool = False
+    ) -> None:
         self.url = url or index_url()
         self.timeout = timeout
+        #: With ``own_client``, requests of their own (tornado's shared client
+        #: answers ten at a time: module checks would hold up the names' flags).
+        self._own_client = own_client
+        self._http: AsyncHTTPClient | None = None
         self._cache: dict[tuple[str, str], tuple[float, Verdict]] = {}
         self._files_cache: dict[str, tuple[float, list[dict] | None]] = {}
         #: The member names of files read (by URL: a release's files do not change).
         self._names: dict[str, list[str]] = {}
+
+    def _client(self) -> AsyncHTTPClient:
+        if not self._own_client:
+            return AsyncHTTPClient()
+        if self._http is None:
+            self._http = AsyncHTTPClient(force_instance=True)
+        return self._http
 
     async def check(self, names: list[str], python: str) -> list[Verdict]:
         return list(await asyncio.gather(*(self._one(name, python) for name in names)))
@@ -441,7 +454,7 @@ class IndexChecks:
             if wheel:
                 names = await in_reader(wheel_names, url, int(item["size"]), self.timeout)
             else:
-                response = await AsyncHTTPClient().fetch(
+                response = await self._client().fetch(
                     url, request_timeout=self.timeout, follow_redirects=True
                 )
                 names = sdist_names(item["filename"], response.body[: SDIST_MAX_BYTES + 1])
@@ -456,7 +469,7 @@ class IndexChecks:
         try:
             url = urljoin(f"{self.url}{canonicalize_name(name)}/", wheel["url"])
             if wheel.get("core-metadata") or wheel.get("data-dist-info-metadata"):
-                response = await AsyncHTTPClient().fetch(
+                response = await self._client().fetch(
                     url + ".metadata", request_timeout=self.timeout, follow_redirects=True
                 )
                 return response.body.decode("utf-8", "replace")
@@ -482,7 +495,7 @@ class IndexChecks:
         return files
 
     async def _files(self, normalized: str) -> list[dict] | None:
-        client = AsyncHTTPClient()
+        client = self._client()
         try:
             response = await client.fetch(
                 f"{self.url}{normalized}/",
