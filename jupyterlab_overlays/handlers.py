@@ -343,8 +343,8 @@ class IndexCheckHandler(OverlaysHandler):
             raise RequestError(400, why)
         if IndexCheckHandler.checks is None:
             IndexCheckHandler.checks = IndexChecks()
-            # Module checks ask the index a lot: through a client of their own.
-            IndexCheckHandler.module_checks = ModuleChecks(IndexChecks(own_client=True))
+            # Module checks ask the index a lot: through a client and threads of their own.
+            IndexCheckHandler.module_checks = ModuleChecks(IndexChecks(separate=True))
         self.finish(
             await index_report.report(
                 IndexCheckHandler.checks,

@@ -21,6 +21,7 @@ import re
 import tarfile
 import time
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from email.parser import Parser
 from urllib.parse import urljoin
@@ -32,7 +33,7 @@ from packaging.utils import canonicalize_name, parse_wheel_filename
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 
 from .held_back import cap, held_back, releases
-from .remote_zip import RangeFile, in_reader
+from .remote_zip import READERS, RangeFile, in_reader
 from .wheels import compiles, file_fits, file_version, wheel_fits
 
 DEFAULT_INDEX = "https://pypi.org/simple/"
@@ -264,14 +265,20 @@ class IndexChecks:
     """Verdicts for names, from the index, cached per name and Python."""
 
     def __init__(
-        self, url: str | None = None, timeout: float = 15.0, own_client: bool = False
+        self, url: str | None = None, timeout: float = 15.0, separate: bool = False
     ) -> None:
         self.url = url or index_url()
         self.timeout = timeout
-        #: With ``own_client``, requests of their own (tornado's shared client
-        #: answers ten at a time: module checks would hold up the names' flags).
-        self._own_client = own_client
+        #: ``separate``: requests and reader threads of its own, so that module
+        #: checks, which ask a lot, never hold up the names' flags (tornado's shared
+        #: client answers ten at a time).
+        self._own_client = separate
         self._http: AsyncHTTPClient | None = None
+        self.readers = (
+            ThreadPoolExecutor(max_workers=3, thread_name_prefix="overlays-modules")
+            if separate
+            else READERS
+        )
         self._cache: dict[tuple[str, str], tuple[float, Verdict]] = {}
         self._files_cache: dict[str, tuple[float, list[dict] | None]] = {}
         #: The member names of files read (by URL: a release's files do not change).
@@ -452,7 +459,9 @@ class IndexChecks:
             return self._names[url]
         try:
             if wheel:
-                names = await in_reader(wheel_names, url, int(item["size"]), self.timeout)
+                names = await in_reader(
+                    wheel_names, url, int(item["size"]), self.timeout, readers=self.readers
+                )
             else:
                 response = await self._client().fetch(
                     url, request_timeout=self.timeout, follow_redirects=True
@@ -474,7 +483,9 @@ class IndexChecks:
                 )
                 return response.body.decode("utf-8", "replace")
             if wheel.get("size"):
-                return await in_reader(wheel_metadata, url, wheel["size"], self.timeout)
+                return await in_reader(
+                    wheel_metadata, url, wheel["size"], self.timeout, readers=self.readers
+                )
         except (OSError, HTTPClientError, ValueError, KeyError, zipfile.BadZipFile):
             return None
         return None

@@ -40,9 +40,12 @@ import threading
 import urllib.request
 import zipfile
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, TypeVar
+from multiprocessing import get_context
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -59,10 +62,8 @@ from .index_check import (
     python_minor,
     requirements,
 )
-from .remote_zip import RangeFile, in_reader
+from .remote_zip import RangeFile
 from .wheels import file_version
-
-T = TypeVar("T")
 
 #: A use the checks take: ``<project>:<dotted import path>``.
 USE_RE = re.compile(
@@ -287,6 +288,66 @@ def external_imports(files: Archive, module: str, own: set[str]) -> set[str]:
     return found
 
 
+_kept: dict[str, Archive] = {}
+
+
+def kept_archive(url: str, item: dict, timeout: float) -> Archive:
+    """The archive at ``url``, read once and kept for the next paths asked of it (the
+    last ``KEPT_ARCHIVES``, in the process that reads them)."""
+    found = _kept.pop(url, None) or Archive(url, item, timeout)
+    _kept[url] = found
+    while len(_kept) > KEPT_ARCHIVES:
+        _kept.pop(next(iter(_kept)))
+    return found
+
+
+def read_module(
+    url: str, item: dict, module: str, timeout: float
+) -> tuple[set[str], list[str], str | None]:
+    """(external imports, members, the missing module or None) of ``module`` in the
+    archive at ``url``: what ``ModuleChecks`` asks of its reader process."""
+    files = kept_archive(url, item, timeout)
+    members = files.members
+    if gone(members, module):
+        parent, _, last = module.rpartition(".")
+        init = files.source(parent)
+        if init is not None and not names_in(init[0], last):
+            return set(), members, module
+    if files.ranged:
+        # A wheel this large is a compiled library (numpy, pandas, torch): read by
+        # ranges its modules take seconds, and such projects declare what they
+        # import; only whether the path is there is checked.
+        return set(), members, None
+    return external_imports(files, module, top_names(members)), members, None
+
+
+def read_sdist(url: str, item: dict, timeout: float, python: str) -> tuple[set[str], list[str]]:
+    """An sdist's top-level names and requirement names, in the reader process."""
+    sdist = kept_archive(url, item, timeout)
+    return top_names(sdist.members), sdist.requires(python)
+
+
+_readers: ProcessPoolExecutor | None = None
+
+
+def readers() -> ProcessPoolExecutor:
+    """The process that reads and parses modules (made when first asked): parsing
+    holds Python's lock, and in the server's own process it would slow every
+    request the server answers meanwhile."""
+    global _readers
+    if _readers is None:
+        _readers = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
+    return _readers
+
+
+def reset_readers() -> None:
+    """Forget a reader process that died: the next use makes another."""
+    global _readers
+    if _readers is not None:
+        _readers.shutdown(wait=False, cancel_futures=True)
+    _readers = None
+
+
 class ModuleChecks:
     """``ModuleUse`` answers, with what they read kept: a wheel's external imports per
     path and URL (a release's files do not change), each project's requirements and
@@ -296,8 +357,6 @@ class ModuleChecks:
         self.checks = checks
         self._imports: dict[tuple[str, str], tuple[set[str], list[str], str | None]] = {}
         self._requirements: dict[tuple[str, str], list[str] | None] = {}
-        self._archives: dict[str, Archive] = {}
-        self._lock = threading.Lock()
         self._turns = asyncio.Semaphore(CONCURRENT_USES)
         self._tops_of: dict[tuple[str, str], set[str]] = {}
 
@@ -306,6 +365,9 @@ class ModuleChecks:
             try:
                 async with self._turns:
                     return await self.use(package, module, python)
+            except BrokenProcessPool as error:
+                reset_readers()
+                return ModuleUse(package, module, "unknown", detail=f"reading failed ({error})")
             except (OSError, HTTPClientError, ValueError, zipfile.BadZipFile) as error:
                 return ModuleUse(
                     package,
@@ -324,7 +386,9 @@ class ModuleChecks:
         url = self._url(package, item)
         key = (url, module)
         if key not in self._imports:
-            self._imports[key] = await in_reader(self._read, url, item, module)
+            self._imports[key] = await asyncio.get_running_loop().run_in_executor(
+                readers(), read_module, url, item, module, self.checks.timeout
+            )
         external, members, missing = self._imports[key]
         if missing:
             return ModuleUse(
@@ -387,37 +451,6 @@ class ModuleChecks:
     def _url(self, name: str, item: dict) -> str:
         return urljoin(f"{self.checks.url}{canonicalize_name(name)}/", item["url"])
 
-    def _archive(self, url: str, item: dict) -> Archive:
-        """The archive at ``url``, read once and kept for the next paths asked of it
-        (the last ``KEPT_ARCHIVES``); one thread reads it at a time."""
-        with self._lock:
-            found = self._archives.pop(url, None)
-            if found is not None:
-                self._archives[url] = found
-                return found
-        archive = Archive(url, item, self.checks.timeout)
-        with self._lock:
-            self._archives[url] = archive
-            while len(self._archives) > KEPT_ARCHIVES:
-                self._archives.pop(next(iter(self._archives)))
-        return archive
-
-    def _read(self, url: str, item: dict, module: str) -> tuple[set[str], list[str], str | None]:
-        """(external imports, members, the missing module or None), in a thread."""
-        files = self._archive(url, item)
-        members = files.members
-        if gone(members, module):
-            parent, _, last = module.rpartition(".")
-            init = files.source(parent)
-            if init is not None and not names_in(init[0], last):
-                return set(), members, module
-        if files.ranged:
-            # A wheel this large is a compiled library (numpy, pandas, torch): read
-            # by ranges its modules take seconds, and such projects declare what
-            # they import; only whether the path is there is checked.
-            return set(), members, None
-        return external_imports(files, module, top_names(members)), members, None
-
     async def _requires(self, name: str, python: str) -> list[str] | None:
         """A project's requirement names for this Python: its newest wheel's metadata,
         else its newest sdist's (its top-level names kept on the way); none when
@@ -436,9 +469,9 @@ class ModuleChecks:
                 raise ValueError(f"the metadata of {name} cannot be read")
             wanted = [canonicalize_name(r.name) for r in requirements(metadata, python)]
         elif item is not None:
-            sdist = await in_reader(self._archive, self._url(name, item), item)
-            self._tops_of[key] = top_names(sdist.members)
-            wanted = sdist.requires(python)
+            self._tops_of[key], wanted = await asyncio.get_running_loop().run_in_executor(
+                readers(), read_sdist, self._url(name, item), item, self.checks.timeout, python
+            )
         self._requirements[key] = wanted
         return wanted
 

@@ -19,9 +19,11 @@ T = TypeVar("T")
 READERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="overlays-index")
 
 
-async def in_reader(function: Callable[..., T], *args: Any) -> T:
-    """``function(*args)`` in one of the ``READERS`` threads."""
-    return await asyncio.get_running_loop().run_in_executor(READERS, partial(function, *args))
+async def in_reader(
+    function: Callable[..., T], *args: Any, readers: ThreadPoolExecutor = READERS
+) -> T:
+    """``function(*args)`` in one of the ``readers`` threads."""
+    return await asyncio.get_running_loop().run_in_executor(readers, partial(function, *args))
 
 
 #: Bytes asked for at least per request.

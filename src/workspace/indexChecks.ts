@@ -22,12 +22,13 @@ const BATCH = 100;
  */
 export const VERDICT_WAIT = 20000;
 /**
- * How long Create and Add to Overlay wait for what imported modules need
- * (`uses`): reading modules the first time takes the server seconds (the
- * demo's: 8 s); after this they write without, and the sidebar's flag
- * offers the rest when it comes.
+ * How long Create, Add to Overlay and a re-extract wait for what imported
+ * modules need (`uses`), beside the names' verdicts they wait for anyway:
+ * reading modules the first time takes the server seconds (the demo's: 8 s),
+ * and nobody should wait for that; they write without, and the sidebar's
+ * flag offers the rest when it comes. Known answers are used at once.
  */
-export const USES_WAIT = 3000;
+export const USES_WAIT = 1000;
 
 /** How an import path is told from a name among the keys asked. */
 const IMPORT = 'import:';

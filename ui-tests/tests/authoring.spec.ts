@@ -117,7 +117,10 @@ test.describe('Overlay authoring', () => {
     // Re-extract previews the change before writing it.
     await overlay.getByTitle('Re-extract packages from the notebooks').click();
     const dialog = page.locator('.jp-Dialog');
-    await expect(dialog.locator('[data-change="+seaborn"]')).toBeVisible();
+    // The preview asks the package index (PyPI) about seaborn first.
+    await expect(dialog.locator('[data-change="+seaborn"]')).toBeVisible({
+      timeout: 20000
+    });
     await expect(
       dialog.locator('[data-change="+seaborn"] input')
     ).toBeChecked();
@@ -155,7 +158,10 @@ test.describe('Overlay authoring', () => {
     await dialog.locator('.jp-OverlaysDialog-name').fill(name);
     await dialog.locator('.jp-Dialog-button.jp-mod-accept').click();
     const overlay = page.locator(`#${PANEL} [data-overlay="${name}"]`);
-    await expect(overlay.locator('.jp-OverlaysPanel-member')).toHaveCount(2);
+    // Create asks the package index (PyPI) first: seconds on a busy machine.
+    await expect(overlay.locator('.jp-OverlaysPanel-member')).toHaveCount(2, {
+      timeout: 20000
+    });
     await expect(
       overlay.locator('[data-package="scikit-learn"]')
     ).toBeVisible();
@@ -635,8 +641,8 @@ test.describe('Overlay authoring', () => {
       { button: 'right' }
     );
     // Read from the real package index (PyPI): colorcet/plotting.py imports
-    // matplotlib, which colorcet asks for only with an extra. Create waits 3 s
-    // for that; the first reading may take longer, so it is asked first.
+    // matplotlib, which colorcet asks for only with an extra. Create waits 1 s
+    // for that; the first reading takes longer, so it is asked first.
     const asked = await page.request.get(
       '/overlays/index-check?use=colorcet:colorcet.plotting&python=3.11',
       { timeout: 120000 }
