@@ -434,6 +434,15 @@ class ModuleChecks:
         its newest sdist; None when there is none (or the index gives no URL)."""
         files = await self.checks.project_files(name) or []
         minor = python_minor(python)
+        # What installs: a final release (geopandas has a 2012 sdist numbered
+        # ``120828rc0``, "newer" than 1.2.0), unless there is none.
+        final = [
+            f
+            for f in files
+            if (v := file_version(f["filename"])) is not None
+            and not (v.is_prerelease or v.is_devrelease)
+        ]
+        files = final or files
         wheel, sdist = newest_wheel(files, minor), newest_sdist(files, minor)
         # An old release's wheel is not what installs when a newer one has only an sdist.
         newer = (

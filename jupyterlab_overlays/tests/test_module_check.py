@@ -129,8 +129,22 @@ def local_index(tmp_path):
         }
 
     now = "2026-11-01T00:00:00Z"
+    # An ancient pre-release numbered above every release (geopandas' 120828rc0).
+    odd = folder / "cc-120828rc0.tar.gz"
+    with tarfile.open(odd, "w:gz") as archive:
+        data = b"import nothing_installs_this\n"
+        info = tarfile.TarInfo("cc-120828rc0/cc/__init__.py")
+        info.size = len(data)
+        archive.addfile(info, io.BytesIO(data))
+    old_sdist = {
+        "filename": odd.name,
+        "url": f"../../files/{odd.name}",
+        "size": odd.stat().st_size,
+        "upload-time": "2012-08-28T00:00:00Z",
+    }
     projects = {
         "cc": [
+            old_sdist,
             wheel(
                 "cc",
                 {
@@ -144,7 +158,7 @@ def local_index(tmp_path):
                 },
                 ["dd", "mpl; extra == 'plots'"],
                 now,
-            )
+            ),
         ],
         "dd": [wheel("dd", {"dd_mod/__init__.py": ""}, [], now)],
         "mpl": [wheel("mpl", {"mpl/__init__.py": "", "mpl/colors.py": ""}, [], now)],
@@ -193,6 +207,7 @@ async def test_what_a_module_imports_that_nothing_required_installs(local_index)
     plotting, top, base, datasets, old, uses_old, nothing = found
     assert (plotting.status, plotting.needs, plotting.by) == ("undeclared", ["mpl"], None)
     assert "cc.plotting (cc 1.0) imports mpl" in plotting.detail
+    # The release that installs is read, not the pre-release numbered above it.
     assert top == ModuleUse("cc", "cc")
     assert (base.status, datasets.status) == ("gone", "ok")
     assert "cc 1.0 has no module cc.datasets.base" in base.detail
