@@ -31,6 +31,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name, parse_wheel_filename
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError
+from tornado.netutil import ExecutorResolver
 
 from .held_back import cap, held_back, releases
 from .remote_zip import READERS, RangeFile, in_reader
@@ -288,7 +289,14 @@ class IndexChecks:
         if not self._own_client:
             return AsyncHTTPClient()
         if self._http is None:
-            self._http = AsyncHTTPClient(force_instance=True)
+            # Host names resolved in its own threads too: tornado's default resolver
+            # uses the event loop's default threads, which the server's own work
+            # (a build's status, the providers table) waits for, and a slow DNS
+            # answer times many requests would hold them all.
+            self._http = AsyncHTTPClient(
+                force_instance=True,
+                resolver=ExecutorResolver(executor=self.readers, close_executor=False),
+            )
         return self._http
 
     async def check(self, names: list[str], python: str) -> list[Verdict]:
