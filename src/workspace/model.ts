@@ -200,7 +200,15 @@ export class OverlaysWorkspace implements IDisposable {
    */
   async scan(): Promise<void> {
     if (this._pending) {
-      return this._pending;
+      // What changed after this scan listed a folder would be missed: one
+      // more scan follows it, shared by every call made meanwhile.
+      this._again ??= this._pending
+        .catch(() => undefined)
+        .then(() => {
+          this._again = null;
+          return this.scan();
+        });
+      return this._again;
     }
     this._scanning = true;
     this._changed.emit();
@@ -595,6 +603,7 @@ export class OverlaysWorkspace implements IDisposable {
   private _state: WorkspaceScan;
   private _lastAction: IActionRecord | null = null;
   private _pending: Promise<void> | null = null;
+  private _again: Promise<void> | null = null;
   private _scanning = false;
   private _isDisposed = false;
   private _changed = new Signal<this, void>(this);

@@ -133,6 +133,45 @@ describe('OverlaysWorkspace', () => {
     expect(model.overlays.map(overlay => overlay.name)).toEqual(['fit']);
   });
 
+  it('scans again for what changed after a scan under way read its folders, once for many calls', async () => {
+    const files = demoFiles();
+    files.files.set('overlays/late/Pipfile', '[packages]\nsix = "*"\n');
+    let release = () => {};
+    const gate = new Promise<void>(resolve => (release = resolve));
+    // Until `written`, listings do not show the overlays folder: it is
+    // written (by another client) while the first scan is under way.
+    let written = false;
+    let listings = 0;
+    const list = files.list.bind(files);
+    files.list = async (path: string) => {
+      listings++;
+      const hidden = !written;
+      const entries = await list(path);
+      if (listings === 1) {
+        await gate;
+      }
+      return hidden
+        ? (entries ?? []).filter(entry => entry.name !== 'overlays')
+        : entries;
+    };
+    const model = workspace(files);
+    const first = model.scan();
+    for (let i = 0; i < 50 && !listings; i++) {
+      await new Promise(resolve => setTimeout(resolve, 0));
+    }
+    expect(listings).toBe(1);
+    const again = [model.scan(), model.scan(), model.scan()];
+    written = true;
+    release();
+    await first;
+    await Promise.all(again);
+    expect(model.overlay('late')).toBeDefined();
+    // One scan more for the three calls: twice what one scan lists.
+    const twoScans = listings;
+    await model.scan();
+    expect(twoScans).toBe(2 * (listings - twoScans));
+  });
+
   it('reads the base image .aicoe-ci.yaml builds an overlay on', async () => {
     const files = demoFiles();
     const model = workspace(files, {}, { aicoeBaseImage: 'quay.io/x/ubi9:1' });
