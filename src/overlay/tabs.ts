@@ -24,3 +24,26 @@ export function overlayFileOf(
 }
 
 const OVERLAY_FILES = new Set([PIPFILE, `${PIPFILE}.lock`]);
+
+/**
+ * The key of a tab's dataset naming the overlay of its file (the tab gets
+ * `data-overlay-file="train"`). The tab's label stays the file's name: a
+ * document widget renames its file to whatever its label is set to.
+ */
+export const OVERLAY_TAB_KEY = 'overlay-file';
+
+/**
+ * A CSS rule showing `suffix` (" (train)") after the label of the tabs of
+ * `overlay`'s files.
+ */
+export function overlayTabRule(overlay: string, suffix: string): string {
+  return (
+    `.lm-TabBar-tab[data-${OVERLAY_TAB_KEY}=${cssString(overlay)}] ` +
+    `> .lm-TabBar-tabLabel::after { content: ${cssString(suffix)}; }`
+  );
+}
+
+/** `text` as a quoted CSS string. */
+function cssString(text: string): string {
+  return `"${text.replace(/["\\]/g, c => `\\${c}`).replace(/\n/g, '\\a ')}"`;
+}

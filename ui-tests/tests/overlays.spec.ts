@@ -611,11 +611,28 @@ test.describe('Overlays panel', () => {
         .click();
     }
     for (const name of names) {
-      await expect(
-        page
-          .locator('#jp-main-dock-panel .lm-TabBar-tabLabel')
-          .filter({ hasText: `Pipfile (${name})` })
-      ).toHaveCount(1);
+      const tab = page.locator(
+        `#jp-main-dock-panel .lm-TabBar-tab[data-overlay-file="${name}"]`
+      );
+      await expect(tab).toHaveCount(1);
+      // The label stays the file's name (a document widget renames its file
+      // to its label); the overlay's name follows it.
+      await expect(tab.locator('.lm-TabBar-tabLabel')).toHaveText('Pipfile');
+      expect(
+        await tab
+          .locator('.lm-TabBar-tabLabel')
+          .evaluate(label => getComputedStyle(label, '::after').content)
+      ).toBe(`" (${name})"`);
+    }
+    // Nothing was renamed.
+    await page.waitForTimeout(1000);
+    for (const name of names) {
+      expect(await page.contents.fileExists(`overlays/${name}/Pipfile`)).toBe(
+        true
+      );
+      expect(
+        await page.contents.fileExists(`overlays/${name}/Pipfile (${name})`)
+      ).toBe(false);
     }
   });
 
