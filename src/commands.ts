@@ -231,7 +231,7 @@ export function addCommands(context: ICommandContext): void {
           name,
           diff,
           trans,
-          overlay ? model.indexChecks.forOverlay(overlay).heldFor : {}
+          overlay ? model.indexChecks.forOverlay(overlay) : undefined
         );
         if (accepted) {
           await workspace.packages.apply(name, accepted);

@@ -98,15 +98,19 @@ describe('PreviewBody', () => {
     value: specifier
   });
 
-  it('says which proposed removals are held back, and checks none of them', () => {
+  it('says which proposed removals are held back or needed, and checks none of them', () => {
     const body = new PreviewBody(
       {
         added: [],
         changed: [],
-        removed: [entry('Matplotlib', '<3.11'), entry('gunicorn', '*')]
+        removed: [
+          entry('Matplotlib', '<3.11'),
+          entry('gunicorn', '*'),
+          entry('six', '*')
+        ]
       },
       trans,
-      { Matplotlib: ['bambi'] }
+      { heldFor: { Matplotlib: ['bambi'] }, neededBy: { six: ['empyrical'] } }
     );
     const container = document.createElement('div');
     const root = createRoot(container);
@@ -114,7 +118,8 @@ describe('PreviewBody', () => {
     const rows = [...container.querySelectorAll('[data-change]')];
     expect(rows.map(row => row.textContent)).toEqual([
       'Matplotlib <3.11held back for bambi',
-      'gunicorn *'
+      'gunicorn *',
+      'six *needed by empyrical'
     ]);
     expect(body.getValue().removed).toEqual([]);
     act(() => root.unmount());

@@ -135,6 +135,22 @@ export function PackageTable(props: {
                       )}
                     </span>
                   )}
+                  {props.checks?.neededBy[pkg.key] && (
+                    <span
+                      className="jp-OverlaysPanel-heldFor"
+                      data-needed-by={props.checks.neededBy[pkg.key].join(' ')}
+                      title={trans.__(
+                        'Modules of %1 import %2, which %1 does not require',
+                        props.checks.neededBy[pkg.key].join(', '),
+                        pkg.key
+                      )}
+                    >
+                      {trans.__(
+                        'needed by %1',
+                        props.checks.neededBy[pkg.key].join(', ')
+                      )}
+                    </span>
+                  )}
                   {pkg.optional && (
                     <span
                       className="jp-OverlaysPanel-flag"

@@ -5,6 +5,7 @@ import * as React from 'react';
 import { nameProblem } from '../overlay/names';
 import { specifierOf } from '../overlay/pipfile';
 import { changedValue, IPackageDiff, isEmptyDiff } from '../workspace/diff';
+import type { IPackageChecks } from '../workspace/indexChecks';
 import { nameProblemMessage } from '../workspace/messages';
 
 /**
@@ -204,7 +205,10 @@ export class PreviewBody
   constructor(
     private readonly _diff: IPackageDiff,
     private readonly _trans: TranslationBundle,
-    private readonly _heldFor: Record<string, string[]> = {}
+    private readonly _why: Pick<IPackageChecks, 'heldFor' | 'neededBy'> = {
+      heldFor: {},
+      neededBy: {}
+    }
   ) {
     super();
     this.addClass('jp-OverlaysDialog');
@@ -370,11 +374,19 @@ export class PreviewBody
                   `-${e.name}`,
                   <>
                     <code>{e.key}</code> <span>{e.specifier}</span>
-                    {this._heldFor[e.key] && (
+                    {this._why.heldFor[e.key] && (
                       <span className="jp-OverlaysDialog-why">
                         {trans.__(
                           'held back for %1',
-                          this._heldFor[e.key].join(', ')
+                          this._why.heldFor[e.key].join(', ')
+                        )}
+                      </span>
+                    )}
+                    {this._why.neededBy[e.key] && (
+                      <span className="jp-OverlaysDialog-why">
+                        {trans.__(
+                          'needed by %1',
+                          this._why.neededBy[e.key].join(', ')
                         )}
                       </span>
                     )}
@@ -403,19 +415,19 @@ export class PreviewBody
 
 /**
  * Show what a re-extract would change; the accepted part, or null.
- * `heldFor` names the packages a dependency no notebook imports is held
- * back for (`IPackageChecks.heldFor`): removing it undoes the hold.
+ * `why` names the packages a dependency no notebook imports is held back
+ * for or needed by (`IPackageChecks`): removing it undoes that.
  */
 export async function askPreview(
   overlay: string,
   diff: IPackageDiff,
   trans: TranslationBundle,
-  heldFor: Record<string, string[]> = {}
+  why?: Pick<IPackageChecks, 'heldFor' | 'neededBy'>
 ): Promise<IPackageDiff | null> {
   const empty = isEmptyDiff(diff);
   const result = await showDialog({
     title: trans.__('Re-extract "%1"', overlay),
-    body: new PreviewBody(diff, trans, heldFor),
+    body: new PreviewBody(diff, trans, why),
     buttons: empty
       ? [Dialog.okButton({ label: trans.__('Close') })]
       : [

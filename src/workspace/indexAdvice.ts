@@ -13,7 +13,8 @@ import {
 import { PackageValue, specifierOf } from '../overlay';
 import type { OverlaysAPI } from '../tokens';
 import { applyHolds, holdsOf, IHold } from './holds';
-import { checkQuery, importQueries, useQueries } from './indexChecks';
+import { checkQuery, importQueries } from './indexChecks';
+import { useQueries } from './moduleUses';
 
 /**
  * The package index as new packages ask it (`IndexChecks`): what it answers

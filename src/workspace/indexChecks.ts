@@ -6,10 +6,11 @@
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { parseRequirement } from '../imports/magics';
-import { distributionOf, normalizeName } from '../imports/resolve';
+import { normalizeName } from '../imports/resolve';
 import { DEFAULT_PYTHON_VERSION } from '../overlay/names';
 import type { OverlaysAPI } from '../tokens';
 import { pendingPins } from './holds';
+import { neededNames, useQueries, usesVerdict } from './moduleUses';
 import type { IOverlay, IOverlayPackage } from './types';
 
 /** The Python version asked for when an overlay names none: new overlays' default. */
@@ -34,8 +35,6 @@ export const USES_WAIT = 1000;
 const IMPORT = 'import:';
 /** How a use (`colorcet:colorcet.plotting`) is told from a name. */
 const USE = 'use:';
-/** Import paths asked per package (a module check reads the package's files). */
-const USES_PER_PACKAGE = 8;
 
 /**
  * What is asked of a package: its name, with its version specifier when the
@@ -68,56 +67,6 @@ export function importQueries(
 }
 
 /**
- * The import paths of a package to ask what they need (`module_check.py`):
- * `colorcet:colorcet.plotting`, `empyrical:empyrical`.
- */
-export function useQueries(
-  pkg: Pick<IOverlayPackage, 'name' | 'modules' | 'paths'>
-): string[] {
-  const paths = new Set([...pkg.modules, ...(pkg.paths ?? [])]);
-  return [...paths]
-    .slice(0, USES_PER_PACKAGE)
-    .map(path => `${pkg.name}:${path}`);
-}
-
-/**
- * The verdict a package's uses make (null when none says anything): `gone`
- * when a path is not in its release, else `needs` with the packages the
- * imports need that the overlay does not have (`{ six: '*' }`), found by
- * the same table as the notebooks' imports.
- */
-export function usesVerdict(
-  name: string,
-  uses: readonly OverlaysAPI.IModuleUse[],
-  has: (distribution: string) => boolean
-): OverlaysAPI.IIndexVerdict | null {
-  const gone = uses.find(use => use.status === 'gone');
-  if (gone) {
-    return { name, status: 'gone', use: gone.module, detail: gone.detail };
-  }
-  const wanting = uses.filter(use => use.status === 'undeclared');
-  const pins: Record<string, string> = {};
-  for (const use of wanting) {
-    for (const module of use.needs) {
-      const distribution = distributionOf(module);
-      if (!has(distribution)) {
-        pins[distribution] = '*';
-      }
-    }
-  }
-  if (!wanting.length) {
-    return null;
-  }
-  return {
-    name,
-    status: 'needs',
-    use: Object.keys(pins).join(', '),
-    detail: wanting.map(use => use.detail).join('\n'),
-    pins
-  };
-}
-
-/**
  * The verdicts of one overlay's packages, by package key; `unreachable` when
  * the index could not be asked (then nothing is flagged).
  */
@@ -128,6 +77,12 @@ export interface IPackageChecks {
    * (`{ matplotlib: ['bambi'] }`), when the Pipfile has the cap.
    */
   heldFor: Record<string, string[]>;
+  /**
+   * The packages whose modules import each package no requirement of theirs
+   * installs, by its key (`{ matplotlib: ['colorcet'] }`), when the Pipfile
+   * has it.
+   */
+  neededBy: Record<string, string[]>;
   unreachable: string | null;
 }
 
@@ -263,6 +218,7 @@ export class IndexChecks {
     const python = overlay.pythonVersion || DEFAULT_CHECK_PYTHON;
     const verdicts: Record<string, OverlaysAPI.IIndexVerdict> = {};
     const heldFor: Record<string, string[]> = {};
+    const neededBy: Record<string, string[]> = {};
     const byName = new Map(overlay.packages.map(pkg => [pkg.name, pkg]));
     const specifiers = new Map(
       overlay.packages.map(pkg => [pkg.name, pkg.specifier])
@@ -295,6 +251,13 @@ export class IndexChecks {
         const needs = usesVerdict(pkg.key, uses, name =>
           byName.has(normalizeName(name))
         );
+        for (const name of neededNames(uses)) {
+          const needed = byName.get(normalizeName(name));
+          const by = needed && (neededBy[needed.key] ??= []);
+          if (by && !by.includes(pkg.key)) {
+            by.push(pkg.key);
+          }
+        }
         if (needs && (!settled || Object.keys(needs.pins ?? {}).length)) {
           verdict = needs;
         }
@@ -303,7 +266,12 @@ export class IndexChecks {
         verdicts[pkg.key] = verdict;
       }
     }
-    const checks = { verdicts, heldFor, unreachable: this._unreachable };
+    const checks = {
+      verdicts,
+      heldFor,
+      neededBy,
+      unreachable: this._unreachable
+    };
     this._perOverlay.set(overlay, { version: this._version, checks });
     return checks;
   }

@@ -673,6 +673,9 @@ test.describe('Overlay authoring', () => {
       timeout: 60000
     });
     await expect(needs.getByRole('button')).toHaveCount(0);
+    await expect(
+      overlay.locator('[data-package="matplotlib"] [data-needed-by]')
+    ).toHaveText('needed by colorcet');
     // scikit-learn removed sklearn.datasets.base (0.24): nothing installs it.
     await expect(
       overlay.locator(

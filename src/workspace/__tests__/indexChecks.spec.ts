@@ -113,6 +113,7 @@ describe('IndexChecks', () => {
     expect(checks.forOverlay(a)).toEqual({
       verdicts: {},
       heldFor: {},
+      neededBy: {},
       unreachable: 'the package index is not reachable'
     });
     // Asked again next time.
@@ -128,6 +129,7 @@ describe('IndexChecks', () => {
     expect(checks.forOverlay(a)).toEqual({
       verdicts: {},
       heldFor: {},
+      neededBy: {},
       unreachable: null
     });
     checks.dispose();

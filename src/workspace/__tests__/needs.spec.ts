@@ -1,6 +1,7 @@
 import { resolveRequirements } from '../../imports/resolve';
 import { needComment, withNeeds } from '../indexAdvice';
-import { IndexChecks, useQueries, usesVerdict } from '../indexChecks';
+import { IndexChecks } from '../indexChecks';
+import { useQueries, usesVerdict } from '../moduleUses';
 import type { IOverlay } from '../types';
 
 const use = (
@@ -213,6 +214,29 @@ describe('module uses', () => {
     expect(
       await checks.uses(['colorcet:colorcet.plotting'], '3.11', 0)
     ).toHaveLength(1);
+    // With matplotlib in the Pipfile, it says what it is there for.
+    const added: IOverlay = {
+      ...overlay,
+      packages: [
+        ...overlay.packages,
+        {
+          name: 'matplotlib',
+          key: 'Matplotlib',
+          specifier: '*',
+          source: 'identity',
+          modules: [],
+          optional: false,
+          ambiguous: false
+        }
+      ]
+    };
+    checks.request([added]);
+    await checks.flush();
+    await checks.flush();
+    expect(checks.forOverlay(added).neededBy).toEqual({
+      Matplotlib: ['colorcet']
+    });
+    expect(checks.forOverlay(overlay).neededBy).toEqual({});
     checks.dispose();
   });
 });
