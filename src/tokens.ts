@@ -225,6 +225,7 @@ export namespace OverlaysAPI {
       | 'provided'
       | 'needs'
       | 'gone'
+      | 'network'
       | 'unknown';
     /**
      * For `renamed`: the package to use instead; for `pinned`: the version
@@ -260,12 +261,14 @@ export namespace OverlaysAPI {
   /**
    * What importing a package's module needs beyond what the package brings
    * (`undeclared`: `colorcet.plotting` imports matplotlib, which colorcet
-   * does not require), or that the release has no such module (`gone`).
+   * does not require), that the release has no such module (`gone`), or
+   * that importing it fetches a URL (`network`: `cenpy` asks
+   * api.census.gov).
    */
   export interface IModuleUse {
     package: string;
     module: string;
-    status: 'ok' | 'gone' | 'undeclared' | 'unknown';
+    status: 'ok' | 'gone' | 'undeclared' | 'network' | 'unknown';
     /** The top-level import names nothing installs (`['six']`). */
     needs: string[];
     /** The project whose modules import them, when not `package` (`empyrical`). */

@@ -14,13 +14,12 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from jupyterlab_overlays.index_check import IndexChecks
-from jupyterlab_overlays.module_check import (
-    ModuleChecks,
-    ModuleUse,
+from jupyterlab_overlays.module_check import ModuleChecks, ModuleUse, parse_use
+from jupyterlab_overlays.module_reader import (
     always_imported,
     gone,
     names_in,
-    parse_use,
+    network_reach,
     top_names,
 )
 
@@ -59,6 +58,39 @@ from __future__ import annotations
     assert always_imported("def (:", "a", is_package=True) == []
 
 
+def test_what_a_module_fetches_when_imported():
+    # cenpy/explorer.py, in short.
+    assert (
+        network_reach("import requests as r\nresp = r.get('https://api.census.gov/data.json')\n")
+        == "https://api.census.gov/data.json"
+    )
+    assert network_reach("from urllib.request import urlopen\nDATA = urlopen(URL)\n") == (
+        "urllib.request.urlopen"
+    )
+    assert (
+        network_reach("import pandas as pd\nT = pd.read_csv(url='http://x.org/t.csv')\n")
+        == "http://x.org/t.csv"
+    )
+    # Not when imported: in functions, lambdas, under if/try; a URL a call only names.
+    quiet = """
+import requests
+def load():
+    return requests.get("https://a.b/c")
+later = lambda: requests.get("https://a.b/c")
+try:
+    requests.get("https://a.b/c")
+except Exception:
+    pass
+if False:
+    requests.post("https://a.b/c")
+DOCS = "https://a.b/docs"
+warnings.warn("see https://a.b/docs")
+link("https://a.b/docs")
+"""
+    assert network_reach(quiet) is None
+    assert network_reach("def (:") is None
+
+
 def test_top_names_gone_and_names_in():
     members = [
         "sklearn/__init__.py",
@@ -91,7 +123,8 @@ def local_index(tmp_path):
     * ``dd`` 1.0 (wheel) provides ``dd_mod``;
     * ``old`` 0.5 (an sdist, uploaded in 2019) requires ``dd`` in its
       ``egg-info/requires.txt`` and imports ``six``;
-    * ``uses-old`` 1.0 (wheel) requires ``old``.
+    * ``uses-old`` 1.0 (wheel) requires ``old``;
+    * ``census`` 1.0 (wheel): its ``explorer`` fetches a URL when imported.
     """
     folder = tmp_path / "files"
     folder.mkdir()
@@ -176,6 +209,20 @@ def local_index(tmp_path):
         ],
         "uses-old": [wheel("uses-old", {"uses_old/__init__.py": ""}, ["old"], now)],
         "six": [wheel("six", {"six.py": ""}, [], now)],
+        "census": [
+            wheel(
+                "census",
+                {
+                    "census/__init__.py": "from . import explorer\n",
+                    "census/explorer.py": (
+                        "import requests as r\nAPIS = r.get('https://api.example/data.json')\n"
+                    ),
+                },
+                ["requests"],
+                now,
+            )
+        ],
+        "requests": [wheel("requests", {"requests/__init__.py": ""}, [], now)],
     }
     server = ThreadingHTTPServer(
         ("127.0.0.1", 0), partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
@@ -201,10 +248,11 @@ async def test_what_a_module_imports_that_nothing_required_installs(local_index)
             ("old", "old"),
             ("uses-old", "uses_old"),
             ("nothing-here", "nothing_here"),
+            ("census", "census"),
         ],
         "3.11",
     )
-    plotting, top, base, datasets, old, uses_old, nothing = found
+    plotting, top, base, datasets, old, uses_old, nothing, census = found
     assert (plotting.status, plotting.needs, plotting.by) == ("undeclared", ["mpl"], None)
     assert "cc.plotting (cc 1.0) imports mpl" in plotting.detail
     # The release that installs is read, not the pre-release numbered above it.
@@ -216,6 +264,9 @@ async def test_what_a_module_imports_that_nothing_required_installs(local_index)
     # One level down, through a requirement with no release for years.
     assert (uses_old.status, uses_old.needs, uses_old.by) == ("undeclared", ["six"], "old")
     assert nothing == ModuleUse("nothing-here", "nothing_here")
+    # Imported, it asks a server: said, with nothing to add.
+    assert (census.status, census.needs) == ("network", [])
+    assert "census.explorer fetches https://api.example/data.json" in census.detail
 
 
 async def test_an_unreachable_index_says_so_and_flags_nothing():
@@ -245,13 +296,16 @@ async def test_real_pypi_modules():
             ("scikit-learn", "sklearn.model_selection"),
             ("empyrical", "empyrical"),
             ("six", "six.moves"),
+            ("cenpy", "cenpy"),
         ],
         "3.11",
     )
-    plotting, colorcet, base, model_selection, empyrical, moves = found
+    plotting, colorcet, base, model_selection, empyrical, moves, cenpy = found
     assert plotting.status == "undeclared" and "matplotlib" in plotting.needs
     assert colorcet.status == "ok"
     assert base.status == "gone"
     assert model_selection.status == "ok"
     assert (empyrical.status, empyrical.needs) == ("undeclared", ["six"])
     assert moves.status == "ok"
+    # cenpy/explorer.py asks api.census.gov for its list of APIs when imported.
+    assert cenpy.status == "network" and "https://api.census.gov/data.json" in cenpy.detail

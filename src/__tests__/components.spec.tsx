@@ -815,6 +815,16 @@ describe('IndexFlag', () => {
     const gone = container.querySelector('[data-index-status="gone"]')!;
     expect(gone.textContent).toBe('no module sklearn.datasets.base');
     expect(gone.querySelector('button')).toBeNull();
+    show({
+      name: 'cenpy',
+      status: 'network',
+      use: null,
+      detail: 'importing cenpy (cenpy 1.0.1) reaches the network (…)'
+    });
+    const network = container.querySelector('[data-index-status="network"]')!;
+    expect(network.textContent).toBe('needs the network when imported');
+    expect(network.getAttribute('title')).toContain('reaches the network');
+    expect(network.querySelector('button')).toBeNull();
   });
 
   it('tells quietly of a held-back package whose caps the Pipfile has', () => {

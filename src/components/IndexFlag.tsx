@@ -11,7 +11,8 @@ import { CommandIDs, OverlaysAPI, RunCommand } from '../tokens';
  * dependencies released after the last release this Python gets, use the
  * packages its dotted imports are in (`zc.lockfile`: zc-lockfile, not zc), add
  * what its modules import but it does not require (`colorcet.plotting`:
- * matplotlib); a module its release no longer has is told of. Which
+ * matplotlib); a module its release no longer has, and one that fetches a
+ * URL when imported, are told of. Which
  * dependency will not install, or why they are held back, is in the tooltip.
  * A held-back package whose dependencies the Pipfile already caps is told of
  * quietly, without a fix.
@@ -40,7 +41,8 @@ export function IndexFlag(props: {
     needs: verdict.use
       ? trans.__('needs %1', verdict.use)
       : trans.__('needs more than it requires'),
-    gone: trans.__('no module %1', verdict.use ?? '')
+    gone: trans.__('no module %1', verdict.use ?? ''),
+    network: trans.__('needs the network when imported')
   }[verdict.status];
   const pins = Object.entries(verdict.pins ?? {});
   const settled =

@@ -26,7 +26,8 @@ export function useQueries(
  * The verdict a package's uses make (null when none says anything): `gone`
  * when a path is not in its release, else `needs` with the packages the
  * imports need that the overlay does not have (`{ six: '*' }`), found by
- * the same table as the notebooks' imports.
+ * the same table as the notebooks' imports; else `network` when importing
+ * fetches a URL.
  */
 export function usesVerdict(
   name: string,
@@ -45,7 +46,10 @@ export function usesVerdict(
     }
   }
   if (!wanting.length) {
-    return null;
+    const network = uses.find(use => use.status === 'network');
+    return network
+      ? { name, status: 'network', use: null, detail: network.detail }
+      : null;
   }
   return {
     name,

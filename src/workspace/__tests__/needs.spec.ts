@@ -2,12 +2,13 @@ import { resolveRequirements } from '../../imports/resolve';
 import { needComment, withNeeds } from '../indexAdvice';
 import { IndexChecks } from '../indexChecks';
 import { useQueries, usesVerdict } from '../moduleUses';
+import type { OverlaysAPI } from '../../tokens';
 import type { IOverlay } from '../types';
 
 const use = (
   pkg: string,
   module: string,
-  status: 'ok' | 'gone' | 'undeclared' | 'unknown',
+  status: OverlaysAPI.IModuleUse['status'],
   needs: string[] = [],
   by: string | null = null
 ) => ({
@@ -83,6 +84,21 @@ describe('module uses', () => {
         () => true
       )
     ).toMatchObject({ status: 'needs', use: '', pins: {} });
+    // A module that fetches a URL when imported: told of, after the rest.
+    const reach = use('cenpy', 'cenpy', 'network');
+    expect(usesVerdict('cenpy', [reach], () => true)).toEqual({
+      name: 'cenpy',
+      status: 'network',
+      use: null,
+      detail: 'cenpy: network'
+    });
+    expect(
+      usesVerdict(
+        'cenpy',
+        [reach, use('cenpy', 'cenpy.x', 'undeclared', ['six'])],
+        () => false
+      )?.status
+    ).toBe('needs');
   });
 
   it('adds what the imports need to new packages, with why, once', async () => {
