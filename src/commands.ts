@@ -133,7 +133,8 @@ export function addCommands(context: ICommandContext): void {
           notebooks: paths,
           trans,
           plan: (name, pythonVersion) =>
-            workspace.planCreate(name, paths, pythonVersion)
+            workspace.planCreate(name, paths, pythonVersion),
+          answers: model.indexChecks.changed
         });
         if (
           !value ||
@@ -174,6 +175,7 @@ export function addCommands(context: ICommandContext): void {
           current: workspace.overlayOf(paths[0]),
           notebooks: paths,
           plan: name => workspace.planAdd(name, paths),
+          answers: model.indexChecks.changed,
           trans
         });
         if (

@@ -1,3 +1,5 @@
+import { Signal } from '@lumino/signaling';
+
 import { ChangePlanner } from '../widgets/planner';
 import type { IFileChange } from '../workspace/fileChanges';
 
@@ -66,5 +68,44 @@ describe('ChangePlanner', () => {
     jest.advanceTimersByTime(0);
     expect(asked).toBe(1);
     planner.dispose();
+  });
+
+  it('plans again when the index answers, showing the last plan meanwhile, a bounded number of times', async () => {
+    const answers = new Signal<object, void>({});
+    const planner = new ChangePlanner({
+      changed: () => undefined,
+      delay: 10,
+      answers
+    });
+    let known = false;
+    let asked = 0;
+    planner.request('train', async () => {
+      asked += 1;
+      return [change(known ? 'with-matplotlib' : 'without')];
+    });
+    jest.advanceTimersByTime(10);
+    await Promise.resolve();
+    expect(planner.state.changes).toEqual([change('without')]);
+    // The answer the plan waited for arrives after it gave up waiting.
+    known = true;
+    answers.emit();
+    answers.emit();
+    expect(planner.state.changes).toEqual([change('without')]);
+    jest.advanceTimersByTime(10);
+    await Promise.resolve();
+    expect(asked).toBe(2);
+    expect(planner.state.changes).toEqual([change('with-matplotlib')]);
+    // A server that keeps answering does not keep the dialog planning.
+    for (let i = 0; i < 50; i++) {
+      answers.emit();
+      jest.advanceTimersByTime(10);
+    }
+    expect(asked).toBeLessThanOrEqual(21);
+    // Nothing after the dialog is gone.
+    planner.dispose();
+    const before = asked;
+    answers.emit();
+    jest.advanceTimersByTime(10);
+    expect(asked).toBe(before);
   });
 });

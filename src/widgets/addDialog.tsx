@@ -1,5 +1,6 @@
 import { Dialog, ReactWidget, showDialog } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
+import type { ISignal } from '@lumino/signaling';
 import * as React from 'react';
 
 import { PlannedFiles } from '../components/PlannedFiles';
@@ -20,7 +21,10 @@ export class AddToOverlayBody
     this._value = _options.names.includes(_options.current ?? '')
       ? _options.current!
       : _options.names[0];
-    this._planner = new ChangePlanner({ changed: () => this.update() });
+    this._planner = new ChangePlanner({
+      changed: () => this.update(),
+      answers: _options.answers
+    });
   }
 
   getValue(): string {
@@ -89,6 +93,8 @@ export namespace AddToOverlayBody {
     /** What adding the notebooks to an overlay writes. */
     plan: (name: string) => Promise<IFileChange[]>;
     trans: TranslationBundle;
+    /** Emitted when the package index answers: the plan is made again. */
+    answers?: ISignal<unknown, unknown>;
   }
 }
 

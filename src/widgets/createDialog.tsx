@@ -1,5 +1,6 @@
 import { Dialog, ReactWidget } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
+import type { ISignal } from '@lumino/signaling';
 import * as React from 'react';
 
 import { PlannedFiles } from '../components/PlannedFiles';
@@ -33,7 +34,10 @@ export class CreateOverlayBody
       name: _options.name,
       pythonVersion: _options.pythonVersion
     };
-    this._planner = new ChangePlanner({ changed: () => this.update() });
+    this._planner = new ChangePlanner({
+      changed: () => this.update(),
+      answers: _options.answers
+    });
   }
 
   dispose(): void {
@@ -170,6 +174,8 @@ export namespace CreateOverlayBody {
     trans: TranslationBundle;
     /** The files a create with this name and Python would write. */
     plan?: (name: string, pythonVersion: string) => Promise<IFileChange[]>;
+    /** Emitted when the package index answers: the plan is made again. */
+    answers?: ISignal<unknown, unknown>;
   }
 }
 
