@@ -53,6 +53,7 @@ from .index_check import (
     requirements,
 )
 from .module_reader import read_module, read_sdist, readers, reset_readers, top_names
+from .providers import provider_of
 from .wheels import file_version
 
 #: A use the checks take: ``<project>:<dotted import path>``.
@@ -252,8 +253,9 @@ class ModuleChecks:
     async def _unprovided(self, package: str, names: set[str], python: str) -> set[str] | None:
         """Those of ``names`` (top-level imports) that neither a project nor anything it
         requires installs, down to the last requirement (None: more than
-        ``MAX_CLOSURE`` projects). A name that is a project's own (``numpy``) is
-        settled by the names; only the rest need the projects' file lists."""
+        ``MAX_CLOSURE`` projects). A name that is a project's own (``numpy``), or
+        that the import names' tables put in one (``sklearn``), is settled by the
+        names; only the rest need the projects' file lists."""
         if not names:
             return set()
         closure = {canonicalize_name(package)}
@@ -264,7 +266,13 @@ class ModuleChecks:
             closure |= set(layer)
             if len(closure) > MAX_CLOSURE:
                 return None
-        left = {n for n in names if canonicalize_name(n) not in closure}
+        # By name, then by the import names' tables (``sklearn``: scikit-learn).
+        left = {
+            n
+            for n in names
+            if canonicalize_name(n) not in closure
+            and canonicalize_name(provider_of(n) or n) not in closure
+        }
         if left:
             tops = await asyncio.gather(*(self._tops(name, python) for name in sorted(closure)))
             left -= set().union(*tops)

@@ -1,5 +1,8 @@
-"""Which PyPI distribution provides an import name the bundled table does not know.
+"""Which PyPI distribution provides an import name.
 
+The bundled table (``src/imports/data/distributions.json``, the frontend's; an installed
+package carries a copy as ``jupyterlab_overlays/distributions.json``: ``pyproject.toml``,
+``force-include``) knows the common ones (``sklearn``: scikit-learn).
 ``data/providers.json.gz`` (made by ``scripts/generate_providers.py`` from the
 top-level module names of PyPI distributions) maps names such as ``sksurv`` to the one
 distribution that declares them (``scikit-survival``). The frontend asks for the names it
@@ -17,6 +20,28 @@ from pathlib import Path
 DATA = Path(__file__).parent / "data" / "providers.json.gz"
 MODULE_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,199}")
 MAX_MODULES = 200
+
+
+@cache
+def _bundled() -> dict[str, str]:
+    here = Path(__file__).resolve().parent
+    for path in (
+        here / "distributions.json",
+        here.parent / "src" / "imports" / "data" / "distributions.json",
+    ):
+        if path.is_file():
+            return json.loads(path.read_text(encoding="utf-8"))["modules"]
+    raise ImportError("jupyterlab_overlays: distributions.json is missing from the installation")
+
+
+def provider_of(module: str) -> str | None:
+    """The distribution an import name is in, by the bundled table, else by the long
+    tail (``sklearn`` → ``scikit-learn``); None when neither knows it."""
+    found = _bundled().get(module)
+    if found is None:
+        entry = _table()["modules"].get(module)
+        found = entry[0] if entry is not None else None
+    return found
 
 
 @cache

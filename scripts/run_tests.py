@@ -148,9 +148,9 @@ def package() -> Outcome:
                     str(venv / "bin" / "python"),
                     "-c",
                     "from jupyterlab_overlays import providers; "
-                    "print(providers.lookup(['sksurv']))",
+                    "print(providers.lookup(['sksurv']), providers.provider_of('sklearn'))",
                 ],
-                [r"scikit-survival"],
+                [r"scikit-survival", r"scikit-learn"],
             ),
         }
         failed = []

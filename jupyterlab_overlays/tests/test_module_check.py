@@ -124,7 +124,9 @@ def local_index(tmp_path):
     * ``old`` 0.5 (an sdist, uploaded in 2019) requires ``dd`` in its
       ``egg-info/requires.txt`` and imports ``six``;
     * ``uses-old`` 1.0 (wheel) requires ``old``;
-    * ``census`` 1.0 (wheel): its ``explorer`` fetches a URL when imported.
+    * ``census`` 1.0 (wheel): its ``explorer`` fetches a URL when imported;
+    * ``dated`` 1.0 (wheel) imports ``dateutil`` and requires ``python-dateutil``, whose
+      wheel here has no ``dateutil/``: only the import names' table says it is there.
     """
     folder = tmp_path / "files"
     folder.mkdir()
@@ -223,6 +225,10 @@ def local_index(tmp_path):
             )
         ],
         "requests": [wheel("requests", {"requests/__init__.py": ""}, [], now)],
+        "dated": [
+            wheel("dated", {"dated/__init__.py": "import dateutil\n"}, ["python-dateutil"], now)
+        ],
+        "python-dateutil": [wheel("python-dateutil", {"other/__init__.py": ""}, [], now)],
     }
     server = ThreadingHTTPServer(
         ("127.0.0.1", 0), partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
@@ -249,10 +255,11 @@ async def test_what_a_module_imports_that_nothing_required_installs(local_index)
             ("uses-old", "uses_old"),
             ("nothing-here", "nothing_here"),
             ("census", "census"),
+            ("dated", "dated"),
         ],
         "3.11",
     )
-    plotting, top, base, datasets, old, uses_old, nothing, census = found
+    plotting, top, base, datasets, old, uses_old, nothing, census, dated = found
     assert (plotting.status, plotting.needs, plotting.by) == ("undeclared", ["mpl"], None)
     assert "cc.plotting (cc 1.0) imports mpl" in plotting.detail
     # The release that installs is read, not the pre-release numbered above it.
@@ -267,6 +274,8 @@ async def test_what_a_module_imports_that_nothing_required_installs(local_index)
     # Imported, it asks a server: said, with nothing to add.
     assert (census.status, census.needs) == ("network", [])
     assert "census.explorer fetches https://api.example/data.json" in census.detail
+    # dateutil is python-dateutil's by the table: no file lists read for it.
+    assert dated == ModuleUse("dated", "dated")
 
 
 async def test_an_unreachable_index_says_so_and_flags_nothing():

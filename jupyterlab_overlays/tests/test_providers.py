@@ -6,6 +6,7 @@ import gzip
 import json
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from tornado.httpclient import HTTPClientError
@@ -87,3 +88,12 @@ def test_the_cli_reads_the_same_table(tmp_path):
     assert 'scikit-survival = "*"' in pipfile
     assert 'no-such-module-xyz = "*"' in pipfile
     assert "sksurv" not in pipfile
+
+
+def test_provider_of_reads_the_bundled_table_then_the_long_tail():
+    bundled = json.loads(
+        (Path(providers.__file__).parent.parent / "src/imports/data/distributions.json").read_text()
+    )["modules"]
+    assert providers.provider_of("sklearn") == bundled["sklearn"] == "scikit-learn"
+    assert providers.provider_of("sksurv") == "scikit-survival"  # the long tail
+    assert providers.provider_of("no_such_import_name_here") is None
