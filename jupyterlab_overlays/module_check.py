@@ -253,9 +253,9 @@ class ModuleChecks:
     async def _unprovided(self, package: str, names: set[str], python: str) -> set[str] | None:
         """Those of ``names`` (top-level imports) that neither a project nor anything it
         requires installs, down to the last requirement (None: more than
-        ``MAX_CLOSURE`` projects). A name that is a project's own (``numpy``), or
-        that the import names' tables put in one (``sklearn``), is settled by the
-        names; only the rest need the projects' file lists."""
+        ``MAX_CLOSURE`` projects). A name that is a project's own (``numpy``) is
+        settled by the names; one the import names' tables put in a project by its
+        file list; only the rest need every project's file list."""
         if not names:
             return set()
         closure = {canonicalize_name(package)}
@@ -266,13 +266,18 @@ class ModuleChecks:
             closure |= set(layer)
             if len(closure) > MAX_CLOSURE:
                 return None
-        # By name, then by the import names' tables (``sklearn``: scikit-learn).
-        left = {
-            n
-            for n in names
-            if canonicalize_name(n) not in closure
-            and canonicalize_name(provider_of(n) or n) not in closure
-        }
+        left = {n for n in names if canonicalize_name(n) not in closure}
+        # A name the import names' tables put in a project of the closure
+        # (``sklearn``: scikit-learn): that one's file list says, not every one's
+        # (its newest release may have dropped it: setuptools, ``pkg_resources``).
+        for name in sorted(left):
+            provider = provider_of(name)
+            if (
+                provider
+                and canonicalize_name(provider) in closure
+                and name in await self._tops(provider, python)
+            ):
+                left.discard(name)
         if left:
             tops = await asyncio.gather(*(self._tops(name, python) for name in sorted(closure)))
             left -= set().union(*tops)

@@ -125,8 +125,10 @@ def local_index(tmp_path):
       ``egg-info/requires.txt`` and imports ``six``;
     * ``uses-old`` 1.0 (wheel) requires ``old``;
     * ``census`` 1.0 (wheel): its ``explorer`` fetches a URL when imported;
-    * ``dated`` 1.0 (wheel) imports ``dateutil`` and requires ``python-dateutil``, whose
-      wheel here has no ``dateutil/``: only the import names' table says it is there.
+    * ``dated`` 1.0 (wheel) imports ``dateutil`` and requires ``python-dateutil`` (which
+      the import names' table names for it) and ``extra``;
+    * ``resourced`` 1.0 (wheel) imports ``pkg_resources`` and requires ``setuptools``,
+      whose newest wheel no longer has it (as setuptools 81 dropped it).
     """
     folder = tmp_path / "files"
     folder.mkdir()
@@ -226,9 +228,24 @@ def local_index(tmp_path):
         ],
         "requests": [wheel("requests", {"requests/__init__.py": ""}, [], now)],
         "dated": [
-            wheel("dated", {"dated/__init__.py": "import dateutil\n"}, ["python-dateutil"], now)
+            wheel(
+                "dated",
+                {"dated/__init__.py": "import dateutil\n"},
+                ["python-dateutil", "extra"],
+                now,
+            )
         ],
-        "python-dateutil": [wheel("python-dateutil", {"other/__init__.py": ""}, [], now)],
+        "python-dateutil": [wheel("python-dateutil", {"dateutil/__init__.py": ""}, [], now)],
+        "extra": [wheel("extra", {"extra/__init__.py": ""}, [], now)],
+        "resourced": [
+            wheel(
+                "resourced",
+                {"resourced/__init__.py": "import pkg_resources\n"},
+                ["setuptools"],
+                now,
+            )
+        ],
+        "setuptools": [wheel("setuptools", {"setuptools/__init__.py": ""}, [], now)],
     }
     server = ThreadingHTTPServer(
         ("127.0.0.1", 0), partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
@@ -245,6 +262,14 @@ def local_index(tmp_path):
 
 
 async def test_what_a_module_imports_that_nothing_required_installs(local_index):
+    lists = []
+    names = local_index.archive_names
+
+    async def recorded(name, item):
+        lists.append(name)
+        return await names(name, item)
+
+    local_index.archive_names = recorded
     found = await ModuleChecks(local_index).uses(
         [
             ("cc", "cc.plotting"),
@@ -256,10 +281,11 @@ async def test_what_a_module_imports_that_nothing_required_installs(local_index)
             ("nothing-here", "nothing_here"),
             ("census", "census"),
             ("dated", "dated"),
+            ("resourced", "resourced"),
         ],
         "3.11",
     )
-    plotting, top, base, datasets, old, uses_old, nothing, census, dated = found
+    plotting, top, base, datasets, old, uses_old, nothing, census, dated, resourced = found
     assert (plotting.status, plotting.needs, plotting.by) == ("undeclared", ["mpl"], None)
     assert "cc.plotting (cc 1.0) imports mpl" in plotting.detail
     # The release that installs is read, not the pre-release numbered above it.
@@ -274,8 +300,11 @@ async def test_what_a_module_imports_that_nothing_required_installs(local_index)
     # Imported, it asks a server: said, with nothing to add.
     assert (census.status, census.needs) == ("network", [])
     assert "census.explorer fetches https://api.example/data.json" in census.detail
-    # dateutil is python-dateutil's by the table: no file lists read for it.
+    # dateutil is python-dateutil's by the table: only its file list is read.
     assert dated == ModuleUse("dated", "dated")
+    assert "python-dateutil" in lists and "extra" not in lists
+    # The table names setuptools for pkg_resources; its newest wheel says otherwise.
+    assert (resourced.status, resourced.needs) == ("undeclared", ["pkg_resources"])
 
 
 async def test_an_unreachable_index_says_so_and_flags_nothing():
