@@ -270,14 +270,13 @@ class ModuleChecks:
         # A name the import names' tables put in a project of the closure
         # (``sklearn``: scikit-learn): that one's file list says, not every one's
         # (its newest release may have dropped it: setuptools, ``pkg_resources``).
-        for name in sorted(left):
-            provider = provider_of(name)
-            if (
-                provider
-                and canonicalize_name(provider) in closure
-                and name in await self._tops(provider, python)
-            ):
-                left.discard(name)
+        placed = {
+            name: provider
+            for name in left
+            if (provider := provider_of(name)) and canonicalize_name(provider) in closure
+        }
+        lists = await asyncio.gather(*(self._tops(p, python) for p in placed.values()))
+        left -= {name for name, found in zip(placed, lists, strict=True) if name in found}
         if left:
             tops = await asyncio.gather(*(self._tops(name, python) for name in sorted(closure)))
             left -= set().union(*tops)

@@ -17,6 +17,8 @@ import re
 from functools import cache
 from pathlib import Path
 
+from .shared_data import shared_json
+
 DATA = Path(__file__).parent / "data" / "providers.json.gz"
 MODULE_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,199}")
 MAX_MODULES = 200
@@ -24,14 +26,7 @@ MAX_MODULES = 200
 
 @cache
 def _bundled() -> dict[str, str]:
-    here = Path(__file__).resolve().parent
-    for path in (
-        here / "distributions.json",
-        here.parent / "src" / "imports" / "data" / "distributions.json",
-    ):
-        if path.is_file():
-            return json.loads(path.read_text(encoding="utf-8"))["modules"]
-    raise ImportError("jupyterlab_overlays: distributions.json is missing from the installation")
+    return shared_json("src/imports/data/distributions.json")["modules"]
 
 
 def provider_of(module: str) -> str | None:

@@ -8,24 +8,15 @@ The naming rule is ``src/overlay/identity.json``, which the frontend reads too
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import stat
 from pathlib import Path
 
 from .errors import RequestError
+from .shared_data import shared_json
 
-
-def _load_identity() -> dict:
-    here = Path(__file__).resolve().parent
-    for path in (here / "identity.json", here.parent / "src" / "overlay" / "identity.json"):
-        if path.is_file():
-            return json.loads(path.read_text(encoding="utf-8"))
-    raise ImportError("jupyterlab_overlays: identity.json is missing from the installation")
-
-
-IDENTITY = _load_identity()
+IDENTITY = shared_json("src/overlay/identity.json")
 
 #: Longest overlay name (a DNS label, so it fits a Kubernetes label value).
 MAX_NAME_LENGTH: int = IDENTITY["maxNameLength"]
