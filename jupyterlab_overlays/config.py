@@ -39,6 +39,7 @@ from traitlets import (
 )
 from traitlets.config import Configurable
 
+from . import file_reads
 from .jobs.context import DEFAULT_BASE_IMAGE, KUBERNETES_BASE_IMAGE
 from .runtime_images import PULL_POLICIES
 from .tools import KNOWN_TOOLS
@@ -110,6 +111,13 @@ class OverlaysConfig(Configurable):
     cancel_grace_period = Float(
         10.0,
         help="Seconds a cancelled job's processes get after SIGTERM before SIGKILL.",
+    ).tag(config=True)
+
+    index_cache = Unicode(
+        help="SQLite file keeping what the package index checks read from the index's "
+        "files (file lists, metadata, modules' imports; by each file's SHA-256, which "
+        "does not change) across restarts. Default: <jupyter data dir>/overlays/"
+        "index-files.sqlite3; '' keeps nothing.",
     ).tag(config=True)
 
     # Image builds (jobs.local).
@@ -298,6 +306,10 @@ class OverlaysConfig(Configurable):
         username = self.registry_username or os.environ.get(USERNAME_ENV, "")
         password = self.registry_password or os.environ.get(PASSWORD_ENV, "")
         return username, password
+
+    @default("index_cache")
+    def _default_index_cache(self):
+        return str(file_reads.default_path())
 
     @default("jobs_dir")
     def _default_jobs_dir(self):

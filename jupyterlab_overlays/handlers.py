@@ -26,6 +26,7 @@ from .config_files import (
 )
 from .environment import EnvironmentService
 from .errors import RequestError
+from .file_reads import FileReads
 from .index_check import IndexChecks
 from .info import server_info
 from .jobs.service import JobService
@@ -342,9 +343,11 @@ class IndexCheckHandler(OverlaysHandler):
         if why:
             raise RequestError(400, why)
         if IndexCheckHandler.checks is None:
-            IndexCheckHandler.checks = IndexChecks()
+            cache = self.overlays_config.index_cache
+            store = FileReads(cache or None, enabled=bool(cache))
+            IndexCheckHandler.checks = IndexChecks(store=store)
             # Module checks ask the index a lot: through a client and threads of their own.
-            IndexCheckHandler.module_checks = ModuleChecks(IndexChecks(separate=True))
+            IndexCheckHandler.module_checks = ModuleChecks(IndexChecks(separate=True, store=store))
         self.finish(
             await index_report.report(
                 IndexCheckHandler.checks,

@@ -33,6 +33,7 @@ from packaging.utils import canonicalize_name, parse_wheel_filename
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 from tornado.netutil import ExecutorResolver
 
+from .file_reads import MISSING, FileReads, file_key
 from .held_back import cap, held_back, releases
 from .remote_zip import READERS, RangeFile, in_reader
 from .wheels import compiles, file_fits, file_version, wheel_fits
@@ -266,10 +267,16 @@ class IndexChecks:
     """Verdicts for names, from the index, cached per name and Python."""
 
     def __init__(
-        self, url: str | None = None, timeout: float = 15.0, separate: bool = False
+        self,
+        url: str | None = None,
+        timeout: float = 15.0,
+        separate: bool = False,
+        store: FileReads | None = None,
     ) -> None:
         self.url = url or index_url()
         self.timeout = timeout
+        #: What was read from the index's files, kept on disk (``file_reads.py``).
+        self.store = store or FileReads(None, enabled=False)
         #: ``separate``: requests and reader threads of its own, so that module
         #: checks, which ask a lot, never hold up the names' flags (tornado's shared
         #: client answers ten at a time).
@@ -465,6 +472,10 @@ class IndexChecks:
             return None
         if url in self._names:
             return self._names[url]
+        kept = self.store.get("names", file_key(item))
+        if kept is not MISSING:
+            self._names[url] = kept
+            return kept
         try:
             if wheel:
                 names = await in_reader(
@@ -478,11 +489,21 @@ class IndexChecks:
         except (OSError, HTTPClientError, ValueError, zipfile.BadZipFile, tarfile.TarError):
             return None
         self._names[url] = names
+        self.store.put("names", file_key(item), "", names)
         return names
 
     async def metadata(self, name: str, wheel: dict) -> str | None:
         """A wheel's core metadata: the index's PEP 658 file, else read from the wheel
         by range requests; None when neither can be read."""
+        kept = self.store.get("metadata", file_key(wheel))
+        if kept is not MISSING:
+            return kept
+        text = await self._metadata(name, wheel)
+        if text is not None:
+            self.store.put("metadata", file_key(wheel), "", text)
+        return text
+
+    async def _metadata(self, name: str, wheel: dict) -> str | None:
         try:
             url = urljoin(f"{self.url}{canonicalize_name(name)}/", wheel["url"])
             if wheel.get("core-metadata") or wheel.get("data-dist-info-metadata"):

@@ -3,7 +3,7 @@ body of ``GET overlays/index-check`` and the output of the command line that too
 without a server use (``scripts/overlays-cli.mjs create --check-index``)::
 
     python -m jupyterlab_overlays.index_report [--python 3.11] [--import a.b]...
-        [--use package:a.b]... NAME...
+        [--use package:a.b]... [--cache FILE] NAME...
 
 ``{"index": <url>, "results": [{"name", "status", "use", "detail", "pins"}, …],
 "imports": [{"module", "provider", "detail", "unknown"}, …], "uses": [{"package",
@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 
 from . import import_providers
+from .file_reads import FileReads
 from .index_check import MAX_NAMES, PYTHON_RE, IndexChecks, parse_query
 from .module_check import ModuleChecks, parse_use
 
@@ -79,12 +80,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--python", default="3.11")
     parser.add_argument("--import", dest="modules", action="append", default=[])
     parser.add_argument("--use", dest="uses", action="append", default=[])
+    parser.add_argument(
+        "--cache",
+        help="the SQLite file of what was read from the index's files (default: the "
+        "server's default, OverlaysConfig.index_cache); '' keeps nothing",
+    )
     args = parser.parse_args(argv)
     why = problem(args.names, args.modules, args.python, args.uses)
     if why:
         print(why, file=sys.stderr)
         return 2
-    answer = asyncio.run(report(IndexChecks(), args.names, args.modules, args.python, args.uses))
+    checks = IndexChecks(store=FileReads(args.cache or None, enabled=args.cache != ""))
+    answer = asyncio.run(report(checks, args.names, args.modules, args.python, args.uses))
     print(json.dumps(answer))
     return 0
 

@@ -33,16 +33,20 @@ nor in functions and classes (``module_reader.py``, in a process of its own).
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import re
 import zipfile
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from urllib.parse import urljoin
 
 from packaging.utils import canonicalize_name
 from tornado.httpclient import HTTPClientError
 
+from . import module_reader
+from .file_reads import MISSING, file_key
 from .held_back import releases
 from .index_check import (
     SDIST_MAX_BYTES,
@@ -56,6 +60,9 @@ from .module_reader import read_module, read_sdist, readers, reset_readers, top_
 from .providers import provider_of
 from .wheels import file_version
 
+#: The reader's code, by its hash: what it read is kept on disk under it, so a changed
+#: reader reads again.
+READER_CODE = hashlib.sha256(Path(module_reader.__file__).read_bytes()).hexdigest()[:16]
 #: A use the checks take: ``<project>:<dotted import path>``.
 USE_RE = re.compile(
     r"(?P<package>[A-Za-z0-9](?:[A-Za-z0-9._-]{0,98}[A-Za-z0-9])?)"
@@ -130,9 +137,7 @@ class ModuleChecks:
         url = self._url(package, item)
         key = (url, module)
         if key not in self._imports:
-            self._imports[key] = await asyncio.get_running_loop().run_in_executor(
-                readers(), read_module, url, item, module, self.checks.timeout
-            )
+            self._imports[key] = await self._read_module(url, item, module)
         external, members, missing, network = self._imports[key]
         # What is said when nothing is missing.
         quiet = ModuleUse(package, module)
@@ -213,6 +218,36 @@ class ModuleChecks:
             return None
         return item
 
+    async def _read_module(
+        self, url: str, item: dict, module: str
+    ) -> tuple[set[str], list[str], str | None, str | None]:
+        """``read_module`` in the reader process, or what it said of the same file and
+        module before (kept on disk by the file's SHA-256 and the reader's code)."""
+        store, sha256 = self.checks.store, file_key(item)
+        kept = store.get(f"module:{READER_CODE}", sha256, module)
+        if kept is not MISSING:
+            external, members, missing, network = kept
+            return set(external), members, missing, network
+        external, members, missing, network = await asyncio.get_running_loop().run_in_executor(
+            readers(), read_module, url, item, module, self.checks.timeout
+        )
+        store.put(
+            f"module:{READER_CODE}", sha256, module, [sorted(external), members, missing, network]
+        )
+        return external, members, missing, network
+
+    async def _read_sdist(self, url: str, item: dict, python: str) -> tuple[set[str], list[str]]:
+        """``read_sdist`` in the reader process, or kept on disk (as ``_read_module``)."""
+        store, sha256 = self.checks.store, file_key(item)
+        kept = store.get(f"sdist:{READER_CODE}", sha256, python)
+        if kept is not MISSING:
+            return set(kept[0]), kept[1]
+        tops, wanted = await asyncio.get_running_loop().run_in_executor(
+            readers(), read_sdist, url, item, self.checks.timeout, python
+        )
+        store.put(f"sdist:{READER_CODE}", sha256, python, [sorted(tops), wanted])
+        return tops, wanted
+
     def _url(self, name: str, item: dict) -> str:
         return urljoin(f"{self.checks.url}{canonicalize_name(name)}/", item["url"])
 
@@ -234,9 +269,7 @@ class ModuleChecks:
                 raise ValueError(f"the metadata of {name} cannot be read")
             wanted = [canonicalize_name(r.name) for r in requirements(metadata, python)]
         elif item is not None:
-            self._tops_of[key], wanted = await asyncio.get_running_loop().run_in_executor(
-                readers(), read_sdist, self._url(name, item), item, self.checks.timeout, python
-            )
+            self._tops_of[key], wanted = await self._read_sdist(self._url(name, item), item, python)
         self._requirements[key] = wanted
         return wanted
 

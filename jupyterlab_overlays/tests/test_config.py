@@ -39,3 +39,12 @@ def test_environment_timeout_defaults_to_30_seconds_and_is_configurable():
 def test_rejects_a_non_positive_environment_timeout(value):
     with pytest.raises(TraitError, match="environment_timeout must be a positive"):
         OverlaysConfig(environment_timeout=value)
+
+
+def test_the_index_cache_is_in_the_jupyter_data_dir_unless_set(tmp_path, monkeypatch):
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "data"))
+    assert OverlaysConfig().index_cache == str(
+        tmp_path / "data" / "overlays" / "index-files.sqlite3"
+    )
+    config = OverlaysConfig(config=Config({"OverlaysConfig": {"index_cache": ""}}))
+    assert config.index_cache == ""

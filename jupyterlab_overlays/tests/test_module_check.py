@@ -3,6 +3,7 @@ index of real archives, the endpoint, and (slow) real PyPI."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import tarfile
@@ -13,6 +14,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from jupyterlab_overlays.file_reads import FileReads
 from jupyterlab_overlays.index_check import IndexChecks
 from jupyterlab_overlays.module_check import ModuleChecks, ModuleUse, parse_use
 from jupyterlab_overlays.module_reader import (
@@ -20,6 +22,7 @@ from jupyterlab_overlays.module_reader import (
     gone,
     names_in,
     network_reach,
+    reset_readers,
     top_names,
 )
 
@@ -148,6 +151,7 @@ def local_index(tmp_path):
             "url": f"../../files/{path.name}",
             "size": path.stat().st_size,
             "upload-time": uploaded,
+            "hashes": {"sha256": hashlib.sha256(path.read_bytes()).hexdigest()},
         }
 
     def sdist(name: str, files: dict[str, str], uploaded: str) -> dict:
@@ -163,6 +167,7 @@ def local_index(tmp_path):
             "url": f"../../files/{path.name}",
             "size": path.stat().st_size,
             "upload-time": uploaded,
+            "hashes": {"sha256": hashlib.sha256(path.read_bytes()).hexdigest()},
         }
 
     now = "2026-11-01T00:00:00Z"
@@ -257,6 +262,7 @@ def local_index(tmp_path):
 
     checks = IndexChecks(f"http://127.0.0.1:{server.server_port}/simple/")
     checks._files = fake_files
+    checks.server = server
     yield checks
     server.shutdown()
 
@@ -305,6 +311,43 @@ async def test_what_a_module_imports_that_nothing_required_installs(local_index)
     assert "python-dateutil" in lists and "extra" not in lists
     # The table names setuptools for pkg_resources; its newest wheel says otherwise.
     assert (resourced.status, resourced.needs) == ("undeclared", ["pkg_resources"])
+
+
+USES = [
+    ("cc", "cc.plotting"),
+    ("cc", "cc.datasets.base"),
+    ("old", "old"),
+    ("uses-old", "uses_old"),
+    ("census", "census"),
+]
+
+
+async def test_what_was_read_is_kept_on_disk_by_each_files_hash(local_index, tmp_path, monkeypatch):
+    store = tmp_path / "reads.sqlite3"
+    local_index.store = FileReads(store)
+    first = await ModuleChecks(local_index).uses(USES, "3.11")
+    assert [u.status for u in first] == [
+        "undeclared",
+        "gone",
+        "undeclared",
+        "undeclared",
+        "network",
+    ]
+    # The index's files are gone (the server stopped): a new process of checks (as
+    # after a restart, or the command line's next run) answers the same from the file.
+    local_index.server.shutdown()
+    local_index.server.server_close()
+    again = IndexChecks(local_index.url, timeout=2, store=FileReads(store))
+    again._files = local_index._files
+    assert await ModuleChecks(again).uses(USES, "3.11") == first
+    # What a reader whose code changed read is not used: it reads again (and here
+    # fails; a new reader process, which has kept no archive in memory).
+    monkeypatch.setattr("jupyterlab_overlays.module_check.READER_CODE", "changed")
+    reset_readers()
+    again = IndexChecks(local_index.url, timeout=2, store=FileReads(store))
+    again._files = local_index._files
+    changed = await ModuleChecks(again).uses(USES, "3.11")
+    assert changed[0].status == "unknown" and "not reachable" in changed[0].detail
 
 
 async def test_an_unreachable_index_says_so_and_flags_nothing():
