@@ -289,6 +289,7 @@ class IndexChecks:
         )
         self._cache: dict[tuple[str, str], tuple[float, Verdict]] = {}
         self._files_cache: dict[str, tuple[float, list[dict] | None]] = {}
+        self._asking: dict[str, asyncio.Future[list[dict] | None]] = {}
         #: The member names of files read (by URL: a release's files do not change).
         self._names: dict[str, list[str]] = {}
 
@@ -529,7 +530,13 @@ class IndexChecks:
         cached = self._files_cache.get(normalized)
         if cached and cached[0] > time.monotonic():
             return cached[1]
-        files = await self._files(normalized)
+        # Asked while it is being asked (a closure's projects share requirements):
+        # one request for all.
+        asking = self._asking.get(normalized)
+        if asking is None:
+            asking = self._asking[normalized] = asyncio.ensure_future(self._files(normalized))
+            asking.add_done_callback(lambda _: self._asking.pop(normalized, None))
+        files = await asyncio.shield(asking)
         ttl = MISS_CACHE_SECONDS if files is None else CACHE_SECONDS
         self._files_cache[normalized] = (time.monotonic() + ttl, files)
         return files

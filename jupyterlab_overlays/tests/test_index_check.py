@@ -81,6 +81,30 @@ async def test_answers_are_cached_per_name_and_python(monkeypatch):
     assert asked == ["requests", "gone"]  # once each
 
 
+async def test_a_project_asked_for_while_it_is_being_asked_for_is_asked_once(monkeypatch):
+    asked = []
+
+    async def fake_files(self, normalized):
+        asked.append(normalized)
+        await asyncio.sleep(0.05)
+        if normalized == "broken":
+            raise OSError("reset")
+        return files(f"{normalized}-1.0-py3-none-any.whl")
+
+    monkeypatch.setattr(IndexChecks, "_files", fake_files)
+    checks = IndexChecks("http://index.invalid/simple/")
+    found = await asyncio.gather(*(checks.project_files(n) for n in ["six", "Six", "six"]))
+    assert found[0] == found[1] == found[2] and asked == ["six"]
+    # A failure reaches every caller, and the next ask asks again.
+    failed = await asyncio.gather(
+        *(checks.project_files("broken") for _ in range(2)), return_exceptions=True
+    )
+    assert all(isinstance(f, OSError) for f in failed) and asked == ["six", "broken"]
+    with pytest.raises(OSError):
+        await checks.project_files("broken")
+    assert asked == ["six", "broken", "broken"]
+
+
 @pytest.mark.slow
 async def test_real_pypi():
     checks = IndexChecks("https://pypi.org/simple/")
