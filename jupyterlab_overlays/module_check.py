@@ -36,6 +36,7 @@ import asyncio
 import hashlib
 import re
 import zipfile
+from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -56,9 +57,9 @@ from .index_check import (
     python_minor,
     requirements,
 )
-from .module_reader import read_module, read_sdist, readers, reset_readers, top_names
+from .module_reader import gone, read_module, read_sdist, readers, reset_readers, top_names
 from .providers import provider_of
-from .wheels import file_version
+from .wheels import file_fits, file_version
 
 #: The reader's code, by its hash: what it read is kept on disk under it, so a changed
 #: reader reads again.
@@ -89,6 +90,10 @@ class ModuleUse:
     #: The project whose modules import them (``empyrical``), when not ``package``.
     by: str | None = None
     detail: str | None = None
+    #: Caps that bring back what a project's newest release removed (``gone``: the
+    #: package's own, ``{"scikit-learn": "<0.24"}``; ``undeclared``: a needed name's
+    #: project, ``{"setuptools": "<82"}`` for ``pkg_resources``).
+    caps: dict[str, str] = field(default_factory=dict)
 
 
 def parse_use(text: str) -> tuple[str, str] | None:
@@ -152,25 +157,40 @@ class ModuleChecks:
                 "that server is down",
             )
         if missing:
+            removed = await self._removed_in(package, python, lambda m: not gone(m, module))
             return ModuleUse(
                 package,
                 module,
                 "gone",
                 detail=f"{package} {version} has no module {module} (it was removed or "
-                "renamed): the notebook needs an older release of it, or a change",
+                "renamed): the notebook needs an older release of it, or a change"
+                + (f"; {package} <{removed} has it" if removed else ""),
+                caps={package: f"<{removed}"} if removed else {},
             )
-        unprovided = await self._unprovided(package, external - top_names(members), python)
-        if unprovided is None:
+        found = await self._unprovided(package, external - top_names(members), python)
+        if found is None:
             return quiet
+        unprovided, dropped = found
         needs = sorted(unprovided)
         if needs:
+            caps, since = {}, []
+            for name in sorted(dropped.keys() & unprovided):
+                project = dropped[name]
+                removed = await self._removed_in(
+                    project, python, lambda m, name=name: name in top_names(m)
+                )
+                if removed:
+                    caps[project] = f"<{removed}"
+                    since.append(f"{project} {removed} removed {name}, {project} <{removed} has it")
             return ModuleUse(
                 package,
                 module,
                 "undeclared",
                 needs,
                 detail=f"{module} ({package} {version}) imports {', '.join(needs)}, which "
-                f"neither {package} nor anything it requires installs",
+                f"neither {package} nor anything it requires installs"
+                + "".join(f" ({text})" for text in since),
+                caps=caps,
             )
         if depth:
             return quiet
@@ -187,6 +207,7 @@ class ModuleChecks:
                         below.needs,
                         by=requirement,
                         detail=f"{module} imports {requirement}: {below.detail}",
+                        caps=below.caps,
                     )
         return quiet
 
@@ -283,14 +304,18 @@ class ModuleChecks:
             self._tops_of[key] = top_names(members) if members else set()
         return self._tops_of[key] or {key[0].replace("-", "_")}
 
-    async def _unprovided(self, package: str, names: set[str], python: str) -> set[str] | None:
+    async def _unprovided(
+        self, package: str, names: set[str], python: str
+    ) -> tuple[set[str], dict[str, str]] | None:
         """Those of ``names`` (top-level imports) that neither a project nor anything it
         requires installs, down to the last requirement (None: more than
-        ``MAX_CLOSURE`` projects). A name that is a project's own (``numpy``) is
-        settled by the names; one the import names' tables put in a project by its
-        file list; only the rest need every project's file list."""
+        ``MAX_CLOSURE`` projects), and those the import names' tables put in a project
+        of the closure whose newest release does not have them (name → project). A
+        name that is a project's own (``numpy``) is settled by the names; one the
+        tables place by that project's file list; only the rest need every project's
+        file list."""
         if not names:
-            return set()
+            return set(), {}
         closure = {canonicalize_name(package)}
         layer = [package]
         while layer:
@@ -313,7 +338,47 @@ class ModuleChecks:
         if left:
             tops = await asyncio.gather(*(self._tops(name, python) for name in sorted(closure)))
             left -= set().union(*tops)
-        return left
+        return left, {name: placed[name] for name in left if name in placed}
+
+    async def _removed_in(
+        self, project: str, python: str, has: Callable[[list[str]], bool]
+    ) -> str | None:
+        """The first release whose wheel (for this Python) lacks what ``has`` looks for
+        in a file list, when an older release's had it; None when the oldest had it
+        neither, or a list cannot be read. Found by halving the releases (what a
+        project removes stays removed), each list read by range requests."""
+        minor = python_minor(python)
+        wheels: dict = {}
+        for item in await self.checks.project_files(project) or []:
+            version = file_version(item["filename"])
+            if (
+                version is None
+                or version.is_prerelease
+                or version.is_devrelease
+                or item.get("yanked")
+                or not item["filename"].endswith(".whl")
+                or not file_fits(item, minor)
+            ):
+                continue
+            wheels.setdefault(version, item)
+        versions = sorted(wheels)
+        if len(versions) < 2:
+            return None
+
+        async def had(index: int) -> bool | None:
+            members = await self.checks.archive_names(project, wheels[versions[index]])
+            return None if members is None else has(members)
+
+        low, high = 0, len(versions) - 1
+        if await had(low) is not True or await had(high) is not False:
+            return None
+        while high - low > 1:
+            middle = (low + high) // 2
+            found = await had(middle)
+            if found is None:
+                return None
+            low, high = (middle, high) if found else (low, middle)
+        return str(versions[high])
 
     async def _stale_requirements(self, package: str, python: str) -> list[tuple[str, set[str]]]:
         """The requirements of a project with no release for ``STALE_DAYS``, with their

@@ -237,7 +237,8 @@ export namespace OverlaysAPI {
     /**
      * For `held-back`: the caps to add, by package (`{ matplotlib: '<3.11' }`);
      * for `needs` (the sidebar's, from `uses`): the packages to add, not in
-     * the overlay yet (`{ six: '*' }`).
+     * the overlay yet (`{ six: '*' }`), and caps to add (`{ setuptools:
+     * '<82.0.0' }`); for `gone`: the cap that brings the module back.
      */
     pins?: Record<string, string> | null;
     /**
@@ -274,6 +275,12 @@ export namespace OverlaysAPI {
     /** The project whose modules import them, when not `package` (`empyrical`). */
     by: string | null;
     detail: string | null;
+    /**
+     * Caps that bring back what a project's newest release removed: for
+     * `gone`, the package's own (`{ 'scikit-learn': '<0.24' }`); for
+     * `undeclared`, a needed name's project (`{ setuptools: '<82.0.0' }`).
+     */
+    caps?: Record<string, string>;
   }
 
   /**

@@ -136,10 +136,12 @@ def local_index(tmp_path):
     folder = tmp_path / "files"
     folder.mkdir()
 
-    def wheel(name: str, files: dict[str, str], requires: list[str], uploaded: str) -> dict:
-        path = folder / f"{name.replace('-', '_')}-1.0-py3-none-any.whl"
-        info = f"{name.replace('-', '_')}-1.0.dist-info"
-        metadata = f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n" + "".join(
+    def wheel(
+        name: str, files: dict[str, str], requires: list[str], uploaded: str, version="1.0"
+    ) -> dict:
+        path = folder / f"{name.replace('-', '_')}-{version}-py3-none-any.whl"
+        info = f"{name.replace('-', '_')}-{version}.dist-info"
+        metadata = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n" + "".join(
             f"Requires-Dist: {r}\n" for r in requires
         )
         with zipfile.ZipFile(path, "w") as archive:
@@ -187,6 +189,14 @@ def local_index(tmp_path):
     projects = {
         "cc": [
             old_sdist,
+            # cc.datasets.base went in 1.0.
+            wheel(
+                "cc",
+                {"cc/__init__.py": "", "cc/datasets/__init__.py": "", "cc/datasets/base.py": ""},
+                ["dd"],
+                now,
+                "0.9",
+            ),
             wheel(
                 "cc",
                 {
@@ -250,7 +260,17 @@ def local_index(tmp_path):
                 now,
             )
         ],
-        "setuptools": [wheel("setuptools", {"setuptools/__init__.py": ""}, [], now)],
+        # pkg_resources went in 0.9 (setuptools 82 in real life).
+        "setuptools": [
+            wheel("setuptools", {"setuptools/__init__.py": "", **resources}, [], now, version)
+            for version, resources in [
+                ("0.5", {"pkg_resources.py": ""}),
+                ("0.7", {"pkg_resources/__init__.py": ""}),
+                ("0.8", {"pkg_resources/__init__.py": ""}),
+                ("0.9", {}),
+                ("1.0", {}),
+            ]
+        ],
     }
     server = ThreadingHTTPServer(
         ("127.0.0.1", 0), partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
@@ -298,6 +318,8 @@ async def test_what_a_module_imports_that_nothing_required_installs(local_index)
     assert top == ModuleUse("cc", "cc")
     assert (base.status, datasets.status) == ("gone", "ok")
     assert "cc 1.0 has no module cc.datasets.base" in base.detail
+    # The release that removed it is found, and the cap that brings it back.
+    assert base.caps == {"cc": "<1.0"} and "cc <1.0 has it" in base.detail
     # An sdist under src/, its requirements from egg-info/requires.txt.
     assert (old.status, old.needs) == ("undeclared", ["six"])
     # One level down, through a requirement with no release for years.
@@ -311,6 +333,9 @@ async def test_what_a_module_imports_that_nothing_required_installs(local_index)
     assert "python-dateutil" in lists and "extra" not in lists
     # The table names setuptools for pkg_resources; its newest wheel says otherwise.
     assert (resourced.status, resourced.needs) == ("undeclared", ["pkg_resources"])
+    assert resourced.caps == {"setuptools": "<0.9"}
+    assert "setuptools 0.9 removed pkg_resources, setuptools <0.9 has it" in resourced.detail
+    assert plotting.caps == {} and old.caps == {}
 
 
 USES = [
@@ -378,10 +403,11 @@ async def test_real_pypi_modules():
             ("empyrical", "empyrical"),
             ("six", "six.moves"),
             ("cenpy", "cenpy"),
+            ("fbprophet", "fbprophet"),
         ],
         "3.11",
     )
-    plotting, colorcet, base, model_selection, empyrical, moves, cenpy = found
+    plotting, colorcet, base, model_selection, empyrical, moves, cenpy, fbprophet = found
     assert plotting.status == "undeclared" and "matplotlib" in plotting.needs
     assert colorcet.status == "ok"
     assert base.status == "gone"
@@ -390,3 +416,8 @@ async def test_real_pypi_modules():
     assert moves.status == "ok"
     # cenpy/explorer.py asks api.census.gov for its list of APIs when imported.
     assert cenpy.status == "network" and "https://api.census.gov/data.json" in cenpy.detail
+    # fbprophet imports pkg_resources, which setuptools 82.0.0 removed.
+    assert (fbprophet.status, fbprophet.needs) == ("undeclared", ["pkg_resources"])
+    assert fbprophet.caps == {"setuptools": "<82.0.0"}
+    # No release of scikit-learn with a wheel for 3.11 has sklearn.datasets.base.
+    assert base.caps == {}

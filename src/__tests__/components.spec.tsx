@@ -827,6 +827,51 @@ describe('IndexFlag', () => {
     expect(network.querySelector('button')).toBeNull();
   });
 
+  it('offers the caps that bring back what a release removed', () => {
+    let calls = show({
+      name: 'kats',
+      status: 'needs',
+      use: 'setuptools',
+      detail:
+        'kats.consts imports fbprophet: … (setuptools 82.0.0 removed pkg_resources, …)',
+      pins: { setuptools: '<82.0.0' }
+    });
+    let button = container.querySelector<HTMLButtonElement>(
+      '[data-index-status="needs"] button'
+    )!;
+    expect(button.textContent).toBe('Add setuptools');
+    expect(button.getAttribute('title')).toBe(
+      'Add to the Pipfile: setuptools <82.0.0'
+    );
+    act(() => button.click());
+    expect(calls).toEqual([
+      [
+        CommandIDs.holdBackPackages,
+        { name: 'train', pins: { setuptools: '<82.0.0' } }
+      ]
+    ]);
+    calls = show({
+      name: 'scikit-learn',
+      status: 'gone',
+      use: 'sklearn.datasets.base',
+      detail: '… scikit-learn <0.24 has it',
+      pins: { 'scikit-learn': '<0.24' }
+    });
+    const gone = container.querySelector('[data-index-status="gone"]')!;
+    button = gone.querySelector('button')!;
+    expect(gone.textContent).toBe('no module sklearn.datasets.baseUse <0.24');
+    expect(button.getAttribute('title')).toBe(
+      'Use a release that still has sklearn.datasets.base: scikit-learn <0.24'
+    );
+    act(() => button.click());
+    expect(calls).toEqual([
+      [
+        CommandIDs.holdBackPackages,
+        { name: 'train', pins: { 'scikit-learn': '<0.24' } }
+      ]
+    ]);
+  });
+
   it('tells quietly of a held-back package whose caps the Pipfile has', () => {
     show({
       name: 'arviz',

@@ -116,10 +116,30 @@ export function IndexFlag(props: {
           }
           title={trans.__(
             'Add to the Pipfile: %1',
-            pins.map(([name]) => name).join(', ')
+            pins
+              .map(([name, cap]) => (cap === '*' ? name : `${name} ${cap}`))
+              .join(', ')
           )}
         >
           {trans.__('Add %1', pins.map(([name]) => name).join(', '))}
+        </button>
+      )}
+      {verdict.status === 'gone' && pins.length > 0 && (
+        <button
+          className="jp-OverlaysPanel-link jp-OverlaysPanel-indexFix"
+          onClick={() =>
+            run(CommandIDs.holdBackPackages, {
+              name: overlay,
+              pins: verdict.pins ?? {}
+            })
+          }
+          title={trans.__(
+            'Use a release that still has %1: %2',
+            verdict.use ?? '',
+            pins.map(([name, cap]) => `${name} ${cap}`).join(', ')
+          )}
+        >
+          {trans.__('Use %1', pins.map(([, cap]) => cap).join(', '))}
         </button>
       )}
       {verdict.status === 'pinned' && verdict.use && (

@@ -12,7 +12,7 @@ import {
 } from '../imports/resolve';
 import { PackageValue, specifierOf } from '../overlay';
 import type { OverlaysAPI } from '../tokens';
-import { applyHolds, holdsOf, IHold } from './holds';
+import { applyHolds, holdsOf, IHold, valueWithCap } from './holds';
 import { checkQuery, importQueries } from './indexChecks';
 import { useQueries } from './moduleUses';
 
@@ -40,8 +40,9 @@ export interface IPackageIndex {
 
 /**
  * New packages with those their imports need but nothing they require
- * installs (`colorcet.plotting` → matplotlib; `empyrical` → six), and the
- * Pipfile comment of each added. What the packages or the Pipfile's
+ * installs (`colorcet.plotting` → matplotlib; `empyrical` → six), with the
+ * caps that bring back what a release removed, and the Pipfile comment of
+ * each added. What the packages or the Pipfile's
  * `existing` entries have is not added again; the packages as they are when
  * there is no index.
  */
@@ -76,8 +77,28 @@ export async function withNeeds(
         comments[name] = needComment(use);
       }
     }
+    // A cap that brings back what a release removed (setuptools <82.0.0,
+    // for pkg_resources): on a new package, or an existing one of any version.
+    for (const [name, cap] of Object.entries(use.caps ?? {})) {
+      const key = keyOf(name, result) ?? keyOf(name, existing) ?? name;
+      const value = result[key] ?? existing[key] ?? '*';
+      if (key in result || specifierOf(value) === '*') {
+        result[key] = valueWithCap(value, cap);
+        comments[key] = needComment(use);
+      }
+    }
   }
   return { packages: result, comments };
+}
+
+/** The key of `name` in `packages` (`Setuptools` for setuptools), if there. */
+function keyOf(
+  name: string,
+  packages: Record<string, PackageValue>
+): string | undefined {
+  return Object.keys(packages).find(
+    key => normalizeName(key) === normalizeName(name)
+  );
 }
 
 /** Why a package was added: `imported by colorcet.plotting; colorcet does not require it`. */

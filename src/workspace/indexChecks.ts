@@ -248,9 +248,7 @@ export class IndexChecks {
         const uses = useQueries(pkg)
           .map(query => this._uses.get(`${python}|${query}`))
           .filter(use => use !== undefined);
-        const needs = usesVerdict(pkg.key, uses, name =>
-          byName.has(normalizeName(name))
-        );
+        const needs = usesVerdict(pkg.key, uses, specifiers);
         for (const name of neededNames(uses)) {
           const needed = byName.get(normalizeName(name));
           const by = needed && (neededBy[needed.key] ??= []);

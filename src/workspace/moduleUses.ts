@@ -2,8 +2,9 @@
  * What imported modules need (`module_check.py` on the server): the import
  * paths asked of each package, and what the answers make of it.
  */
-import { distributionOf } from '../imports/resolve';
+import { distributionOf, normalizeName } from '../imports/resolve';
 import type { OverlaysAPI } from '../tokens';
+import { pendingPins } from './holds';
 import type { IOverlayPackage } from './types';
 
 /** Import paths asked per package (a module check reads the package's files). */
@@ -24,27 +25,43 @@ export function useQueries(
 
 /**
  * The verdict a package's uses make (null when none says anything): `gone`
- * when a path is not in its release, else `needs` with the packages the
+ * when a path is not in its release (with the cap that brings it back as
+ * `pins`, until the overlay has it), else `needs` with the packages the
  * imports need that the overlay does not have (`{ six: '*' }`), found by
- * the same table as the notebooks' imports; else `network` when importing
- * fetches a URL.
+ * the same table as the notebooks' imports, and the caps that bring back
+ * what a project removed (`{ setuptools: '<82.0.0' }`, for `pkg_resources`);
+ * else `network` when importing fetches a URL. `specifiers` are the
+ * overlay's, by normalized name.
  */
 export function usesVerdict(
   name: string,
   uses: readonly OverlaysAPI.IModuleUse[],
-  has: (distribution: string) => boolean
+  specifiers: ReadonlyMap<string, string>
 ): OverlaysAPI.IIndexVerdict | null {
-  const gone = uses.find(use => use.status === 'gone');
+  const gone = uses.find(
+    use =>
+      use.status === 'gone' &&
+      (!Object.keys(use.caps ?? {}).length ||
+        Object.keys(pendingPins(use.caps ?? {}, specifiers)).length)
+  );
   if (gone) {
-    return { name, status: 'gone', use: gone.module, detail: gone.detail };
+    return {
+      name,
+      status: 'gone',
+      use: gone.module,
+      detail: gone.detail,
+      pins: pendingPins(gone.caps ?? {}, specifiers)
+    };
   }
   const wanting = uses.filter(use => use.status === 'undeclared');
   const pins: Record<string, string> = {};
   for (const distribution of neededNames(wanting)) {
-    if (!has(distribution)) {
+    if (!specifiers.has(normalizeName(distribution))) {
       pins[distribution] = '*';
     }
   }
+  const caps = Object.assign({}, ...wanting.map(use => use.caps ?? {}));
+  Object.assign(pins, pendingPins(caps, specifiers));
   if (!wanting.length) {
     const network = uses.find(use => use.status === 'network');
     return network

@@ -10,15 +10,20 @@ const use = (
   module: string,
   status: OverlaysAPI.IModuleUse['status'],
   needs: string[] = [],
-  by: string | null = null
+  by: string | null = null,
+  caps: Record<string, string> = {}
 ) => ({
   package: pkg,
   module,
   status,
   needs,
   by,
-  detail: status === 'ok' ? null : `${module}: ${status}`
+  detail: status === 'ok' ? null : `${module}: ${status}`,
+  caps
 });
+/** An overlay's specifiers, by normalized name. */
+const has = (specifiers: Record<string, string> = {}) =>
+  new Map(Object.entries(specifiers));
 
 describe('module uses', () => {
   it('keeps every dotted import path behind a requirement, three parts at most', () => {
@@ -51,14 +56,14 @@ describe('module uses', () => {
   });
 
   it('makes a flag of what the uses say: gone first, then what the overlay lacks', () => {
-    expect(usesVerdict('x', [use('x', 'x', 'ok')], () => false)).toBeNull();
+    expect(usesVerdict('x', [use('x', 'x', 'ok')], has())).toBeNull();
     const gone = usesVerdict(
       'scikit-learn',
       [
         use('scikit-learn', 'sklearn.datasets.base', 'gone'),
         use('scikit-learn', 'sklearn', 'undeclared', ['six'])
       ],
-      () => false
+      has()
     );
     expect(gone).toMatchObject({
       status: 'gone',
@@ -69,7 +74,7 @@ describe('module uses', () => {
     const needs = usesVerdict(
       'mesa',
       [use('mesa', 'mesa.visualization', 'undeclared', ['PIL', 'networkx'])],
-      name => name === 'networkx'
+      has({ networkx: '*' })
     );
     expect(needs).toMatchObject({
       status: 'needs',
@@ -81,12 +86,12 @@ describe('module uses', () => {
       usesVerdict(
         'mesa',
         [use('mesa', 'mesa.visualization', 'undeclared', ['networkx'])],
-        () => true
+        has({ networkx: '>=3' })
       )
     ).toMatchObject({ status: 'needs', use: '', pins: {} });
     // A module that fetches a URL when imported: told of, after the rest.
     const reach = use('cenpy', 'cenpy', 'network');
-    expect(usesVerdict('cenpy', [reach], () => true)).toEqual({
+    expect(usesVerdict('cenpy', [reach], has())).toEqual({
       name: 'cenpy',
       status: 'network',
       use: null,
@@ -96,9 +101,51 @@ describe('module uses', () => {
       usesVerdict(
         'cenpy',
         [reach, use('cenpy', 'cenpy.x', 'undeclared', ['six'])],
-        () => false
+        has()
       )?.status
     ).toBe('needs');
+  });
+
+  it('offers the caps that bring back what a release removed, until the overlay has them', () => {
+    // fbprophet imports pkg_resources, which setuptools 82 removed.
+    const resources = use(
+      'kats',
+      'kats.consts',
+      'undeclared',
+      ['pkg_resources'],
+      'fbprophet',
+      { setuptools: '<82.0.0' }
+    );
+    expect(usesVerdict('kats', [resources], has())).toMatchObject({
+      status: 'needs',
+      use: 'setuptools',
+      pins: { setuptools: '<82.0.0' }
+    });
+    // Already there with any version: the cap is still offered.
+    expect(
+      usesVerdict('kats', [resources], has({ setuptools: '*' }))?.pins
+    ).toEqual({ setuptools: '<82.0.0' });
+    // With the cap: nothing left to add (a settled flag).
+    expect(
+      usesVerdict('kats', [resources], has({ setuptools: '>=40,<82.0.0' }))
+        ?.pins
+    ).toEqual({});
+    // A module gone from the newest release: its cap, then no flag.
+    const base = use(
+      'scikit-learn',
+      'sklearn.datasets.base',
+      'gone',
+      [],
+      null,
+      { 'scikit-learn': '<0.24' }
+    );
+    expect(usesVerdict('scikit-learn', [base], has())).toMatchObject({
+      status: 'gone',
+      pins: { 'scikit-learn': '<0.24' }
+    });
+    expect(
+      usesVerdict('scikit-learn', [base], has({ 'scikit-learn': '<0.24' }))
+    ).toBeNull();
   });
 
   it('adds what the imports need to new packages, with why, once', async () => {
@@ -145,6 +192,39 @@ describe('module uses', () => {
       matplotlib: 'imported by colorcet.plotting; colorcet does not require it',
       six: 'imported by empyrical (needed by alphalens), which does not require it'
     });
+    // A removed name's cap: on a new package, and on an existing one of any
+    // version; one with a version is left as written.
+    const kats = {
+      verdicts: jest.fn(async () => []),
+      uses: jest.fn(async () => [
+        use('kats', 'kats', 'undeclared', ['pkg_resources'], 'fbprophet', {
+          setuptools: '<82.0.0'
+        })
+      ])
+    };
+    const katsNeeds = resolveRequirements(
+      [{ module: 'kats', names: [], optional: false }],
+      []
+    );
+    const capped = await withNeeds(kats, katsNeeds, { kats: '*' }, '3.11');
+    expect(capped.packages).toEqual({ kats: '*', setuptools: '<82.0.0' });
+    expect(capped.comments.setuptools).toBe(
+      'imported by fbprophet (needed by kats), which does not require it'
+    );
+    expect(
+      (
+        await withNeeds(kats, katsNeeds, { kats: '*' }, '3.11', {
+          Setuptools: '*'
+        })
+      ).packages
+    ).toEqual({ kats: '*', Setuptools: '<82.0.0' });
+    expect(
+      (
+        await withNeeds(kats, katsNeeds, { kats: '*' }, '3.11', {
+          setuptools: '==80.0'
+        })
+      ).packages
+    ).toEqual({ kats: '*' });
     expect(needComment(use('a', 'a.b', 'undeclared', ['c']))).toBe(
       'imported by a.b; a does not require it'
     );
