@@ -1,44 +1,35 @@
 /**
  * The overlays of a workspace: which exist, their member notebooks, their
- * packages, whether they are out of date; and the actions that change them.
- * State and signals only; no React.
+ * packages, whether they are out of date; and the actions that change them
+ * (written by `actions.ts`). State and signals only; no React.
  */
 import { nullTranslator, TranslationBundle } from '@jupyterlab/translation';
 import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { IImportEnvironment, majorMinor } from '../imports';
-import type { IFileChange } from './fileChanges';
-import type { ProviderLookup } from './providers';
 import {
-  AICOE_FILE,
   aicoeFindings,
   IConfigFinding,
-  nameProblem,
   overlayOfMetadata,
-  removeAicoeOverlay,
-  removeThothOverlay,
-  renameAicoeOverlay,
-  renameThothOverlay,
   THOTH_FILE,
   thothFindings
 } from '../overlay';
-import { ConfigEdit, IPlannedEdit, planEdits } from './configEdits';
+import { OverlayActions, ReviewChanges } from './actions';
 import { IPackageDiff } from './diff';
-import { editChanges, ICreatePlan, planCreate } from './createPlan';
+import type { IFileChange } from './fileChanges';
 import { IWorkspaceFiles } from './files';
 import type { IPackageIndex } from './indexAdvice';
-import { nameProblemMessage } from './messages';
 import { PackageEdits } from './packageEdits';
+import type { ProviderLookup } from './providers';
 import { WorkspaceScan } from './scan';
 import { NotebookTags } from './tags';
-import { filesToRestore, IActionRecord, IUndoPlan, planUndo } from './undo';
+import { IActionRecord, IUndoPlan } from './undo';
 import {
   INotebookAccess,
   IOverlay,
   IWorkspaceSettings,
-  OverlayError,
-  PIPFILE
+  OverlayError
 } from './types';
 
 /**
@@ -66,6 +57,20 @@ export class OverlaysWorkspace implements IDisposable {
       existing: name => this._existing(name),
       rebuild: () => this._rebuild(),
       warn: message => this._warned.emit(message)
+    });
+    this._actions = new OverlayActions({
+      files: this._files,
+      state: this._state,
+      tags: this._tags,
+      packages: this._packages,
+      trans: this._trans,
+      settings: this._settings,
+      index: this._index,
+      existing: name => this._existing(name),
+      ready: () => this._ready(),
+      rebuild: () => this._rebuild(),
+      scan: () => this.scan(),
+      renamed: change => this._overlayRenamed.emit(change)
     });
   }
 
@@ -256,51 +261,24 @@ export class OverlaysWorkspace implements IDisposable {
    * Create an overlay for notebooks: tag them, write its Pipfile from their
    * imports, and register it in `.thoth.yaml` and `.aicoe-ci.yaml`.
    */
-  async createOverlay(
+  createOverlay(
     name: string,
     paths: string[],
     pythonVersion?: string
   ): Promise<IOverlay> {
-    const plan = await this._planCreate(name, paths, pythonVersion);
-    const before = this._tags.of(paths);
-    await this._files.write(plan.pipfile.path, plan.pipfile.after!);
-    if (plan.overrides) {
-      await this._files.write(plan.overrides.path, plan.overrides.after!);
-    }
-    await this._writeEdits(plan.edits);
-    for (const path of paths) {
-      await this._tags.set(path, name);
-    }
-    await this._rebuild();
-    this._lastAction = {
-      kind: 'create',
-      overlay: name,
-      tags: paths.map(path => ({
-        path,
-        before: before.get(path)!,
-        after: name
-      })),
-      files: [],
-      unsaved: this._tags.unsaved(paths)
-    };
-    return this.overlay(name)!;
+    return this._actions.createOverlay(name, paths, pythonVersion);
   }
 
   /**
-   * The files creating an overlay would write (nothing is written): its new
-   * Pipfile and the configuration files' changes, for the Create dialog.
+   * The files creating an overlay would write (nothing is written), for the
+   * Create dialog.
    */
-  async planCreate(
+  planCreate(
     name: string,
     paths: string[],
     pythonVersion?: string
   ): Promise<IFileChange[]> {
-    const plan = await this._planCreate(name, paths, pythonVersion);
-    return [
-      plan.pipfile,
-      ...(plan.overrides ? [plan.overrides] : []),
-      ...editChanges(plan.edits)
-    ];
+    return this._actions.planCreate(name, paths, pythonVersion);
   }
 
   /**
@@ -310,26 +288,6 @@ export class OverlaysWorkspace implements IDisposable {
   async planAdd(name: string, paths: string[]): Promise<IFileChange[]> {
     await this._ready();
     return this._packages.planAdd(name, paths);
-  }
-
-  private async _planCreate(
-    name: string,
-    paths: string[],
-    pythonVersion?: string
-  ): Promise<ICreatePlan> {
-    await this._ready();
-    return planCreate(
-      {
-        files: this._files,
-        state: this._state,
-        settings: this._settings(),
-        trans: this._trans,
-        index: this._index
-      },
-      name,
-      paths,
-      pythonVersion
-    );
   }
 
   /**
@@ -347,194 +305,43 @@ export class OverlaysWorkspace implements IDisposable {
    * Tag notebooks to an existing overlay and add the packages they import
    * (nothing is removed).
    */
-  async addToOverlay(name: string, paths: string[]): Promise<IPackageDiff> {
-    await this._ready();
-    const overlay = this._existing(name);
-    const before = this._tags.of(paths);
-    const pipfile = `${overlay.folder}/${PIPFILE}`;
-    const pipfileBefore = await this._files.read(pipfile);
-    for (const path of paths) {
-      await this._tags.set(path, name);
-    }
-    await this._rebuild();
-    const diff = await this._packages.preview(overlay.name);
-    if (diff.added.length) {
-      // The additions, and the dependencies they hold back.
-      await this._packages.apply(name, { ...diff, removed: [], changed: [] });
-    }
-    const pipfileAfter = await this._files.read(pipfile);
-    this._lastAction = {
-      kind: 'add',
-      overlay: name,
-      tags: paths.map(path => ({
-        path,
-        before: before.get(path)!,
-        after: name
-      })),
-      files:
-        pipfileAfter === pipfileBefore
-          ? []
-          : [{ path: pipfile, before: pipfileBefore, after: pipfileAfter }],
-      unsaved: this._tags.unsaved(paths)
-    };
-    return diff;
+  addToOverlay(name: string, paths: string[]): Promise<IPackageDiff> {
+    return this._actions.addToOverlay(name, paths);
   }
 
-  /**
-   * Untag notebooks. Their packages stay in the Pipfile until a re-extract
-   * proposes their removal.
-   */
-  async removeFromOverlay(paths: string[]): Promise<void> {
-    const before = this._tags.of(paths);
-    for (const path of paths) {
-      await this._tags.set(path, null);
-    }
-    await this._rebuild();
-    this._lastAction = {
-      kind: 'remove',
-      overlay: before.get(paths[0]) ?? '',
-      tags: paths.map(path => ({
-        path,
-        before: before.get(path)!,
-        after: null
-      })),
-      files: [],
-      unsaved: this._tags.unsaved(paths)
-    };
+  /** Untag notebooks (their packages stay until a re-extract). */
+  removeFromOverlay(paths: string[]): Promise<void> {
+    return this._actions.removeFromOverlay(paths);
   }
 
-  /**
-   * What the last create, add, remove or rename did, for its Undo.
-   */
+  /** What the last create, add, remove or rename did, for its Undo. */
   get lastAction(): IActionRecord | null {
-    return this._lastAction;
+    return this._actions.lastAction;
+  }
+
+  /** Undo an action where nothing changed since (`OverlayActions.undo`). */
+  undo(record: IActionRecord): Promise<IUndoPlan> {
+    return this._actions.undo(record);
   }
 
   /**
-   * Undo an action: every tag and file it changed goes back where nothing
-   * changed since (the plan says what was left, or why nothing could be).
+   * Rename an overlay: its folder, both YAML entries and its notebooks' tags,
+   * after `review` (`OverlayActions.renameOverlay`).
    */
-  async undo(record: IActionRecord): Promise<IUndoPlan> {
-    await this.scan();
-    const plan = planUndo(record, {
-      overlays: this._state.overlays.map(overlay => overlay.name),
-      tagOf: path => this._state.notebooks.get(path)?.overlay ?? null,
-      membersOf: name => this.overlay(name)?.members ?? []
-    });
-    if (plan.blocked) {
-      return plan;
-    }
-    if (plan.renameBack) {
-      await this.renameOverlay(record.overlay, record.previousName!);
-      this._lastAction = null;
-      return plan;
-    }
-    if (plan.deleteOverlay) {
-      await this.deleteOverlay(record.overlay);
-    }
-    const texts = new Map<string, string | null>();
-    for (const change of record.files) {
-      texts.set(change.path, await this._files.read(change.path));
-    }
-    for (const change of filesToRestore(
-      record,
-      path => texts.get(path) ?? null
-    )) {
-      if (change.before !== null) {
-        await this._files.write(change.path, change.before);
-      }
-    }
-    for (const { path, tag } of plan.tags) {
-      await this._tags.set(path, tag);
-    }
-    await this._rebuild();
-    this._lastAction = null;
-    return plan;
-  }
-
-  /**
-   * Rename an overlay: its folder, both YAML entries and its notebooks' tags.
-   * `review` is shown the configuration files' changes before anything is
-   * written; false from it leaves everything as it was (and returns false).
-   */
-  async renameOverlay(
+  renameOverlay(
     name: string,
     newName: string,
     review?: ReviewChanges
   ): Promise<boolean> {
-    const overlay = this._existing(name);
-    const others = this._state.overlays
-      .filter(item => item.name !== name)
-      .map(item => item.name);
-    const problem = nameProblem(newName, others);
-    if (problem) {
-      throw new OverlayError(nameProblemMessage(this._trans, newName, problem));
-    }
-    const folder = this._folder(newName);
-    const edits = await this._planEdits([
-      [THOTH_FILE, text => renameThothOverlay(text, name, newName)],
-      [AICOE_FILE, text => renameAicoeOverlay(text, name, newName)]
-    ]);
-    if (review && !(await review(editChanges(edits)))) {
-      return false;
-    }
-    for (const file of (await this._files.list(overlay.folder)) ?? []) {
-      if (file.type !== 'directory') {
-        const text = await this._files.read(file.path);
-        if (text !== null) {
-          await this._files.write(`${folder}/${file.name}`, text);
-        }
-      }
-    }
-    await this._files.remove(overlay.folder);
-    await this._writeEdits(edits);
-    for (const path of overlay.members) {
-      await this._tags.set(path, newName);
-    }
-    await this._rebuild();
-    this._lastAction = {
-      kind: 'rename',
-      overlay: newName,
-      previousName: name,
-      tags: [],
-      files: []
-    };
-    this._overlayRenamed.emit({ name, newName });
-    return true;
+    return this._actions.renameOverlay(name, newName, review);
   }
 
   /**
-   * Delete an overlay: its folder, both YAML entries, and its notebooks' tags.
-   * `review` is shown what happens to the files first (the configuration
-   * files' changes, the Pipfile removed); false from it deletes nothing.
+   * Delete an overlay: its folder, both YAML entries, and its notebooks'
+   * tags, after `review` (`OverlayActions.deleteOverlay`).
    */
-  async deleteOverlay(name: string, review?: ReviewChanges): Promise<boolean> {
-    const overlay = this._existing(name);
-    const edits = await this._planEdits([
-      [THOTH_FILE, text => removeThothOverlay(text, name)],
-      [AICOE_FILE, text => removeAicoeOverlay(text, name)]
-    ]);
-    if (review) {
-      const pipfile = `${overlay.folder}/${PIPFILE}`;
-      const text = overlay.hasPipfile ? await this._files.read(pipfile) : null;
-      const changes = editChanges(edits);
-      if (text !== null) {
-        changes.push({ path: pipfile, before: text, after: null });
-      }
-      if (!(await review(changes))) {
-        return false;
-      }
-    }
-    if ((await this._files.list(overlay.folder)) !== null) {
-      await this._files.remove(overlay.folder);
-    }
-    await this._writeEdits(edits);
-    for (const path of overlay.members) {
-      await this._tags.set(path, null);
-    }
-    await this._rebuild();
-    this._overlayRenamed.emit({ name, newName: null });
-    return true;
+  deleteOverlay(name: string, review?: ReviewChanges): Promise<boolean> {
+    return this._actions.deleteOverlay(name, review);
   }
 
   dispose(): void {
@@ -561,10 +368,6 @@ export class OverlaysWorkspace implements IDisposable {
     return overlay;
   }
 
-  private _folder(name: string): string {
-    return this._state.folder(name);
-  }
-
   /** Rebuild the overlay list from what was scanned, and say so. */
   private async _rebuild(): Promise<void> {
     await this._state.rebuild();
@@ -577,23 +380,6 @@ export class OverlaysWorkspace implements IDisposable {
     }
   }
 
-  /**
-   * The new texts of configuration files (see `planEdits`).
-   */
-  private _planEdits(
-    edits: ConfigEdit[],
-    create = false
-  ): Promise<IPlannedEdit[]> {
-    return planEdits(this._files, edits, this._trans, create);
-  }
-
-  private async _writeEdits(edits: IPlannedEdit[]): Promise<void> {
-    for (const { path, text } of edits) {
-      await this._files.write(path, text);
-      this._state.configWritten(path, text);
-    }
-  }
-
   private _files: IWorkspaceFiles;
   private _packages: PackageEdits;
   private _tags: NotebookTags;
@@ -601,7 +387,7 @@ export class OverlaysWorkspace implements IDisposable {
   private _index: IPackageIndex | null;
   private _trans: TranslationBundle;
   private _state: WorkspaceScan;
-  private _lastAction: IActionRecord | null = null;
+  private _actions: OverlayActions;
   private _pending: Promise<void> | null = null;
   private _again: Promise<void> | null = null;
   private _scanning = false;
@@ -612,11 +398,7 @@ export class OverlaysWorkspace implements IDisposable {
   private _joinedByCopy = new Signal<this, OverlaysWorkspace.IJoined>(this);
 }
 
-/**
- * Shown the changes an action would make to files before they are written;
- * resolves false to cancel the action.
- */
-export type ReviewChanges = (changes: IFileChange[]) => Promise<boolean>;
+export type { ReviewChanges };
 
 /**
  * A namespace for OverlaysWorkspace statics.
