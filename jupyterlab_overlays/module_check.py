@@ -164,7 +164,12 @@ class ModuleChecks:
                 "gone",
                 detail=f"{package} {version} has no module {module} (it was removed or "
                 "renamed): the notebook needs an older release of it, or a change"
-                + (f"; {package} <{removed} has it" if removed else ""),
+                + (f"; {package} <{removed} has it" if removed else "")
+                + (
+                    f"; no release of {package} with a wheel for Python {python} has it"
+                    if removed == ""
+                    else ""
+                ),
                 caps={package: f"<{removed}"} if removed else {},
             )
         found = await self._unprovided(package, external - top_names(members), python)
@@ -344,8 +349,9 @@ class ModuleChecks:
         self, project: str, python: str, has: Callable[[list[str]], bool]
     ) -> str | None:
         """The first release whose wheel (for this Python) lacks what ``has`` looks for
-        in a file list, when an older release's had it; None when the oldest had it
-        neither, or a list cannot be read. Found by halving the releases (what a
+        in a file list, when an older release's had it; ``""`` when the oldest lacks
+        it too; None when it cannot be told (the newest has it, fewer than two
+        releases, a list that cannot be read). Found by halving the releases (what a
         project removes stays removed), each list read by range requests."""
         minor = python_minor(python)
         wheels: dict = {}
@@ -370,8 +376,11 @@ class ModuleChecks:
             return None if members is None else has(members)
 
         low, high = 0, len(versions) - 1
-        if await had(low) is not True or await had(high) is not False:
+        if await had(high) is not False:
             return None
+        oldest = await had(low)
+        if oldest is not True:
+            return None if oldest is None else ""
         while high - low > 1:
             middle = (low + high) // 2
             found = await had(middle)

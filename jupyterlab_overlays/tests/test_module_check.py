@@ -302,6 +302,7 @@ async def test_what_a_module_imports_that_nothing_required_installs(local_index)
             ("cc", "cc"),
             ("cc", "cc.datasets.base"),
             ("cc", "cc.datasets"),
+            ("cc", "cc.datasets.never"),
             ("old", "old"),
             ("uses-old", "uses_old"),
             ("nothing-here", "nothing_here"),
@@ -311,7 +312,7 @@ async def test_what_a_module_imports_that_nothing_required_installs(local_index)
         ],
         "3.11",
     )
-    plotting, top, base, datasets, old, uses_old, nothing, census, dated, resourced = found
+    plotting, top, base, datasets, never, old, uses_old, nothing, census, dated, resourced = found
     assert (plotting.status, plotting.needs, plotting.by) == ("undeclared", ["mpl"], None)
     assert "cc.plotting (cc 1.0) imports mpl" in plotting.detail
     # The release that installs is read, not the pre-release numbered above it.
@@ -320,6 +321,9 @@ async def test_what_a_module_imports_that_nothing_required_installs(local_index)
     assert "cc 1.0 has no module cc.datasets.base" in base.detail
     # The release that removed it is found, and the cap that brings it back.
     assert base.caps == {"cc": "<1.0"} and "cc <1.0 has it" in base.detail
+    # A module no release had: no cap, and the flag says so.
+    assert (never.status, never.caps) == ("gone", {})
+    assert "no release of cc with a wheel for Python 3.11 has it" in never.detail
     # An sdist under src/, its requirements from egg-info/requires.txt.
     assert (old.status, old.needs) == ("undeclared", ["six"])
     # One level down, through a requirement with no release for years.
@@ -421,3 +425,4 @@ async def test_real_pypi_modules():
     assert fbprophet.caps == {"setuptools": "<82.0.0"}
     # No release of scikit-learn with a wheel for 3.11 has sklearn.datasets.base.
     assert base.caps == {}
+    assert "no release of scikit-learn with a wheel for Python 3.11 has it" in base.detail
