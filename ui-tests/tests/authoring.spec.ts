@@ -618,7 +618,7 @@ test.describe('Overlay authoring', () => {
     await expect(overlay.locator('[data-package="zc"]')).toHaveCount(0);
   });
 
-  test('Create adds what a module imports that its package does not require, and the sidebar names a module a release no longer has', async ({
+  test('Create adds what a module imports that its package does not require, and the sidebar names a module a release no longer has, with the cap that brings it back', async ({
     page,
     tmpPath
   }) => {
@@ -628,7 +628,8 @@ test.describe('Overlay authoring', () => {
     const content = JSON.parse(notebook(null));
     content.cells[0].source = [
       'from colorcet.plotting import swatches\n',
-      'from sklearn.datasets.base import load_iris\n'
+      'from sklearn.datasets.base import load_iris\n',
+      'import seaborn.apionly as sns\n'
     ];
     await page.contents.uploadContent(
       JSON.stringify(content),
@@ -671,11 +672,30 @@ test.describe('Overlay authoring', () => {
     await expect(
       overlay.locator('[data-package="matplotlib"] [data-needed-by]')
     ).toHaveText('needed by colorcet');
-    // scikit-learn removed sklearn.datasets.base (0.24): nothing installs it.
-    await expect(
-      overlay.locator(
-        '[data-package="scikit-learn"] [data-index-status="gone"]'
-      )
-    ).toHaveText('no module sklearn.datasets.base', { timeout: 60000 });
+    // scikit-learn removed sklearn.datasets.base (0.24): no release with a
+    // wheel for 3.11 has it, so there is no cap to offer.
+    const sklearn = overlay.locator(
+      '[data-package="scikit-learn"] [data-index-status="gone"]'
+    );
+    await expect(sklearn).toHaveText('no module sklearn.datasets.base', {
+      timeout: 60000
+    });
+    await expect(sklearn).toHaveAttribute(
+      'title',
+      /no release of scikit-learn with a wheel for Python 3\.11 has it/
+    );
+    // seaborn removed seaborn.apionly in 0.12.0: the flag offers the cap, the
+    // Pipfile gets it, and the flag goes.
+    const seaborn = overlay.locator(
+      '[data-package="seaborn"] [data-index-status="gone"]'
+    );
+    await expect(seaborn).toHaveText('no module seaborn.apionlyUse <0.12.0', {
+      timeout: 60000
+    });
+    await seaborn.getByRole('button', { name: 'Use <0.12.0' }).click();
+    await expect
+      .poll(() => readFile(page, `overlays/${name}/Pipfile`))
+      .toMatch(/^seaborn = "<0\.12\.0"/m);
+    await expect(seaborn).toHaveCount(0, { timeout: 60000 });
   });
 });
