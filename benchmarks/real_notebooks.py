@@ -286,7 +286,8 @@ def fixed(requirements: list[str], verdicts: list[Flag]) -> list[str]:
     """The requirements after every one-click fix the sidebar offers: *Remove* (not
     on the index), *Use* (renamed; or the packages dotted imports are in), *Any
     version* (a pin without a wheel), *Hold back* (a cap joins the package's
-    specifier, or adds it), *Add* (what imported modules need), as ``IndexFlag.tsx``
+    specifier, or adds it), *Add* (what imported modules need, capped when a release
+    removed it), *Use <V* (a module a release removed), as ``IndexFlag.tsx``
     and ``packageEdits.ts`` do."""
     lines = {canonicalize_name(requirement_name(line)): line for line in requirements}
     for verdict in verdicts:
@@ -305,11 +306,13 @@ def fixed(requirements: list[str], verdicts: list[Flag]) -> list[str]:
                 lines[canonicalize_name(provider)] = provider
             if verdict.moved:
                 lines.pop(key, None)
-        for name in (verdict.pins or {}) if verdict.status == "needs" else ():
-            lines.setdefault(canonicalize_name(name), name)
-        for name, cap in (verdict.pins or {}).items() if verdict.status == "held-back" else ():
-            line = lines.get(canonicalize_name(name), name)
-            lines[canonicalize_name(name)] = f"{line},{cap}" if line != name else f"{name}{cap}"
+        for name, cap in (verdict.pins or {}).items():
+            if verdict.status == "needs" and cap == "*":
+                lines.setdefault(canonicalize_name(name), name)
+            elif verdict.status in ("held-back", "needs", "gone"):
+                # A cap: held back, or what brings back what a release removed.
+                line = lines.get(canonicalize_name(name), name)
+                lines[canonicalize_name(name)] = f"{line},{cap}" if line != name else f"{name}{cap}"
     return list(lines.values())
 
 
