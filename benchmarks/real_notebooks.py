@@ -28,6 +28,7 @@ pin without a wheel, hold back dependencies), installed and imported again.
 Never fails.
 
     .venv/bin/python benchmarks/real_notebooks.py [CORPUS] [--limit N] [--jobs 2]
+        [--results FILE [--resume]]
 
 Needs network (PyPI) and the tools venv it makes once (``~/.cache/jupyterlab-overlays/
 bench-tools``: uv and pipreqs).
@@ -367,7 +368,17 @@ def main() -> None:
     parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--results", type=Path, default=None, help="write every row as JSON")
+    parser.add_argument(
+        "--results",
+        type=Path,
+        default=None,
+        help="write every row as JSON (after each notebook: a stopped run keeps its rows)",
+    )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep the rows already in --results and score only the other notebooks",
+    )
     args = parser.parse_args()
     uv, pipreqs = tools()
     notebooks = sorted(args.corpus.glob("*/*.ipynb"))
@@ -376,13 +387,18 @@ def main() -> None:
     projects = {n.parent.name for n in notebooks}
     start = time.monotonic()
     rows = []
+    if args.resume and args.results and args.results.exists():
+        rows = [r for r in json.loads(args.results.read_text()) if Path(r["notebook"]) in notebooks]
+        done = {Path(r["notebook"]) for r in rows}
+        print(f"resuming: {len(rows)} rows kept from {args.results}", flush=True)
+        notebooks = [n for n in notebooks if n not in done]
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
         for row in pool.map(lambda n: scored(n, uv, pipreqs), notebooks):
             rows.append(row)
             print(f"{row['ours']['cause']:>16} | {row['pipreqs']['cause']:<16} {row['notebook']}",
                   flush=True)  # fmt: skip
-    if args.results:
-        args.results.write_text(json.dumps(rows, indent=1))
+            if args.results:
+                args.results.write_text(json.dumps(rows, indent=1))
     print(f"\n{len(rows)} notebooks from {len(projects)} projects, "
           f"{time.monotonic() - start:.0f} s, Python {sys.version.split()[0]}")  # fmt: skip
     print(f"{'':<18}{'ours':>8}{'ours, fixed':>13}{'pipreqs':>10}")
