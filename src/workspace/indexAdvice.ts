@@ -42,9 +42,8 @@ export interface IPackageIndex {
  * New packages with those their imports need but nothing they require
  * installs (`colorcet.plotting` → matplotlib; `empyrical` → six), with the
  * caps that bring back what a release removed, and the Pipfile comment of
- * each added. What the packages or the Pipfile's
- * `existing` entries have is not added again; the packages as they are when
- * there is no index.
+ * each added. What the packages or the Pipfile's `existing` entries have is
+ * not added again; the packages as they are when there is no index.
  */
 export async function withNeeds(
   index: IPackageIndex | null,
